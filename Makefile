@@ -1,0 +1,52 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# Python 3.12: an explicit PYTHON, else python3.12 on PATH (pyenv's shim reads .python-version).
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n1)
+DEV := DJANGO_DEBUG=1
+
+.PHONY: run test lint format install install-dev browser-deps clean
+
+run: $(VENV)/.installed
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py collectstatic --noinput -v 0
+	@echo "门户网站： http://127.0.0.1:$(PORT)/    管理后台： http://127.0.0.1:$(PORT)/admin/    演示账号：.demo-accounts.txt"
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+$(VENV)/bin/python:
+	@test -n "$(PYTHON)" || { echo "找不到 python3.12：请安装 Python 3.12（如 pyenv install 3.12.1）"; exit 1; }
+	PYENV_VERSION=3.12.1 $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# System packages for PDFs (WeasyPrint + CJK fonts) and browser tests (Debian's chromium).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs):
+    from .roles import sync_roles
+
+    sync_roles(using=using)
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "门户与系统设置"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401
+
+        # Connected here, after auth's own handler, so the permissions exist when roles sync.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal-sync-roles")
+
+
+class PortalAdminConfig(AdminConfig):
+    """The Django admin, as the bureau's back office with the bureau's name on it."""
+
+    default_site = "portal.sites.PortalAdminSite"

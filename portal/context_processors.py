@@ -1,0 +1,6 @@
+from .models import SiteSettings
+
+
+def site(request):
+    """Put the bureau's settings into every template as `site`."""
+    return {"site": SiteSettings.load()}

@@ -1,0 +1,37 @@
+"""Masking of personal data: every page, feed, export and log line masks through here."""
+
+import re
+
+
+def mask_name(name):
+    """Return a person's name as 张** (surname kept, the rest starred)."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phone(phone):
+    """Return a phone number with its middle hidden: 138****5678, 0571-****4321."""
+    phone = (phone or "").strip()
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "****" + phone[-4:]
+
+
+def mask_id_number(number):
+    """Return an ID number with only its first and last characters: 3301**********123X."""
+    number = (number or "").strip()
+    if len(number) <= 4:
+        return "*" * len(number)
+    keep_head = 4 if len(number) >= 15 else 1
+    return number[:keep_head] + "*" * (len(number) - keep_head - 4) + number[-4:]
+
+
+def mask_address(address):
+    """Return an address cut after the district: 某市西湖区****."""
+    address = (address or "").strip()
+    match = re.match(r"^(.*?[市县区旗])", address)
+    head = match.group(1) if match else address[:3]
+    return head + "****" if address else ""

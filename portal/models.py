@@ -1,0 +1,177 @@
+"""Site-wide models: staff users, departments and the bureau's own settings."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.cache import cache
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+
+from . import roles
+
+PHONE_VALIDATOR = RegexValidator(
+    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$",
+    "请填写正确的手机号码或固定电话（如 0571-87654321）",
+    code="invalid_phone",
+)
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def active(self):
+        """Return departments that still exist in the bureau's organisation chart."""
+        return self.filter(is_active=True)
+
+
+class Department(models.Model):
+    """A 科室 or 直属单位 of the bureau: owns columns, drafts items and answers messages."""
+
+    name = models.CharField("名称", max_length=60, unique=True)
+    code = models.SlugField(
+        "简称代码", max_length=20, unique=True, help_text="英文或拼音缩写，用于编号，如 bdcdj"
+    )
+    duties = models.TextField("主要职能", blank=True)
+    head = models.CharField("负责人", max_length=30, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True, validators=[PHONE_VALIDATOR])
+    address = models.CharField("办公地址", max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字小的排在前面")
+    is_active = models.BooleanField("在用", default=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "科室"
+        verbose_name_plural = "科室"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class DepartmentScopedQuerySet(models.QuerySet):
+    """Base for querysets of rows owned by a department (drafts, messages, applications)."""
+
+    department_field = "department"
+
+    def visible_to(self, user):
+        """Return the rows the user may see: all for bureau-wide roles, else their department's."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.spans_departments:
+            return self
+        if user.department_id is None:
+            return self.none()
+        return self.filter(**{self.department_field: user.department_id})
+
+
+class User(AbstractUser):
+    """A member of staff. Citizens never have accounts."""
+
+    full_name = models.CharField("姓名", max_length=30, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所在科室",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    phone = models.CharField("联系电话", max_length=30, blank=True, validators=[PHONE_VALIDATOR])
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = "工作人员"
+        ordering = ["department__order", "username"]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    def get_short_name(self):
+        return self.full_name or self.username
+
+    @cached_property
+    def role_names(self):
+        """Names of the roles (groups) this user holds."""
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role):
+        """Return whether the user holds the role (a superuser holds every role)."""
+        return self.is_superuser or role in self.role_names
+
+    @property
+    def spans_departments(self):
+        """Whether the user's work covers every department rather than only their own."""
+        return self.is_superuser or bool(self.role_names & roles.CROSS_DEPARTMENT_ROLES)
+
+
+class SiteSettings(models.Model):
+    """The bureau's identity as the site shows it. One row, edited in the admin."""
+
+    CACHE_KEY = "portal:site-settings"
+
+    bureau_name = models.CharField("单位名称", max_length=60, default="某市国土资源局")
+    site_name = models.CharField(
+        "网站名称", max_length=60, default="某市国土资源局", help_text="显示在页头和浏览器标题中"
+    )
+    org_code = models.CharField(
+        "组织机构代码",
+        max_length=20,
+        default="000000000",
+        help_text="用于生成信息索引号，如 00319356-6",
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Z-]{8,20}$",
+                "组织机构代码只能包含数字、大写字母和连字符",
+                code="invalid_org_code",
+            )
+        ],
+    )
+    address = models.CharField("地址", max_length=120, blank=True)
+    postcode = models.CharField(
+        "邮政编码",
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", "邮政编码应为6位数字", code="invalid_postcode")],
+    )
+    phone = models.CharField("联系电话", max_length=30, blank=True, validators=[PHONE_VALIDATOR])
+    fax = models.CharField("传真", max_length=30, blank=True, validators=[PHONE_VALIDATOR])
+    email = models.EmailField("电子邮箱", blank=True)
+    office_hours = models.CharField(
+        "办公时间",
+        max_length=120,
+        blank=True,
+        help_text="如：工作日 上午 8:30—12:00，下午 14:30—17:30",
+    )
+    site_code = models.CharField("网站标识码", max_length=20, blank=True)
+    icp_number = models.CharField("ICP备案号", max_length=40, blank=True)
+    police_number = models.CharField("公安机关备案号", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "网站设置"
+        verbose_name_plural = "网站设置"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pk=1),
+                name="sitesettings_single_row",
+                violation_error_message="网站设置只能有一条",
+            )
+        ]
+
+    def __str__(self):
+        return self.site_name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """Return the one settings row, from the cache when possible."""
+        settings_row = cache.get(cls.CACHE_KEY)
+        if settings_row is None:
+            settings_row, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, settings_row, 300)
+        return settings_row

@@ -1,0 +1,63 @@
+"""Staff roles: each role is a Django Group with exactly the permissions listed here.
+
+`migrate` keeps the groups in step with this table (a post_migrate handler, so every database has
+them, including test databases after a flush). To change what a role may do, change this table and
+run migrate; permissions given to a role by hand in the admin are reset to the table.
+"""
+
+OFFICER = "信息员"
+REVIEWER = "审核员"
+DEPARTMENT_HEAD = "科室负责人"
+DISCLOSURE_OFFICE = "政务公开办"
+LEADERSHIP = "局领导"
+
+ALL_ROLES = (OFFICER, REVIEWER, DEPARTMENT_HEAD, DISCLOSURE_OFFICE, LEADERSHIP)
+
+# Roles whose work covers the whole bureau: the 保密审查 reviewers sit in the 办公室 and review
+# every department's drafts; the office runs the site; leadership oversees everything.
+CROSS_DEPARTMENT_ROLES = frozenset({REVIEWER, DISCLOSURE_OFFICE, LEADERSHIP})
+
+# "app_label.codename" for each role. Apps add their models' permissions here as they land.
+ROLE_PERMISSIONS = {
+    OFFICER: [
+        "portal.view_department",
+    ],
+    REVIEWER: [
+        "portal.view_department",
+    ],
+    DEPARTMENT_HEAD: [
+        "portal.view_department",
+        "portal.view_user",
+    ],
+    DISCLOSURE_OFFICE: [
+        "portal.add_department",
+        "portal.change_department",
+        "portal.view_department",
+        "portal.add_user",
+        "portal.change_user",
+        "portal.view_user",
+        "portal.change_sitesettings",
+        "portal.view_sitesettings",
+        "auth.view_group",
+    ],
+    LEADERSHIP: [
+        "portal.view_department",
+        "portal.view_user",
+        "portal.view_sitesettings",
+    ],
+}
+
+
+def sync_roles(*, using="default"):
+    """Create the role groups and set each one's permissions to exactly ROLE_PERMISSIONS."""
+    from django.contrib.auth.models import Group, Permission
+
+    wanted = {name for names in ROLE_PERMISSIONS.values() for name in names}
+    found = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+        if f"{p.content_type.app_label}.{p.codename}" in wanted
+    }
+    for role in ALL_ROLES:
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set([found[name] for name in ROLE_PERMISSIONS[role] if name in found])

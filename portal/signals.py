@@ -1,0 +1,12 @@
+"""Cache invalidation for site-wide rows (signals are for caches and the search index only)."""
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import SiteSettings
+
+
+@receiver([post_save, post_delete], sender=SiteSettings)
+def clear_site_settings_cache(sender, **kwargs):
+    cache.delete(SiteSettings.CACHE_KEY)

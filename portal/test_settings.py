@@ -1,0 +1,21 @@
+"""Test settings: the production module with only what tests need changed."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key-not-for-production-use-0123456789abcdef")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+CAPTCHA_TEST_MODE = True  # the CAPTCHA answer "PASSED" is accepted in tests
+AXES_ENABLED = True

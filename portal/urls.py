@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("jggk/", views.organisation, name="organisation"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("zwgk/", include("disclosure.urls")),
+    path("bsfw/", include("services.urls")),
+    path("zmhd/", include("complaints.urls")),
+    path("gzjd/", include("oversight.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

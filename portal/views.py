@@ -1,0 +1,41 @@
+"""Site-wide pages: home, organisation, health probes and error answers."""
+
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from .models import Department
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+def organisation(request):
+    """机构概况: the bureau's departments with their duties and contacts."""
+    departments = Department.objects.active()
+    return render(request, "portal/organisation.html", {"departments": departments})
+
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers; touches no database (the benchmark's baseline)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Readiness: the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not ready", never a 500
+        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def rate_limited(request, exception=None):
+    """Answer a request that hit a rate limit, in Chinese, with 429."""
+    return render(request, "429.html", status=429)

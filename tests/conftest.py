@@ -1,0 +1,63 @@
+"""Shared fixtures: one staff user per role, and a temporary MEDIA_ROOT for every test."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from portal import roles
+from tests.portal.factories import DepartmentFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_staff(role, department=None, **kwargs):
+    user = UserFactory(department=department or DepartmentFactory(), is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="政策法规科", code="zcfg")
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(name="规划科", code="ghk")
+
+
+@pytest.fixture
+def officer(department):
+    return make_staff(roles.OFFICER, department, username="officer", full_name="刘晓梅")
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_staff(roles.REVIEWER, username="reviewer", full_name="黄志强")
+
+
+@pytest.fixture
+def department_head(department):
+    return make_staff(roles.DEPARTMENT_HEAD, department, username="head", full_name="李明")
+
+
+@pytest.fixture
+def disclosure_office(db):
+    return make_staff(roles.DISCLOSURE_OFFICE, username="office", full_name="何静")
+
+
+@pytest.fixture
+def leadership(db):
+    return make_staff(roles.LEADERSHIP, username="leader", full_name="马德华")

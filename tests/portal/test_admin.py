@@ -1,0 +1,95 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from portal.models import SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def perms(role):
+    return {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Group.objects.get(name=role).permissions.select_related("content_type")
+    }
+
+
+def test_roles_exist_after_migrate():
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {"信息员", "审核员", "科室负责人", "政务公开办", "局领导"} <= names
+
+
+def test_only_the_office_manages_users_and_settings():
+    office = perms("政务公开办")
+    assert {"portal.change_user", "portal.add_user", "portal.change_sitesettings"} <= office
+    for role in ["信息员", "审核员", "科室负责人", "局领导"]:
+        assert "portal.change_user" not in perms(role)
+        assert "portal.change_sitesettings" not in perms(role)
+    assert not any(p.startswith("portal.delete_") for role in ["政务公开办"] for p in perms(role))
+
+
+def test_admin_login_page_is_chinese_with_bureau_name(client):
+    site = SiteSettings.load()
+    site.bureau_name = "江川市国土资源局"
+    site.save()
+    html = client.get(reverse("admin:login")).content.decode()
+    assert "江川市国土资源局" in html
+    assert "用户名" in html and "密码" in html
+    assert "Username" not in html
+
+
+def test_officer_sees_no_user_or_settings_admin(client, officer):
+    client.force_login(officer)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "工作台" in index
+    assert "工作人员" not in index
+    assert client.get(reverse("admin:portal_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:portal_sitesettings_changelist")).status_code == 403
+
+
+def test_office_edits_site_settings_and_cannot_grant_superuser(client, disclosure_office, officer):
+    client.force_login(disclosure_office)
+    url = reverse("admin:portal_sitesettings_change", args=[SiteSettings.load().pk])
+    assert client.get(url).status_code == 200
+    change = client.get(reverse("admin:portal_user_change", args=[officer.pk])).content.decode()
+    assert 'name="is_superuser"' not in change
+    assert 'name="groups"' in change
+
+
+def test_office_cannot_add_a_second_settings_row(client, disclosure_office):
+    SiteSettings.load()
+    client.force_login(disclosure_office)
+    assert client.get(reverse("admin:portal_sitesettings_add")).status_code == 403
+
+
+def test_settings_form_errors_are_chinese(client, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("root", "r@example.com", "pw-1234567A")
+    client.force_login(admin_user)
+    url = reverse("admin:portal_sitesettings_change", args=[SiteSettings.load().pk])
+    response = client.post(
+        url,
+        {
+            "bureau_name": "江川市国土资源局",
+            "site_name": "江川市国土资源局",
+            "org_code": "bad code",
+            "postcode": "12",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "组织机构代码只能包含数字、大写字母和连字符" in html
+    assert "邮政编码应为6位数字" in html
+
+
+def test_every_role_permission_in_the_table_exists():
+    from django.contrib.auth.models import Permission
+
+    from portal.roles import ROLE_PERMISSIONS
+
+    existing = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    }
+    for role, names in ROLE_PERMISSIONS.items():
+        assert set(names) <= existing, f"{role}: {set(names) - existing}"
+        assert perms(role) == set(names)

@@ -1,0 +1,97 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from portal.models import Department, SiteSettings, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accounts_file(settings, tmp_path):
+    settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
+    return settings.DEMO_ACCOUNTS_FILE
+
+
+def test_load_demo_creates_bureau_and_one_account_per_role(accounts_file):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert SiteSettings.load().bureau_name == "江川市国土资源局"
+    assert Department.objects.filter(name="地籍与不动产登记科").exists()
+    lines = accounts_file.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 5
+    for line in lines:
+        username, password, _ = line.split("\t")
+        user = User.objects.get(username=username)
+        assert user.check_password(password)
+        assert user.is_staff
+        assert user.groups.count() == 1
+        assert password in out.getvalue()  # printed once
+    roles = {User.objects.get(username=line.split("\t")[0]).groups.get().name for line in lines}
+    assert roles == {"信息员", "审核员", "科室负责人", "政务公开办", "局领导"}
+
+
+def test_load_demo_is_idempotent(accounts_file):
+    call_command("load_demo", stdout=StringIO())
+    first = accounts_file.read_text(encoding="utf-8")
+    counts = (Department.objects.count(), User.objects.count())
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert accounts_file.read_text(encoding="utf-8") == first
+    assert (Department.objects.count(), User.objects.count()) == counts
+    assert "演示账号未变" in out.getvalue()
+
+
+def test_load_demo_resets_a_password_that_no_longer_matches(accounts_file):
+    call_command("load_demo", stdout=StringIO())
+    user = User.objects.get(username="xinxiyuan")
+    user.set_password("changed-by-someone-1")
+    user.save()
+    call_command("load_demo", stdout=StringIO())
+    password = dict(
+        line.split("\t")[:2] for line in accounts_file.read_text(encoding="utf-8").splitlines()
+    )["xinxiyuan"]
+    user.refresh_from_db()
+    assert user.check_password(password)
+
+
+def test_check_deploy_is_clean():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "EMAIL_HOST": "smtp.example.gov.cn",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x7#kq!2v" * 8,
+        "DJANGO_ALLOWED_HOSTS": "gtj.example.gov.cn",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+
+
+def test_missing_secret_key_is_an_error_without_debug():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_DEBUG": "0"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
