@@ -93,7 +93,9 @@ if CACHE_URL:
         }
     }
 else:
+    # One process (make run, tests): a local cache is enough, also for the rate limits.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --------------------------------------------------------------------------------------------
 # APPS
@@ -113,6 +115,7 @@ INSTALLED_APPS = [
     "axes",
     "captcha",
     "django_tasks_db",
+    "django_ratelimit",
     # Our apps. portal first: its User is in the first migration and the others point into it.
     "portal.apps.PortalConfig",
     "disclosure.apps.DisclosureConfig",
@@ -133,6 +136,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 TEMPLATES = [
@@ -259,6 +263,13 @@ CAPTCHA_LENGTH = 4
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 RATELIMIT_VIEW = "portal.views.rate_limited"
+# Public forms: submissions per IP and per phone number (django-ratelimit syntax, e.g. "10/h").
+PUBLIC_FORM_RATES = {
+    "ip": os.environ.get("PUBLIC_FORM_RATE_IP", "20/h"),
+    "phone": os.environ.get("PUBLIC_FORM_RATE_PHONE", "5/h"),
+}
+# Load tests may switch the CAPTCHA off (PUBLIC_FORM_CAPTCHA_OFF=1); never in production.
+PUBLIC_FORM_CAPTCHA = not env_bool("PUBLIC_FORM_CAPTCHA_OFF", False)
 
 # --------------------------------------------------------------------------------------------
 # LOGGING

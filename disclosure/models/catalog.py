@@ -1,0 +1,3 @@
+"""The 主动公开 catalog: columns (Category) and items (Item)."""
+
+__all__ = []

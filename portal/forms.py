@@ -1,0 +1,92 @@
+"""Pieces every citizen-facing form shares: CAPTCHA, honeypot, phone validation, rate limits."""
+
+import re
+from functools import wraps
+
+from captcha.fields import CaptchaField
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.exceptions import Ratelimited
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def clean_mobile(value):
+    """Return a mainland mobile number without spaces or dashes, or raise a Chinese error."""
+    phone = re.sub(r"[\s-]", "", value or "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not MOBILE_RE.fullmatch(phone):
+        raise ValidationError("请填写正确的11位手机号码", code="invalid_phone")
+    return phone
+
+
+class CitizenForm(forms.Form):
+    """Base of public forms: a self-hosted CAPTCHA and a honeypot field that people never see.
+
+    Subclasses list their own fields; `captcha` and `website` are appended after them.
+    """
+
+    website = forms.CharField(
+        label="网址（请勿填写）",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    captcha = CaptchaField(
+        label="验证码",
+        error_messages={"invalid": "验证码不正确，请重新输入", "required": "请输入验证码"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not getattr(settings, "PUBLIC_FORM_CAPTCHA", True):
+            # Load tests switch the CAPTCHA off (settings.PUBLIC_FORM_CAPTCHA); never production.
+            del self.fields["captcha"]
+        # Keep the anti-spam fields last, whatever the subclass declares.
+        for name in ("website", "captcha"):
+            if name in self.fields:
+                self.fields[name] = self.fields.pop(name)
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise ValidationError("提交未通过校验，请刷新页面后重试", code="honeypot")
+        return ""
+
+
+def public_form_limits(group, *, phone_field="phone"):
+    """Limit POSTs to a public form per IP and per phone number (settings.PUBLIC_FORM_RATES).
+
+    A request over the limit gets the Chinese 429 page (settings.RATELIMIT_VIEW); GETs are free.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                rates = settings.PUBLIC_FORM_RATES
+                by_ip = is_ratelimited(
+                    request,
+                    group=f"{group}:ip",
+                    key="ip",
+                    rate=rates["ip"],
+                    method="POST",
+                    increment=True,
+                )
+                phone = re.sub(r"\D", "", request.POST.get(phone_field, ""))
+                by_phone = bool(phone) and is_ratelimited(
+                    request,
+                    group=f"{group}:phone",
+                    key=lambda g, r: phone,
+                    rate=rates["phone"],
+                    method="POST",
+                    increment=True,
+                )
+                if by_ip or by_phone:
+                    raise Ratelimited()
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
