@@ -1,3 +1,355 @@
-"""The 主动公开 catalog: columns (Category) and items (Item)."""
+"""The 主动公开 catalog: columns (Category), items (Item) with their attachments and events."""
 
-__all__ = []
+import re
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
+
+from portal import workdays
+from portal.models import Department, DepartmentScopedQuerySet, SiteSettings
+from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
+from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
+from portal.uploads import Attachment
+
+__all__ = ["Category", "IndexCounter", "Item", "ItemAttachment", "ItemEvent"]
+
+# 市国土资发〔2026〕12号, 江国土资函〔2025〕3号, 国土资规〔2016〕8号 ...
+DOCUMENT_NUMBER_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z]{2,20}〔(19|20)\d{2}〕\d{1,4}号$")
+LATE_AFTER_WORKING_DAYS = 20  # Art. 26: publish within 20 working days of the document's making
+
+
+class CategoryQuerySet(models.QuerySet):
+    def visible(self):
+        """Return columns shown on the public site."""
+        return self.filter(is_visible=True)
+
+    def roots(self):
+        """Return top-level columns."""
+        return self.filter(parent__isnull=True)
+
+
+class Category(models.Model):
+    """A column (栏目) of the 政务公开 catalog."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级栏目",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name = models.CharField("栏目名称", max_length=40)
+    slug = models.SlugField("栏目代码", max_length=40, unique=True, help_text="用于网址，如 zcwj")
+    description = models.CharField("栏目说明", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+    department = models.ForeignKey(
+        Department,
+        verbose_name="责任科室",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="categories",
+    )
+    update_days = models.PositiveSmallIntegerField(
+        "更新周期（天）",
+        null=True,
+        blank=True,
+        help_text=(
+            "超过该天数未更新即视为不及时（动态类 14 天，通知公告和政策文件 180 天）；留空表示不考核"
+        ),
+    )
+    is_visible = models.BooleanField("前台显示", default=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+    def get_absolute_url(self):
+        return reverse("disclosure:category", args=[self.slug])
+
+    def with_descendants_ids(self):
+        """Return this column's id and its sub-columns' ids (the tree is two levels deep)."""
+        return [self.pk, *self.children.values_list("pk", flat=True)]
+
+
+class ItemQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
+    def public(self):
+        """Return items the public may see: published and 主动公开."""
+        return self.published().filter(disclosure_type=Item.DisclosureType.PROACTIVE)
+
+    def in_category(self, category):
+        """Return items of a column and its sub-columns."""
+        return self.filter(category_id__in=category.with_descendants_ids())
+
+    def for_list(self):
+        """Return items ready for a list row: column and publishing department joined."""
+        return self.select_related("category", "department").only(
+            "pk",
+            "title",
+            "published_at",
+            "document_number",
+            "validity",
+            "index_number",
+            "category__name",
+            "category__slug",
+            "department__name",
+        )
+
+    def for_detail(self):
+        """Return items ready for the detail page: everything its header and links show."""
+        return self.select_related(
+            "category__parent", "department", "replaced_by"
+        ).prefetch_related(
+            "attachments",
+            models.Prefetch(
+                "interpretations",
+                queryset=Item.objects.public().only("pk", "title", "published_at"),
+            ),
+            models.Prefetch(
+                "interprets", queryset=Item.objects.public().only("pk", "title", "published_at")
+            ),
+        )
+
+    def latest(self):
+        """Return items newest first."""
+        return self.order_by("-published_at", "-pk")
+
+    def late(self, *, today=None):
+        """Return unpublished items made more than 20 working days ago (Art. 26)."""
+        threshold = working_days_before(today or timezone.localdate(), LATE_AFTER_WORKING_DAYS)
+        return self.filter(
+            status__in=[Item.Status.DRAFT, Item.Status.PENDING, Item.Status.RETURNED],
+            written_on__lt=threshold,
+        )
+
+
+def working_days_before(day, n):
+    """Return the date n working days before day."""
+    while n > 0:
+        day -= timedelta(days=1)
+        if workdays.is_working_day(day):
+            n -= 1
+    return day
+
+
+class Item(Reviewable):
+    """An item of information (信息条目) with the catalog header shown on its page."""
+
+    class Validity(models.TextChoices):
+        VALID = "valid", "有效"
+        AMENDED = "amended", "已修改"
+        REPEALED = "repealed", "已废止"
+        EXPIRED = "expired", "已失效"
+
+    class DisclosureType(models.TextChoices):
+        PROACTIVE = "proactive", "主动公开"
+        ON_REQUEST = "on_request", "依申请公开"
+        NOT_DISCLOSED = "not_disclosed", "不予公开"
+
+    index_number = models.CharField("索引号", max_length=40, blank=True, editable=False)
+    title = models.CharField("标题", max_length=200)
+    category = models.ForeignKey(
+        Category, verbose_name="主题分类", on_delete=models.PROTECT, related_name="items"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="发布机构", on_delete=models.PROTECT, related_name="items"
+    )
+    written_on = models.DateField("成文日期")
+    document_number = models.CharField(
+        "文号", max_length=60, blank=True, help_text="例如：江国土资发〔2026〕12号；无文号的留空"
+    )
+    keywords = models.CharField("主题词", max_length=100, blank=True, help_text="多个词用空格分隔")
+    summary = models.TextField("内容概述", max_length=300, blank=True)
+    validity = models.CharField("有效性", max_length=10, choices=Validity, default=Validity.VALID)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name="替代文件",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        help_text="已修改、已废止时，指向新的文件",
+    )
+    disclosure_type = models.CharField(
+        "公开属性", max_length=14, choices=DisclosureType, default=DisclosureType.PROACTIVE
+    )
+    non_disclosure_reason = models.TextField(
+        "不予公开理由",
+        blank=True,
+        help_text="不予公开时必填，写明《条例》依据，如第十四条、第十五条",
+    )
+    disclosure_method = models.CharField("公开方式", max_length=40, default="政府网站")
+    source = models.CharField("信息来源", max_length=60, blank=True)
+    body = ProseEditorField(
+        "正文", config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True
+    )
+    interprets = models.ManyToManyField(
+        "self",
+        verbose_name="所解读的文件",
+        symmetrical=False,
+        blank=True,
+        related_name="interpretations",
+        help_text="本条为政策解读时，选择它解读的政策文件",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "信息条目"
+        verbose_name_plural = "信息条目"
+        ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("submit_item", "可以提交信息送审"),
+            ("review_item", "可以审核发布和撤回信息"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "category", "-published_at"], name="item_category_list"),
+            models.Index(fields=["status", "-published_at"], name="item_latest"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["index_number"],
+                condition=~Q(index_number=""),
+                name="item_index_number_unique",
+                violation_error_message="索引号重复",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="item_published_has_date",
+                violation_error_message="已发布的信息必须有发布日期",
+            ),
+            models.CheckConstraint(
+                condition=~Q(disclosure_type="not_disclosed") | ~Q(non_disclosure_reason=""),
+                name="item_not_disclosed_has_reason",
+                violation_error_message="不予公开的信息必须写明理由",
+                violation_error_code="reason_required",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("disclosure:item-detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.document_number and not DOCUMENT_NUMBER_RE.fullmatch(self.document_number):
+            errors["document_number"] = ValidationError(
+                "文号格式应为“机关代字〔年份〕序号号”，如：江国土资发〔2026〕12号（六角括号〔〕）",
+                code="invalid_document_number",
+            )
+        if self.written_on and self.written_on > timezone.localdate():
+            errors["written_on"] = ValidationError("成文日期不能晚于今天", code="future_date")
+        if self.disclosure_type == self.DisclosureType.NOT_DISCLOSED and not (
+            self.non_disclosure_reason.strip()
+        ):
+            errors["non_disclosure_reason"] = ValidationError(
+                "不予公开的信息必须写明理由和《条例》依据", code="reason_required"
+            )
+        if self.validity == self.Validity.AMENDED and not self.replaced_by_id:
+            errors["replaced_by"] = ValidationError(
+                "已修改的文件请选择修改后的新文件", code="replacement_required"
+            )
+        if self.replaced_by_id and self.replaced_by_id == self.pk:
+            errors["replaced_by"] = ValidationError("替代文件不能是本文件", code="self_reference")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Whatever path the body took (editor, import, shell), only the allow-list is stored.
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    # Workflow hooks ----------------------------------------------------------------------
+    def missing_elements(self):
+        missing = [
+            label
+            for field, label in [("title", "标题"), ("summary", "内容概述")]
+            if not getattr(self, field).strip()
+        ]
+        if not self.body.strip() and not self.pk_has_attachments():
+            missing.append("正文或附件")
+        return missing
+
+    def pk_has_attachments(self):
+        return bool(self.pk) and self.attachments.exists()
+
+    def on_first_publication(self, now):
+        self.index_number = IndexCounter.next_index_number(now)
+        return ["index_number"]
+
+    # Predicates --------------------------------------------------------------------------
+    def is_public(self):
+        """Return whether the public may see this item."""
+        return self.is_published() and self.disclosure_type == self.DisclosureType.PROACTIVE
+
+    def is_in_force(self):
+        return self.validity == self.Validity.VALID
+
+    def was_updated_after_publication(self):
+        """Whether the item was corrected after it went public (shown as 更新于)."""
+        return bool(self.published_at) and self.updated_at - self.published_at > timedelta(
+            minutes=5
+        )
+
+
+class IndexCounter(models.Model):
+    """The last 索引号 serial handed out in a year; locked while the next one is taken."""
+
+    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    last = models.PositiveIntegerField("最后序号", default=0)
+
+    class Meta:
+        verbose_name = "索引号计数器"
+        verbose_name_plural = "索引号计数器"
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def next_index_number(cls, now):
+        """Return the next 索引号 for the year of now; call inside the publishing transaction."""
+        year = timezone.localtime(now).year
+        cls.objects.bulk_create([cls(year=year, last=0)], ignore_conflicts=True)
+        counter = cls.objects.select_for_update().get(year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return f"{SiteSettings.load().org_code}/{year}-{counter.last:05d}"
+
+
+class ItemAttachment(Attachment):
+    item = models.ForeignKey(
+        Item, verbose_name="信息条目", on_delete=models.CASCADE, related_name="attachments"
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def get_absolute_url(self):
+        return reverse("disclosure:attachment", args=[self.pk])
+
+
+class ItemEvent(PublicationEvent):
+    item = models.ForeignKey(
+        Item, verbose_name="信息条目", on_delete=models.PROTECT, related_name="events"
+    )
+
+    class Meta(PublicationEvent.Meta):
+        verbose_name = "信息流转记录"
+        verbose_name_plural = "信息流转记录"
