@@ -1,5 +1,62 @@
-from django.shortcuts import render
+"""Public pages of the 政务公开 catalog. Only published 主动公开 items are ever shown."""
+
+from django.shortcuts import get_object_or_404, render
+
+from disclosure.filters import ItemFilter
+from disclosure.models import Category, Item, ItemAttachment
+from portal.pagination import paginate
+from portal.uploads import attachment_response
+
+# Columns shown with their newest items on the 政务公开 landing page, in this order.
+LANDING_COLUMNS = ["tzgg", "zcwj", "zcjd", "tdzs", "tdgy", "xzxk", "xzcf", "zwdt"]
 
 
 def index(request):
-    return render(request, "disclosure/index.html")
+    columns = {c.slug: c for c in Category.objects.visible().filter(slug__in=LANDING_COLUMNS)}
+    sections = [
+        (columns[slug], Item.objects.public().in_category(columns[slug]).for_list().latest()[:6])
+        for slug in LANDING_COLUMNS
+        if slug in columns
+    ]
+    return render(request, "disclosure/index.html", {"sections": sections})
+
+
+def catalog(request):
+    """公开目录: the column tree."""
+    roots = Category.objects.visible().roots().prefetch_related("children")
+    return render(request, "disclosure/catalog.html", {"roots": roots})
+
+
+def guide(request):
+    """公开指南: the newest published guide text plus the bureau's contacts."""
+    column = get_object_or_404(Category, slug="gkzn")
+    item = Item.objects.public().filter(category=column).for_detail().latest().first()
+    return render(request, "disclosure/guide.html", {"item": item, "column": column})
+
+
+def category(request, slug):
+    column = get_object_or_404(Category.objects.visible().select_related("parent"), slug=slug)
+    items = Item.objects.public().in_category(column).for_list().latest()
+    filterset = ItemFilter(request.GET or None, queryset=items)
+    page = paginate(request, filterset.qs if filterset.is_bound else items)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "column": column,
+        "children": column.children.visible(),
+        "filter": filterset,
+        "page_obj": page,
+        "query_string": query.urlencode(),
+    }
+    return render(request, "disclosure/item_list.html", context)
+
+
+def item_detail(request, pk, *, printable=False):
+    item = get_object_or_404(Item.objects.public().for_detail(), pk=pk)
+    template = "disclosure/item_print.html" if printable else "disclosure/item_detail.html"
+    return render(request, template, {"item": item})
+
+
+def attachment(request, pk):
+    file = get_object_or_404(ItemAttachment.objects.filter(item__in=Item.objects.public()), pk=pk)
+    return attachment_response(file)

@@ -77,6 +77,7 @@ class Reviewable(models.Model):
     )
     status_reason = models.TextField("退回或撤回理由", blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
+    # Bumped by content edits only; the transitions save with update_fields and leave it alone.
     updated_at = models.DateTimeField("更新于", auto_now=True)
 
     class Meta:
@@ -123,7 +124,7 @@ class Reviewable(models.Model):
         self.status, self.submitted_at, self.status_reason = self.Status.PENDING, now, ""
         if self.author_id is None:
             self.author = by
-        self.save(update_fields=["status", "submitted_at", "status_reason", "author", "updated_at"])
+        self.save(update_fields=["status", "submitted_at", "status_reason", "author"])
         self._log(PublicationEvent.Kind.SUBMITTED, by, now)
 
     @transaction.atomic
@@ -143,7 +144,7 @@ class Reviewable(models.Model):
             )
         self._check_complete()
         now = now or timezone.now()
-        fields = ["status", "reviewer", "reviewed_at", "review_checklist", "updated_at"]
+        fields = ["status", "reviewer", "reviewed_at", "review_checklist"]
         if self.published_at is None:
             self.published_at = now
             fields += ["published_at", *self.on_first_publication(now)]
@@ -161,9 +162,7 @@ class Reviewable(models.Model):
         now = now or timezone.now()
         self.status, self.reviewer, self.reviewed_at = self.Status.RETURNED, by, now
         self.status_reason = reason
-        self.save(
-            update_fields=["status", "reviewer", "reviewed_at", "status_reason", "updated_at"]
-        )
+        self.save(update_fields=["status", "reviewer", "reviewed_at", "status_reason"])
         self._log(PublicationEvent.Kind.RETURNED, by, now, reason)
 
     @transaction.atomic
@@ -174,7 +173,7 @@ class Reviewable(models.Model):
             raise ValidationError("请填写撤回理由", code="reason_required")
         now = now or timezone.now()
         self.status, self.status_reason = self.Status.WITHDRAWN, reason
-        self.save(update_fields=["status", "status_reason", "updated_at"])
+        self.save(update_fields=["status", "status_reason"])
         self._log(PublicationEvent.Kind.WITHDRAWN, by, now, reason)
 
     @transaction.atomic
@@ -183,7 +182,7 @@ class Reviewable(models.Model):
         self._check("revise")
         now = now or timezone.now()
         self.status = self.Status.DRAFT
-        self.save(update_fields=["status", "updated_at"])
+        self.save(update_fields=["status"])
         self._log(PublicationEvent.Kind.REVISED, by, now)
 
 

@@ -62,7 +62,8 @@ class Category(models.Model):
         null=True,
         blank=True,
         help_text=(
-            "超过该天数未更新即视为不及时（动态类 14 天，通知公告和政策文件 180 天）；留空表示不考核"
+            "超过该天数未更新即视为不及时（动态类 14 天，通知公告和政策文件 180 天）；"
+            "留空表示不考核"
         ),
     )
     is_visible = models.BooleanField("前台显示", default=True)

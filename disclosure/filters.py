@@ -1,0 +1,38 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from disclosure.models import Item
+from portal.models import Department
+
+
+def year_choices():
+    this_year = timezone.localdate().year
+    return [(str(year), f"{year}年") for year in range(this_year, this_year - 12, -1)]
+
+
+class ItemFilter(django_filters.FilterSet):
+    """Filters of a catalog column page; always fed Item.objects.public()."""
+
+    department = django_filters.ModelChoiceFilter(
+        label="发布机构", queryset=Department.objects.active(), empty_label="全部"
+    )
+    year = django_filters.ChoiceFilter(
+        label="年份", choices=year_choices, method="filter_year", empty_label="全部"
+    )
+    validity = django_filters.ChoiceFilter(
+        label="有效性", choices=Item.Validity.choices, empty_label="全部"
+    )
+    document_number = django_filters.CharFilter(
+        label="文号",
+        lookup_expr="icontains",
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": "如 〔2026〕12号"}),
+    )
+
+    class Meta:
+        model = Item
+        fields = ["department", "year", "validity", "document_number"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(published_at__year=int(value))
