@@ -12,7 +12,12 @@ LANDING_COLUMNS = ["tzgg", "zcwj", "zcjd", "tdzs", "tdgy", "xzxk", "xzcf", "zwdt
 
 
 def index(request):
-    columns = {c.slug: c for c in Category.objects.visible().filter(slug__in=LANDING_COLUMNS)}
+    columns = {
+        c.slug: c
+        for c in Category.objects.visible()
+        .filter(slug__in=LANDING_COLUMNS)
+        .prefetch_related("children")
+    }
     sections = [
         (columns[slug], Item.objects.public().in_category(columns[slug]).for_list().latest()[:6])
         for slug in LANDING_COLUMNS
@@ -35,7 +40,9 @@ def guide(request):
 
 
 def category(request, slug):
-    column = get_object_or_404(Category.objects.visible().select_related("parent"), slug=slug)
+    column = get_object_or_404(
+        Category.objects.visible().select_related("parent").prefetch_related("children"), slug=slug
+    )
     items = Item.objects.public().in_category(column).for_list().latest()
     filterset = ItemFilter(request.GET or None, queryset=items)
     page = paginate(request, filterset.qs if filterset.is_bound else items)
@@ -43,7 +50,7 @@ def category(request, slug):
     query.pop("page", None)
     context = {
         "column": column,
-        "children": column.children.visible(),
+        "children": [child for child in column.children.all() if child.is_visible],
         "filter": filterset,
         "page_obj": page,
         "query_string": query.urlencode(),

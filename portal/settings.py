@@ -214,6 +214,7 @@ SECURE_CSP = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024  # one attachment (portal.uploads)
 
 # --------------------------------------------------------------------------------------------
 # STATIC AND MEDIA

@@ -25,6 +25,13 @@ class CategoryAdmin(admin.ModelAdmin):
     ordering = ["parent__order", "order", "id"]
 
 
+class CategoryListFilter(admin.RelatedFieldListFilter):
+    """Column filter naming sub-columns with their parent, in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(c.pk, str(c)) for c in Category.objects.select_related("parent")]
+
+
 class ItemAttachmentInline(admin.TabularInline):
     model = ItemAttachment
     extra = 1
@@ -77,7 +84,7 @@ class ItemAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
     ]
     list_filter = [
         "status",
-        "category",
+        ("category", CategoryListFilter),
         "department",
         "validity",
         "disclosure_type",

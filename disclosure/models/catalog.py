@@ -83,7 +83,7 @@ class Category(models.Model):
 
     def with_descendants_ids(self):
         """Return this column's id and its sub-columns' ids (the tree is two levels deep)."""
-        return [self.pk, *self.children.values_list("pk", flat=True)]
+        return [self.pk, *(child.pk for child in self.children.all())]  # uses a prefetch
 
 
 class ItemQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
