@@ -32,6 +32,21 @@ class CategoryListFilter(admin.RelatedFieldListFilter):
         return [(c.pk, str(c)) for c in Category.objects.select_related("parent")]
 
 
+class LateListFilter(admin.SimpleListFilter):
+    """Art. 26: items made more than 20 working days ago and still not published."""
+
+    title = "发布时限"
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "超过20个工作日未发布")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.late()
+        return queryset
+
+
 class ItemAttachmentInline(admin.TabularInline):
     model = ItemAttachment
     extra = 1
@@ -84,6 +99,7 @@ class ItemAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
     ]
     list_filter = [
         "status",
+        LateListFilter,
         ("category", CategoryListFilter),
         "department",
         "validity",
@@ -156,6 +172,10 @@ class ItemAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
     )
     actions = ["submit_selected"]
     change_form_template = "admin/disclosure/item/change_form.html"
+
+    def view_on_site(self, obj):
+        # Only public items have a public page; a draft's link would be a 404.
+        return obj.get_absolute_url() if obj.is_public() else None
 
     @admin.display(description="状态", ordering="status")
     def status_badge(self, obj):

@@ -159,3 +159,17 @@ def test_item_changelist_query_count(client, reviewer, django_assert_max_num_que
     client.get(reverse("admin:disclosure_item_changelist"))
     with django_assert_max_num_queries(14):
         assert client.get(reverse("admin:disclosure_item_changelist")).status_code == 200
+
+
+def test_late_filter_lists_items_unpublished_after_20_working_days(client, reviewer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    late = ItemFactory(
+        title="成文两个月仍未发布", written_on=timezone.localdate() - timedelta(days=60)
+    )
+    fresh = ItemFactory(title="刚刚成文的草稿")
+    client.force_login(reviewer)
+    html = client.get(reverse("admin:disclosure_item_changelist"), {"late": "yes"}).content.decode()
+    assert late.title in html and fresh.title not in html
