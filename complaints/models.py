@@ -1,0 +1,675 @@
+"""政民互动: citizens' messages (咨询/建议/投诉/网站纠错), their routing, replies and ratings.
+
+A message's life: `submit_message()` (services.py) numbers it, stores its deadline and routes it to
+the department of its category. The department replies (`record_reply`), a reviewer approves the
+public version (`approve`), the sender rates it (`rate`); 不满意 reopens it. Every step is a
+`MessageEvent`, which is also the timeline the sender sees through the lookup.
+"""
+
+import secrets
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q
+from django.db.models.functions import TruncMonth
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from portal.exceptions import InvalidTransition
+from portal.masking import mask_personal_data_in_text
+from portal.models import Department, DepartmentScopedQuerySet
+from portal.workdays import is_working_day
+
+REPLY_HOURS = 24
+# Share of the time to the deadline after which the department is reminded.
+REMINDER_SHARE = 0.75
+QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+QUERY_CODE_LENGTH = 8
+# Cached home-page blocks (complaints_tags); any saved message clears them.
+HOME_CACHE_KEYS = {"figures": "complaints:home-figures", "latest": "complaints:home-latest"}
+
+
+def reply_deadline(received_at):
+    """Return when a message received at received_at must be answered (the 24-hour rule's home).
+
+    settings.MESSAGE_REPLY_RULE chooses the rule:
+    - "natural" (default): 24 clock hours after receipt;
+    - "working": 24 hours counted only on working days of the calendar (portal.workdays): the
+      hours of weekends and holidays do not count, so a message received on Friday at 10:00 is
+      due on Monday at 10:00, one received on Saturday is due on Tuesday at 00:00.
+    The result is stored on the message; changing the setting never rewrites stored deadlines.
+    """
+    rule = getattr(settings, "MESSAGE_REPLY_RULE", "natural")
+    if rule == "natural":
+        return received_at + timedelta(hours=REPLY_HOURS)
+    if rule != "working":
+        raise ValueError(f"MESSAGE_REPLY_RULE must be 'natural' or 'working', not {rule!r}")
+    moment = timezone.localtime(received_at)
+    remaining = timedelta(hours=REPLY_HOURS)
+    while remaining > timedelta(0):
+        next_midnight = timezone.make_aware(
+            datetime.combine(moment.date() + timedelta(days=1), datetime.min.time())
+        )
+        if is_working_day(moment.date()):
+            step = min(remaining, next_midnight - moment)
+            moment += step
+            remaining -= step
+        else:
+            moment = next_midnight
+    return moment
+
+
+def reminder_time(received_at, reply_due_at):
+    """Return the moment at 75 % of the time between receipt and the deadline."""
+    return received_at + (reply_due_at - received_at) * REMINDER_SHARE
+
+
+def new_query_code():
+    """Return a fresh random 查询码 (about 40 bits; lookups are rate-limited)."""
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def hash_query_code(code):
+    """Return the stored form of a 查询码: an HMAC keyed with the site's secret key."""
+    normalised = (code or "").strip().upper()
+    return salted_hmac("complaints.query_code", normalised, algorithm="sha256").hexdigest()
+
+
+def month_bounds(day):
+    """Return the aware start of day's month and of the next month (local time)."""
+    start = timezone.make_aware(datetime(day.year, day.month, 1))
+    end = timezone.make_aware(datetime(day.year + day.month // 12, day.month % 12 + 1, 1))
+    return start, end
+
+
+def recent_months(today, count=12):
+    """Return the first days of the count months up to today's, newest first."""
+    months, year, month = [], today.year, today.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
+
+
+def percent(part, whole):
+    """Return part/whole as a rounded percentage, or None when whole is 0."""
+    return round(part * 100 / whole, 1) if whole else None
+
+
+def with_rates(row):
+    """Add reply rate, on-time rate and satisfaction (percentages) to a row of figures."""
+    return {
+        **row,
+        "reply_rate": percent(row["replied_count"], row["received_count"]),
+        "on_time_rate": percent(row["on_time_count"], row["replied_count"]),
+        "satisfaction_rate": percent(row["satisfied_count"], row["rated_count"]),
+    }
+
+
+class MessageCategory(models.Model):
+    """A topic of messages; it routes them to a department and offers a reply template."""
+
+    name = models.CharField("名称", max_length=40, unique=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name="承办科室",
+        on_delete=models.PROTECT,
+        related_name="message_categories",
+        help_text="该类留言自动分送的科室",
+    )
+    reply_template = models.TextField(
+        "答复模板", blank=True, help_text="答复时预先填入的文字，承办人修改后发出"
+    )
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字小的排在前面")
+    is_active = models.BooleanField("在用", default=True, help_text="停用后前台表单不再显示")
+
+    class Meta:
+        verbose_name = "留言类别"
+        verbose_name_plural = "留言类别"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class MessageCounter(models.Model):
+    """The last 受理编号 serial handed out on a day; locked while the next one is taken."""
+
+    issued_on = models.DateField("日期", primary_key=True)
+    last = models.PositiveIntegerField("最后序号", default=0)
+
+    class Meta:
+        verbose_name = "受理编号计数器"
+        verbose_name_plural = "受理编号计数器"
+
+    def __str__(self):
+        return f"{self.issued_on}: {self.last}"
+
+    @classmethod
+    def next_tracking_number(cls, now):
+        """Return the next 受理编号 for the day of now; call inside the submission transaction."""
+        day = timezone.localdate(now)
+        cls.objects.bulk_create([cls(issued_on=day, last=0)], ignore_conflicts=True)
+        counter = cls.objects.select_for_update().get(issued_on=day)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return f"ZMHD{day:%Y%m%d}-{counter.last:04d}"
+
+
+class MessageQuerySet(DepartmentScopedQuerySet):
+    def open(self):
+        """Return messages still waiting for the department's reply."""
+        return self.filter(status=Message.Status.RECEIVED)
+
+    def overdue(self, *, now=None):
+        """Return open messages whose stored reply_due_at has passed."""
+        return self.open().filter(reply_due_at__lt=now or timezone.now())
+
+    def due_for_reminder(self, *, now=None):
+        """Return open messages past their 75 % point that have not been reminded yet."""
+        return self.open().filter(reminder_due_at__lte=now or timezone.now(), reminded_at=None)
+
+    def due_for_escalation(self, *, now=None):
+        """Return open messages past their deadline that have not been escalated yet."""
+        return self.overdue(now=now).filter(escalated_at=None)
+
+    def public(self):
+        """Return messages the public may read: the sender agreed and a reviewer approved."""
+        return self.filter(
+            status=Message.Status.APPROVED, has_publication_consent=True, published_at__isnull=False
+        )
+
+    def for_public_list(self):
+        """Load what the public list shows: category and department in the same query."""
+        return self.select_related("category", "department").order_by("-published_at", "-pk")
+
+    def for_staff_queue(self):
+        """Load what the admin queue shows and sort by deadline, most urgent first."""
+        return self.select_related("category", "department", "assignee").order_by(
+            "reply_due_at", "pk"
+        )
+
+    def received_in(self, start, end):
+        """Return messages received in [start, end)."""
+        return self.filter(received_at__gte=start, received_at__lt=end)
+
+    def figures(self):
+        """Return received/replied/on-time counts, reply times and ratings, with rates."""
+        return with_rates(self.aggregate(**self._figure_expressions()))
+
+    def figures_by(self, by):
+        """Return figures grouped by "kind", "category" or "department", labelled, with rates."""
+        field = {"kind": "kind", "category": "category__name", "department": "department__name"}[by]
+        labels = dict(Message.Kind.choices) if by == "kind" else {}
+        rows = self.order_by().values(field).annotate(**self._figure_expressions()).order_by(field)
+        return [{**with_rates(row), "label": labels.get(row[field], row[field])} for row in rows]
+
+    def monthly_figures(self):
+        """Return the figures grouped by month of receipt (local time), with rates."""
+        rows = (
+            self.order_by()
+            .annotate(month=TruncMonth("received_at"))
+            .values("month")
+            .annotate(**self._figure_expressions())
+            .order_by("month")
+        )
+        return [with_rates(row) for row in rows]
+
+    @staticmethod
+    def _figure_expressions():
+        replied = Q(replied_at__isnull=False)
+        reply_time = ExpressionWrapper(F("replied_at") - F("received_at"), DurationField())
+        return {
+            "received_count": Count("pk"),
+            "replied_count": Count("pk", filter=replied),
+            "on_time_count": Count("pk", filter=replied & Q(replied_late=False)),
+            "average_reply_time": Avg(reply_time, filter=replied),
+            "longest_reply_time": Max(reply_time, filter=replied),
+            "rated_count": Count("pk", filter=~Q(rating="")),
+            "satisfied_count": Count(
+                "pk", filter=Q(rating__in=[Message.Rating.SATISFIED, Message.Rating.FAIR])
+            ),
+        }
+
+
+class Message(models.Model):
+    """A citizen's 咨询, 建议, 投诉 or 网站纠错, with its deadline, reply and rating."""
+
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", "咨询"
+        SUGGESTION = "suggestion", "建议"
+        COMPLAINT = "complaint", "投诉"
+        SITE_ERROR = "site_error", "网站纠错"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "待答复"
+        REPLIED = "replied", "已答复"
+        APPROVED = "approved", "已办结"
+        CLOSED = "closed", "不予受理"
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", "满意"
+        FAIR = "fair", "基本满意"
+        UNSATISFIED = "unsatisfied", "不满意"
+
+    # Which states each transition starts from.
+    TRANSITIONS = {
+        "assign": {Status.RECEIVED},
+        "transfer": {Status.RECEIVED},
+        "record_reply": {Status.RECEIVED},
+        "approve": {Status.REPLIED},
+        "close": {Status.RECEIVED},
+        "reopen": {Status.REPLIED, Status.APPROVED, Status.CLOSED},
+        "rate": {Status.REPLIED, Status.APPROVED},
+    }
+
+    tracking_number = models.CharField("受理编号", max_length=20, unique=True, editable=False)
+    query_code_hash = models.CharField("查询码（摘要）", max_length=64, editable=False)
+    kind = models.CharField("留言类型", max_length=12, choices=Kind, default=Kind.CONSULTATION)
+    category = models.ForeignKey(
+        MessageCategory, verbose_name="留言类别", on_delete=models.PROTECT, related_name="messages"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="承办科室",
+        on_delete=models.PROTECT,
+        related_name="messages",
+        editable=False,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        on_delete=models.PROTECT,
+        related_name="assigned_messages",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    subject = models.CharField("标题", max_length=100)
+    body = models.TextField("留言内容")
+    sender_name = models.CharField("留言人姓名", max_length=30)
+    sender_phone = models.CharField("手机号码", max_length=20)
+    sender_email = models.EmailField("电子邮箱", blank=True)
+    has_publication_consent = models.BooleanField(
+        "同意公开",
+        default=False,
+        help_text="留言人同意在网站上公开留言和答复（不公开姓名和联系方式）",
+    )
+    sender_ip = models.GenericIPAddressField("提交IP", null=True, blank=True, editable=False)
+
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=Status,
+        default=Status.RECEIVED,
+        editable=False,
+        db_index=True,
+    )
+    received_at = models.DateTimeField("受理时间", default=timezone.now, editable=False)
+    reply_due_at = models.DateTimeField(
+        "答复期限", editable=False, db_index=True, help_text="受理时计算并保存，之后不再改变"
+    )
+    reminder_due_at = models.DateTimeField("提醒时间", editable=False)
+    reminded_at = models.DateTimeField("已提醒于", null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField("已督办于", null=True, blank=True, editable=False)
+
+    reply = models.TextField("答复内容", blank=True, editable=False)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True, editable=False)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    replied_late = models.BooleanField(
+        "超时答复", default=False, editable=False, help_text="答复时确定，之后不再改变"
+    )
+    status_reason = models.TextField("不予受理理由", blank=True, editable=False)
+
+    public_subject = models.CharField("公开标题", max_length=100, blank=True, editable=False)
+    public_body = models.TextField("公开留言内容", blank=True, editable=False)
+    public_reply = models.TextField("公开答复内容", blank=True, editable=False)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
+
+    rating = models.CharField("满意度", max_length=12, choices=Rating, blank=True, editable=False)
+    rating_comment = models.TextField("评价意见", blank=True, editable=False)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True, editable=False)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "留言"
+        verbose_name_plural = "留言"
+        ordering = ["reply_due_at", "pk"]
+        permissions = [
+            ("reply_message", "答复留言"),
+            ("assign_message", "指定留言承办人"),
+            ("transfer_message", "转办留言"),
+            ("review_reply", "审核答复并公开"),
+            ("close_message", "不予受理留言"),
+            ("reopen_message", "重新办理留言"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="received") | Q(status="closed") | Q(replied_at__isnull=False),
+                name="message_replied_has_time",
+                violation_error_message="已答复的留言必须有答复时间",
+                violation_error_code="reply_time_missing",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(has_publication_consent=True),
+                name="message_published_with_consent",
+                violation_error_message="留言人未同意公开的留言不能公开",
+                violation_error_code="no_consent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_number} {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("complaints:message-detail", args=[self.tracking_number])
+
+    # Predicates --------------------------------------------------------------------------
+    def can(self, action):
+        """Return whether the current state allows the transition named action."""
+        return self.status in self.TRANSITIONS[action]
+
+    def is_open(self):
+        return self.status == self.Status.RECEIVED
+
+    def is_overdue(self, *, now=None):
+        """Return whether the message is still open after its stored deadline."""
+        return self.is_open() and self.reply_due_at < (now or timezone.now())
+
+    def is_public(self):
+        return (
+            self.status == self.Status.APPROVED
+            and self.has_publication_consent
+            and self.published_at is not None
+        )
+
+    def time_left(self, *, now=None):
+        """Return the time until the deadline (negative when overdue)."""
+        return self.reply_due_at - (now or timezone.now())
+
+    def check_query_code(self, code):
+        """Return whether code is this message's 查询码 (constant-time comparison)."""
+        return constant_time_compare(self.query_code_hash, hash_query_code(code))
+
+    def check_public_text(self):
+        """Mask personal data in the public subject, question and reply.
+
+        Single hook for the content-safety scanner (PRODUCT.md §4.8) once portal provides it.
+        """
+        self.public_subject = mask_personal_data_in_text(self.public_subject or self.subject)
+        self.public_body = mask_personal_data_in_text(self.public_body or self.body)
+        self.public_reply = mask_personal_data_in_text(self.public_reply or self.reply)
+
+    # Transitions -------------------------------------------------------------------------
+    def _lock_and_check(self, action):
+        # Two clerks may press a button at once: the second sees the first one's result.
+        self.status = (
+            type(self).objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
+        )
+        if not self.can(action):
+            raise InvalidTransition(self, action)
+
+    def _log(self, kind, by, now, note=""):
+        return self.events.create(kind=kind, actor=by, at=now, note=note)
+
+    def start_clock(self, now):
+        """Store the deadline and the reminder time from now (receipt or reopening)."""
+        self.reply_due_at = reply_deadline(now)
+        self.reminder_due_at = reminder_time(now, self.reply_due_at)
+        self.reminded_at = self.escalated_at = None
+
+    @transaction.atomic
+    def assign(self, *, by, to, now=None):
+        """Give the message to a member of its department to answer."""
+        self._lock_and_check("assign")
+        if to.department_id != self.department_id:
+            raise InvalidTransition(self, "assign", "承办人必须是承办科室的工作人员")
+        now = now or timezone.now()
+        self.assignee = to
+        self.save(update_fields=["assignee"])
+        self._log(MessageEvent.Kind.ASSIGNED, by, now, f"承办人：{to}")
+
+    @transaction.atomic
+    def transfer(self, *, by, to, reason, now=None):
+        """转办: route the message to another department, saying why; the deadline stands."""
+        self._lock_and_check("transfer")
+        if to.pk == self.department_id:
+            raise InvalidTransition(self, "transfer", "转办的科室与当前承办科室相同")
+        if not reason.strip():
+            raise InvalidTransition(self, "transfer", "请填写转办理由")
+        now = now or timezone.now()
+        previous = self.department
+        self.department, self.assignee = to, None
+        self.save(update_fields=["department", "assignee"])
+        self._log(MessageEvent.Kind.TRANSFERRED, by, now, f"{previous} → {to}：{reason.strip()}")
+
+    @transaction.atomic
+    def record_reply(self, *, by, text, now=None):
+        """Record the official reply; its lateness is frozen here, never recomputed."""
+        self._lock_and_check("record_reply")
+        if not text.strip():
+            raise InvalidTransition(self, "record_reply", "答复内容不能为空")
+        now = now or timezone.now()
+        self.status, self.reply, self.replied_at, self.replied_by = (
+            self.Status.REPLIED,
+            text.strip(),
+            now,
+            by,
+        )
+        self.replied_late = now > self.reply_due_at
+        self.save(update_fields=["status", "reply", "replied_at", "replied_by", "replied_late"])
+        self._log(MessageEvent.Kind.REPLIED, by, now, "超期答复" if self.replied_late else "")
+
+    @transaction.atomic
+    def approve(self, *, by, public_subject="", public_body="", public_reply="", now=None):
+        """Approve the reply; publish the masked version if the sender agreed to publication."""
+        self._lock_and_check("approve")
+        if by.pk == self.replied_by_id:
+            raise InvalidTransition(self, "approve", "不能审核自己撰写的答复")
+        now = now or timezone.now()
+        self.public_subject, self.public_body, self.public_reply = (
+            public_subject,
+            public_body,
+            public_reply,
+        )
+        self.check_public_text()
+        self.status, self.reviewed_at, self.reviewed_by = self.Status.APPROVED, now, by
+        fields = ["status", "reviewed_at", "reviewed_by", "public_subject", "public_body"]
+        fields += ["public_reply"]
+        self._log(MessageEvent.Kind.APPROVED, by, now)
+        if self.has_publication_consent:
+            self.published_at = self.published_at or now
+            fields.append("published_at")
+            self._log(MessageEvent.Kind.PUBLISHED, by, now)
+        self.save(update_fields=fields)
+
+    @transaction.atomic
+    def close(self, *, by, reason, now=None):
+        """不予受理: close a duplicate or abusive message; the sender sees the reason."""
+        self._lock_and_check("close")
+        if not reason.strip():
+            raise InvalidTransition(self, "close", "请填写不予受理的理由")
+        now = now or timezone.now()
+        self.status, self.status_reason = self.Status.CLOSED, reason.strip()
+        self.save(update_fields=["status", "status_reason"])
+        self._log(MessageEvent.Kind.CLOSED, by, now, reason.strip())
+
+    @transaction.atomic
+    def reopen(self, *, by, reason, now=None):
+        """Send the message back to its department for a new reply, with a new deadline."""
+        self._lock_and_check("reopen")
+        now = now or timezone.now()
+        self.status, self.status_reason = self.Status.RECEIVED, ""
+        self.start_clock(now)
+        self.save(
+            update_fields=[
+                "status",
+                "status_reason",
+                "reply_due_at",
+                "reminder_due_at",
+                "reminded_at",
+                "escalated_at",
+            ]
+        )
+        self._log(MessageEvent.Kind.REOPENED, by, now, reason.strip())
+
+    def has_rated_reply(self):
+        """Return whether the sender has already rated the latest reply."""
+        return self.rated_at is not None and self.rated_at >= self.replied_at
+
+    @transaction.atomic
+    def rate(self, *, rating, comment="", now=None):
+        """Record the sender's rating of the latest reply, once; 不满意 reopens the message."""
+        self._lock_and_check("rate")
+        if self.has_rated_reply():
+            raise InvalidTransition(self, "rate", "您已评价过本次答复")
+        now = now or timezone.now()
+        self.rating, self.rating_comment, self.rated_at = rating, comment.strip(), now
+        self.save(update_fields=["rating", "rating_comment", "rated_at"])
+        label = self.Rating(rating).label
+        self._log(MessageEvent.Kind.RATED, None, now, f"{label}：{comment.strip()}".rstrip("："))
+        if rating == self.Rating.UNSATISFIED:
+            self.reopen(by=None, reason="留言人对答复不满意", now=now)
+
+    @transaction.atomic
+    def mark_reminded(self, *, now=None):
+        """Stamp the 75 % reminder; return False if another worker was first."""
+        now = now or timezone.now()
+        done = (
+            type(self)
+            .objects.filter(pk=self.pk, reminded_at=None, status=self.Status.RECEIVED)
+            .update(reminded_at=now)
+        )
+        if done:
+            self.reminded_at = now
+            self._log(MessageEvent.Kind.REMINDED, None, now, "已过答复时限的75%，已提醒承办科室")
+        return bool(done)
+
+    @transaction.atomic
+    def mark_escalated(self, *, now=None):
+        """Stamp the escalation to 局领导 at the deadline; return False if already done."""
+        now = now or timezone.now()
+        done = (
+            type(self)
+            .objects.filter(pk=self.pk, escalated_at=None, status=self.Status.RECEIVED)
+            .update(escalated_at=now)
+        )
+        if done:
+            self.escalated_at = now
+            self._log(MessageEvent.Kind.ESCALATED, None, now, "已超过答复期限，已报局领导督办")
+        return bool(done)
+
+
+class MessageEventQuerySet(DepartmentScopedQuerySet):
+    department_field = "message__department"
+
+    def for_sender(self):
+        """Return the steps the sender sees in the lookup (no internal reminders)."""
+        return self.exclude(
+            kind__in=[MessageEvent.Kind.REMINDED, MessageEvent.Kind.ESCALATED]
+        ).order_by("at", "pk")
+
+
+class MessageEvent(models.Model):
+    """One step of a message's handling: who did what, when, and why."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", "受理"
+        ROUTED = "routed", "分送承办科室"
+        ASSIGNED = "assigned", "指定承办人"
+        TRANSFERRED = "transferred", "转办"
+        REPLIED = "replied", "答复"
+        APPROVED = "approved", "审核通过"
+        PUBLISHED = "published", "公开"
+        CLOSED = "closed", "不予受理"
+        RATED = "rated", "评价"
+        REOPENED = "reopened", "重新办理"
+        REMINDED = "reminded", "到期提醒"
+        ESCALATED = "escalated", "超时督办"
+
+    message = models.ForeignKey(
+        Message, verbose_name="留言", on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField("环节", max_length=12, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+
+    objects = MessageEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.message.tracking_number} {self.get_kind_display()}"
+
+
+class ComplaintAgencyQuerySet(models.QuerySet):
+    def active(self):
+        """Return the agencies shown on the public pages."""
+        return self.filter(is_active=True)
+
+
+class ComplaintAgency(models.Model):
+    """投诉受理机构: where citizens may complain, as published on the 政民互动 page."""
+
+    name = models.CharField("机构名称", max_length=60)
+    address = models.CharField("地址", max_length=120, blank=True)
+    phone = models.CharField("电话", max_length=40, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    office_hours = models.CharField("受理时间", max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字小的排在前面")
+    is_active = models.BooleanField("在用", default=True)
+
+    objects = ComplaintAgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "投诉受理机构"
+        verbose_name_plural = "投诉受理机构"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+@receiver(post_save, sender=Message, dispatch_uid="complaints-clear-home-blocks")
+def clear_home_blocks(sender, instance, **kwargs):
+    """Drop the cached home-page figures and latest replies (the only signal of this app)."""
+    start, _ = month_bounds(timezone.localdate())
+    cache.delete_many(
+        [f"{HOME_CACHE_KEYS['figures']}:{start:%Y-%m}"]
+        + [f"{HOME_CACHE_KEYS['latest']}:{count}" for count in range(1, 21)]
+    )

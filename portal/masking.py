@@ -35,3 +35,15 @@ def mask_address(address):
     match = re.match(r"^(.*?[市县区旗])", address)
     head = match.group(1) if match else address[:3]
     return head + "****" if address else ""
+
+
+# Personal data written into free text: 18/15-digit ID numbers, mobile and landline numbers. The
+# lookarounds keep longer digit runs (order numbers, parcel codes) intact.
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+def mask_personal_data_in_text(text):
+    """Return text with ID numbers and phone numbers inside it masked (for public versions)."""
+    text = ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group(1)), text or "")
+    return PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(1)), text)

@@ -1,0 +1,110 @@
+"""Orchestration of messages with the outside world: submission and reminder mail."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal import roles
+
+from .models import Message, MessageCounter, MessageEvent, hash_query_code, new_query_code
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A stored message and its 查询码 in clear, which exists only until the sender has seen it."""
+
+    message: Message
+    query_code: str
+
+
+@transaction.atomic
+def submit_message(*, data: dict, ip: str | None, now: datetime | None = None) -> Submission:
+    """Accept a citizen's message: number it, set its deadline, route it, log it."""
+    now = now or timezone.now()
+    category = data["category"]
+    query_code = new_query_code()
+    message = Message(
+        kind=data["kind"],
+        category=category,
+        department_id=category.department_id,
+        subject=data["subject"],
+        body=data["body"],
+        sender_name=data["sender_name"],
+        sender_phone=data["sender_phone"],
+        sender_email=data.get("sender_email", ""),
+        has_publication_consent=bool(data.get("has_publication_consent")),
+        sender_ip=ip or None,
+        received_at=now,
+        tracking_number=MessageCounter.next_tracking_number(now),
+        query_code_hash=hash_query_code(query_code),
+    )
+    message.start_clock(now)
+    message.save()
+    message.events.bulk_create(
+        [
+            MessageEvent(message=message, kind=MessageEvent.Kind.RECEIVED, at=now),
+            MessageEvent(
+                message=message,
+                kind=MessageEvent.Kind.ROUTED,
+                at=now,
+                note=f"按类别“{category}”分送{category.department}",
+            ),
+        ]
+    )
+    return Submission(message=message, query_code=query_code)
+
+
+def staff_emails(*, role: str, department_id: int | None = None) -> list[str]:
+    """Return the e-mail addresses of active staff holding role (in a department if given)."""
+    users = get_user_model().objects.filter(is_active=True, groups__name=role).exclude(email="")
+    if department_id is not None:
+        users = users.filter(department_id=department_id)
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def notify(*, recipients: list[str], template: str, message: Message) -> None:
+    """Send one notice about message to recipients once the transaction has committed."""
+    if not recipients:
+        return
+    context = {"message": message, "site_url": getattr(settings, "SITE_URL", "")}
+    subject = render_to_string(f"complaints/emails/{template}_subject.txt", context).strip()
+    body = render_to_string(f"complaints/emails/{template}.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(
+            subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
+        )
+    )
+
+
+def send_due_reminders(*, now: datetime | None = None) -> dict:
+    """Remind departments at 75 % of the time and escalate to 局领导 at the deadline, once each.
+
+    Idempotent: each message is stamped (reminded_at, escalated_at) by a conditional update, so
+    a second run, or a second worker running at the same time, sends nothing again.
+    """
+    now = now or timezone.now()
+    reminded = escalated = 0
+    for message in Message.objects.due_for_reminder(now=now).select_related("department"):
+        with transaction.atomic():
+            if message.mark_reminded(now=now):
+                reminded += 1
+                recipients = staff_emails(
+                    role=roles.DEPARTMENT_HEAD, department_id=message.department_id
+                )
+                notify(recipients=recipients, template="reminder", message=message)
+    for message in Message.objects.due_for_escalation(now=now).select_related("department"):
+        with transaction.atomic():
+            if message.mark_escalated(now=now):
+                escalated += 1
+                notify(
+                    recipients=staff_emails(role=roles.LEADERSHIP),
+                    template="escalation",
+                    message=message,
+                )
+    return {"reminded": reminded, "escalated": escalated}
