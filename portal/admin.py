@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Department, SiteSettings, User
+from .models import Department, Leader, SiteSettings, User
 
 
 class DepartmentScopedAdmin(admin.ModelAdmin):
@@ -36,6 +36,15 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     list_filter = ["is_active"]
     search_fields = ["name", "code", "duties"]
+    ordering = ["order", "id"]
+
+
+@admin.register(Leader)
+class LeaderAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "order", "is_active"]
+    list_editable = ["order"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "position"]
     ordering = ["order", "id"]
 
 

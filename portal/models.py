@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.functional import cached_property
 
 from . import roles
+from .uploads import validate_upload
 
 PHONE_VALIDATOR = RegexValidator(
     r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$",
@@ -105,6 +106,42 @@ class User(AbstractUser):
     def spans_departments(self):
         """Whether the user's work covers every department rather than only their own."""
         return self.is_superuser or bool(self.role_names & roles.CROSS_DEPARTMENT_ROLES)
+
+
+class LeaderQuerySet(models.QuerySet):
+    def current(self):
+        """Return the leaders in office, in protocol order."""
+        return self.filter(is_active=True).order_by("order", "id")
+
+
+class Leader(models.Model):
+    """A member of the bureau's leadership (领导信息), shown on 机构概况."""
+
+    name = models.CharField("姓名", max_length=30)
+    position = models.CharField("职务", max_length=60, help_text="如：党组书记、局长")
+    photo = models.ImageField(
+        "照片",
+        upload_to="leaders/",
+        blank=True,
+        validators=[validate_upload],
+        help_text="JPG 或 PNG，建议 300×400 像素",
+    )
+    duties = models.TextField("工作分工")
+    biography = models.TextField("简历", blank=True)
+    order = models.PositiveSmallIntegerField(
+        "排序", default=100, help_text="按职务排序，数字小的在前"
+    )
+    is_active = models.BooleanField("在任", default=True)
+
+    objects = LeaderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "领导信息"
+        verbose_name_plural = "领导信息"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"{self.position} {self.name}"
 
 
 class SiteSettings(models.Model):
