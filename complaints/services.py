@@ -1,5 +1,6 @@
 """Orchestration of messages with the outside world: submission and reminder mail."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,8 @@ from django.utils import timezone
 from portal import roles
 
 from .models import Message, MessageCounter, MessageEvent, hash_query_code, new_query_code
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -72,14 +75,19 @@ def notify(*, recipients: list[str], template: str, message: Message) -> None:
     """Send one notice about message to recipients once the transaction has committed."""
     if not recipients:
         return
-    context = {"message": message, "site_url": getattr(settings, "SITE_URL", "")}
+    context = {"message": message}
     subject = render_to_string(f"complaints/emails/{template}_subject.txt", context).strip()
     body = render_to_string(f"complaints/emails/{template}.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(
-            subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
-        )
-    )
+    transaction.on_commit(lambda: _send(subject, body, recipients))
+
+
+def _send(subject, body, recipients):
+    # The stamp and the event row are committed: a mail server failure is logged, and the admin
+    # queue still shows the notice.
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except Exception:
+        logger.exception("Message notice could not be mailed to %s", recipients)
 
 
 def send_due_reminders(*, now: datetime | None = None) -> dict:

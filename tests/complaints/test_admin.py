@@ -1,0 +1,226 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import Message
+from tests.complaints.factories import MessageCategoryFactory, MessageFactory, published
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("admin:complaints_message_changelist")
+
+
+def url(name, message):
+    return reverse(f"admin:complaints_message_{name}", args=[message.pk])
+
+
+@pytest.fixture
+def category(department):
+    return MessageCategoryFactory(name="不动产登记办理进度", department=department)
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_queue_queries(client, department_head, category, django_assert_max_num_queries, rows):
+    """Queue: session, user, groups/permissions, counts for the notice and paginator, one page of
+    messages with category, department and assignee, filter choices. Independent of rows."""
+    MessageFactory.create_batch(rows, category=category)
+    client.force_login(department_head)
+    client.get(QUEUE)
+    with django_assert_max_num_queries(16):
+        response = client.get(QUEUE)
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == rows
+
+
+def test_queue_is_scoped_sorted_by_deadline_and_coloured(
+    client, department_head, category, other_department
+):
+    now = timezone.now()
+    soon = MessageFactory(
+        category=category, subject="快到期", received_at=now - timedelta(hours=20)
+    )
+    overdue = MessageFactory(
+        category=category, subject="已超期", received_at=now - timedelta(hours=30)
+    )
+    fresh = MessageFactory(category=category, subject="新留言", received_at=now)
+    MessageFactory(category__department=other_department, subject="别的科室")
+    client.force_login(department_head)
+    response = client.get(QUEUE)
+    html = response.content.decode()
+    assert [m.pk for m in response.context["cl"].result_list] == [overdue.pk, soon.pk, fresh.pk]
+    assert "别的科室" not in html
+    assert "deadline-overdue" in html and "deadline-soon" in html and "deadline-ok" in html
+    assert "剩 23小时" in html or "剩 24小时" in html
+    assert "有 1 条留言已超过答复期限" in html
+
+
+def test_other_department_message_is_not_reachable_for_head(
+    client, department_head, other_department
+):
+    """Django's admin answers a row outside get_queryset() with a redirect and "不存在"."""
+    message = MessageFactory(category__department=other_department)
+    client.force_login(department_head)
+    response = client.get(reverse("admin:complaints_message_change", args=[message.pk]))
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+    response = client.post(url("reply", message), {"text": "越权答复"})
+    assert response.status_code == 404
+    message.refresh_from_db()
+    assert message.status == Message.Status.RECEIVED
+
+
+def test_head_replies_from_the_category_template(client, department_head, category):
+    message = MessageFactory(category=category)
+    client.force_login(department_head)
+    change = client.get(
+        reverse("admin:complaints_message_change", args=[message.pk])
+    ).content.decode()
+    assert url("reply", message) in change
+    assert url("approve", message) not in change  # heads do not approve
+    assert url("transfer", message) not in change  # only the office transfers
+    form = client.get(url("reply", message)).content.decode()
+    assert "您反映的问题已收悉" in form  # the category's template
+    response = client.post(
+        url("reply", message), {"text": "您的不动产登记已办结，请携带身份证领证。"}
+    )
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.status == Message.Status.REPLIED
+    assert message.replied_by == department_head
+
+
+def test_reply_get_does_not_change_anything(client, department_head, category):
+    message = MessageFactory(category=category)
+    client.force_login(department_head)
+    client.get(url("reply", message))
+    message.refresh_from_db()
+    assert message.status == Message.Status.RECEIVED
+
+
+def test_reply_needs_text(client, department_head, category):
+    message = MessageFactory(category=category)
+    client.force_login(department_head)
+    response = client.post(url("reply", message), {"text": ""})
+    assert "请填写答复内容" in response.content.decode()
+
+
+def test_officer_replies_only_when_assigned(client, department_head, officer, category):
+    message = MessageFactory(category=category)
+    client.force_login(officer)
+    client.post(url("reply", message), {"text": "未指定也想答复"})
+    message.refresh_from_db()
+    assert message.status == Message.Status.RECEIVED
+    client.force_login(department_head)
+    client.post(url("assign", message), {"assignee": officer.pk})
+    message.refresh_from_db()
+    assert message.assignee == officer
+    client.force_login(officer)
+    client.post(url("reply", message), {"text": "承办人答复"})
+    message.refresh_from_db()
+    assert message.replied_by == officer
+
+
+def test_office_transfers_with_reason(client, disclosure_office, category, other_department):
+    message = MessageFactory(category=category)
+    client.force_login(disclosure_office)
+    response = client.post(
+        url("transfer", message), {"department": other_department.pk, "reason": ""}
+    )
+    assert "请填写理由" in response.content.decode()
+    client.post(
+        url("transfer", message), {"department": other_department.pk, "reason": "属规划科职责"}
+    )
+    message.refresh_from_db()
+    assert message.department == other_department
+    assert message.events.get(kind="transferred").actor == disclosure_office
+
+
+def test_head_cannot_transfer(client, department_head, category, other_department):
+    message = MessageFactory(category=category)
+    client.force_login(department_head)
+    client.post(url("transfer", message), {"department": other_department.pk, "reason": "想转走"})
+    message.refresh_from_db()
+    assert message.department == category.department
+
+
+def test_reviewer_approves_masked_public_version(client, department_head, reviewer, category):
+    message = MessageFactory(category=category, body="我的手机13812345678，请回电。")
+    message.record_reply(by=department_head, text="已电话联系。")
+    client.force_login(reviewer)
+    form = client.get(url("approve", message)).content.decode()
+    assert (
+        "138****5678" in form
+        and "13812345678"
+        not in form.split("留言内容：")[-1].split("</form>")[0].split("公开留言内容")[-1]
+    )
+    client.post(
+        url("approve", message),
+        {
+            "public_subject": "咨询登记",
+            "public_body": "我的手机13812345678。",
+            "public_reply": "已电话联系。",
+        },
+    )
+    message.refresh_from_db()
+    assert message.is_public()
+    assert message.public_body == "我的手机138****5678。"
+
+
+def test_bulk_approve_and_reopen_call_the_transitions(client, department_head, reviewer, category):
+    replied = MessageFactory(category=category)
+    replied.record_reply(by=department_head, text="答复")
+    still_open = MessageFactory(category=category)
+    client.force_login(reviewer)
+    response = client.post(
+        QUEUE,
+        {"action": "approve_selected", "_selected_action": [replied.pk, still_open.pk]},
+        follow=True,
+    )
+    replied.refresh_from_db()
+    assert replied.status == Message.Status.APPROVED
+    assert "已审核通过 1 条答复" in response.content.decode()
+    assert "不能执行此操作" in response.content.decode()
+    client.post(QUEUE, {"action": "reopen_selected", "_selected_action": [replied.pk]})
+    replied.refresh_from_db()
+    assert replied.status == Message.Status.RECEIVED
+
+
+def test_head_closes_as_not_accepted(client, department_head, category):
+    message = MessageFactory(category=category)
+    client.force_login(department_head)
+    client.post(url("close", message), {"reason": "重复留言"})
+    message.refresh_from_db()
+    assert message.status == Message.Status.CLOSED and message.status_reason == "重复留言"
+
+
+def test_leadership_views_but_has_no_buttons(client, leadership, category):
+    message = MessageFactory(category=category)
+    client.force_login(leadership)
+    html = client.get(
+        reverse("admin:complaints_message_change", args=[message.pk])
+    ).content.decode()
+    assert message.tracking_number in html
+    for move in ["reply", "approve", "transfer", "close", "reopen", "assign"]:
+        assert url(move, message) not in html
+
+
+def test_statistics_page_and_csv(client, leadership, department_head, reviewer, category):
+    published(MessageFactory(category=category), replier=department_head, reviewer=reviewer)
+    client.force_login(leadership)
+    stats = reverse("admin:complaints_message_statistics")
+    html = client.get(stats).content.decode()
+    assert "按承办科室" in html and category.department.name in html
+    response = client.get(stats, {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "答复率(%)" in text and "不动产登记办理进度" in text
+
+
+def test_nobody_adds_or_deletes_messages(client, disclosure_office, category):
+    message = MessageFactory(category=category)
+    client.force_login(disclosure_office)
+    assert client.get(reverse("admin:complaints_message_add")).status_code == 403
+    assert (
+        client.get(reverse("admin:complaints_message_delete", args=[message.pk])).status_code == 403
+    )

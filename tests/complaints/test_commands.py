@@ -1,0 +1,101 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from complaints.models import Message
+from complaints.tasks import send_reminders
+from tests.complaints.factories import MessageCategoryFactory, MessageFactory
+from tests.conftest import make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def message(department_head, leadership):
+    department_head.email = "head@example.gov.cn"
+    department_head.save()
+    leadership.email = "leader@example.gov.cn"
+    leadership.save()
+    return MessageFactory(category=MessageCategoryFactory(department=department_head.department))
+
+
+def run(capsys):
+    call_command("send_reminders")
+    return capsys.readouterr().out
+
+
+def test_nothing_before_75_percent(message, mailoutbox, capsys):
+    with time_machine.travel(message.received_at + timedelta(hours=17, minutes=59)):
+        assert "已提醒 0 条，已督办 0 条" in run(capsys)
+    assert mailoutbox == []
+
+
+def test_reminder_at_75_percent_once(
+    message, mailoutbox, capsys, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(message.received_at + timedelta(hours=18)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert "已提醒 1 条" in run(capsys)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert "已提醒 0 条" in run(capsys)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["head@example.gov.cn"]
+    assert message.tracking_number in mailoutbox[0].subject
+    message.refresh_from_db()
+    assert message.reminded_at is not None
+    assert message.events.filter(kind="reminded").count() == 1
+
+
+def test_escalation_at_deadline_once_to_leadership(
+    message, mailoutbox, capsys, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(message.reply_due_at + timedelta(minutes=1)):
+        with django_capture_on_commit_callbacks(execute=True):
+            out = run(capsys)
+        with django_capture_on_commit_callbacks(execute=True):
+            run(capsys)
+    assert "已提醒 1 条，已督办 1 条" in out
+    assert sorted(m.to[0] for m in mailoutbox) == ["head@example.gov.cn", "leader@example.gov.cn"]
+    assert "超时督办" in mailoutbox[1].subject
+    message.refresh_from_db()
+    assert message.escalated_at is not None
+    assert message.events.filter(kind="escalated").count() == 1
+
+
+def test_replied_messages_are_left_alone(message, department_head, mailoutbox, capsys):
+    message.record_reply(by=department_head, text="答复")
+    with time_machine.travel(message.reply_due_at + timedelta(hours=1)):
+        assert "已提醒 0 条，已督办 0 条" in run(capsys)
+
+
+def test_other_departments_heads_are_not_mailed(
+    message, other_department, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_staff("科室负责人", other_department, email="other@example.gov.cn")
+    with (
+        time_machine.travel(message.received_at + timedelta(hours=19)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("send_reminders")
+    assert [m.to for m in mailoutbox] == [["head@example.gov.cn"]]
+
+
+def test_task_calls_the_same_sweep(message):
+    with time_machine.travel(message.reply_due_at + timedelta(minutes=5)):
+        result = send_reminders.enqueue()
+    assert result.return_value == {"reminded": 1, "escalated": 1}
+    assert Message.objects.due_for_escalation().count() == 0
+
+
+def test_reopened_message_is_reminded_again(message, department_head, reviewer, capsys):
+    with time_machine.travel(message.reply_due_at + timedelta(minutes=1)):
+        run(capsys)
+        message.refresh_from_db()
+        message.record_reply(by=department_head, text="答复")
+        message.reopen(by=reviewer, reason="答复不完整")
+    message.refresh_from_db()
+    assert message.reminded_at is None and message.escalated_at is None
+    with time_machine.travel(message.reply_due_at + timedelta(minutes=1)):
+        assert "已提醒 1 条，已督办 1 条" in run(capsys)
