@@ -228,10 +228,6 @@ def minimal_pdf(title):
 
 
 def load(*, stdout):
-    if Item.objects.count() >= TARGET:
-        stdout.write(f"信息条目已有 {Item.objects.count()} 条，跳过。")
-        load_extra(stdout=stdout)
-        return
     rng = random.Random(2026)
     departments = {d.code: d for d in Department.objects.all()}
     columns = {c.slug: c for c in Category.objects.all()}
@@ -250,7 +246,7 @@ def load(*, stdout):
     slugs = list(COLUMNS)
     weights = [4 if s in {"zwdt", "tzgg", "zdgg", "xzxk", "jggs", "bdcdj"} else 2 for s in slugs]
     created = []
-    for _ in range(TARGET - Item.objects.count()):
+    for _ in range(max(TARGET - Item.objects.count(), 0)):
         slug = rng.choices(slugs, weights)[0]
         code, prefix, titles = COLUMNS[slug]
         days_ago = int(rng.triangular(0, 5 * 365, 30))
@@ -298,8 +294,10 @@ def load(*, stdout):
         # Demo history: the row was written then, not today.
         Item.objects.filter(pk=item.pk).update(updated_at=published)
         created.append(item)
-    link_demo_items(rng)
+    if created:
+        link_demo_items(rng)
     load_guide(columns["gkzn"], departments["bgs"], officer, reviewer)
+    load_campaigns(columns["xchd"], departments["bgs"], officer, reviewer)
     load_extra(stdout=stdout)
     stdout.write(f"信息条目 {Item.objects.count()} 条（新增 {len(created)} 条）。")
 
@@ -349,6 +347,101 @@ def load_guide(column, department, officer, reviewer):
     item.submit(by=officer, now=now - timedelta(days=29))
     item.approve(by=reviewer, checklist=CHECKLIST, now=now - timedelta(days=28))
     Item.objects.filter(pk=item.pk).update(updated_at=now - timedelta(days=28))
+
+
+CAMPAIGNS = [
+    (
+        "tdr",
+        "全国土地日",
+        "每年6月25日：节约集约用地，严守耕地红线",
+        [
+            "市国土资源局开展第{n}个全国土地日主题宣传活动",
+            "全国土地日：走进{place}看耕地保护",
+        ],
+    ),
+    (
+        "xfr",
+        "国家宪法日",
+        "每年12月4日：尊崇宪法、学习宪法、遵守宪法",
+        [
+            "“12·4”国家宪法日普法宣传走进{place}",
+            "市国土资源局组织干部职工集中学习宪法",
+        ],
+    ),
+]
+
+
+def demo_photo(seed):
+    """Return a small PNG (a banded landscape) made without any image library."""
+    import struct
+    import zlib
+
+    width, height = 240, 150
+    top = (30 + seed * 20 % 80, 110, 170)
+    rows = []
+    for y in range(height):
+        if y < height * 0.55:
+            colour = top
+        elif y < height * 0.75:
+            colour = (60, 140 + seed * 13 % 60, 70)
+        else:
+            colour = (180, 160 - seed * 7 % 40, 90)
+        rows.append(b"\0" + bytes(colour) * width)
+    raw = zlib.compress(b"".join(rows))
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+def load_campaigns(parent, department, officer, reviewer):
+    """专题 columns under 宣传活动, each with a few photographed activities; photos on 要闻."""
+    rng = random.Random(625)
+    now = timezone.now()
+    for order, (slug, name, description, titles) in enumerate(CAMPAIGNS, start=1):
+        column, created = Category.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "parent": parent,
+                "description": description,
+                "order": order * 10,
+                "department": department,
+                "update_days": 365,
+            },
+        )
+        if not created:
+            continue
+        for n, template in enumerate(titles * 2):
+            published = now - timedelta(days=30 + 150 * n + rng.randint(0, 20))
+            item = Item.objects.create(
+                title=template.format(n=36 - n, place=rng.choice(PLACES)),
+                category=column,
+                department=department,
+                written_on=timezone.localdate(published),
+                summary=description,
+                body=f"<p>{description}。{PARAGRAPHS[1]}</p>",
+                author=officer,
+            )
+            ItemAttachment.objects.create(
+                item=item,
+                original_name=f"活动照片{n + 1}.png",
+                file=ContentFile(demo_photo(n + order), name="photo.png"),
+            )
+            item.submit(by=officer, now=published - timedelta(hours=2))
+            item.approve(by=reviewer, checklist=CHECKLIST, now=published)
+            Item.objects.filter(pk=item.pk).update(updated_at=published)
+    # A photo on the newest 政务动态 items, for the homepage 要闻.
+    for n, item in enumerate(Item.objects.public().filter(category__slug="zwdt").latest()[:3]):
+        if not item.attachments.exists():
+            ItemAttachment.objects.create(
+                item=item,
+                original_name="现场照片.png",
+                file=ContentFile(demo_photo(n + 5), name="photo.png"),
+            )
 
 
 def load_extra(*, stdout):

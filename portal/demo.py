@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from . import roles
-from .models import Department, SiteSettings, User
+from .models import Department, Leader, SiteSettings, User
 
 SITE = {
     "bureau_name": "江川市国土资源局",
@@ -102,6 +102,33 @@ DEPARTMENTS = [
     ),
 ]
 
+LEADERS = [
+    (
+        "张建华",
+        "党组书记、局长",
+        "主持局全面工作，分管办公室、政策法规科。",
+        "张建华，男，1971年生，汉族，研究生学历，中共党员。曾任江川市规划局副局长，2019年起任现职。",
+    ),
+    (
+        "李红梅",
+        "党组成员、副局长",
+        "分管规划科、土地利用管理科、地籍与不动产登记科。",
+        "李红梅，女，1975年生，汉族，大学学历，中共党员。曾任本局地籍与不动产登记科科长。",
+    ),
+    (
+        "王志远",
+        "党组成员、副局长",
+        "分管耕地保护科、矿产资源管理科、执法监察支队。",
+        "王志远，男，1973年生，汉族，大学学历，中共党员。曾任本局执法监察支队支队长。",
+    ),
+    (
+        "陈立新",
+        "党组成员、总工程师",
+        "分管信息中心，协助分管国土空间规划工作。",
+        "陈立新，男，1978年生，汉族，研究生学历，高级工程师。曾任市测绘院副院长。",
+    ),
+]
+
 # username, full name, department code, role
 ACCOUNTS = [
     ("xinxiyuan", "刘晓梅", "zcfg", roles.OFFICER),
@@ -126,7 +153,19 @@ def load(*, stdout):
                 "order": order * 10,
             },
         )
-    stdout.write(f"科室 {Department.objects.count()} 个，网站设置已更新。")
+    for order, (name, position, duties, biography) in enumerate(LEADERS, start=1):
+        Leader.objects.get_or_create(
+            name=name,
+            defaults={
+                "position": position,
+                "duties": duties,
+                "biography": biography,
+                "order": order * 10,
+            },
+        )
+    stdout.write(
+        f"科室 {Department.objects.count()} 个，领导 {Leader.objects.count()} 名，网站设置已更新。"
+    )
     load_accounts(stdout=stdout)
 
 

@@ -8,6 +8,8 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("jggk/", views.organisation, name="organisation"),
+    path("wzdt/", views.site_map, name="site-map"),
+    path("wza/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("zwgk/", include("disclosure.urls")),

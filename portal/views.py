@@ -5,7 +5,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from .models import Department
+from .models import Department, Leader
 
 
 def home(request):
@@ -13,9 +13,17 @@ def home(request):
 
 
 def organisation(request):
-    """机构概况: the bureau's departments with their duties and contacts."""
-    departments = Department.objects.active()
-    return render(request, "portal/organisation.html", {"departments": departments})
+    """机构概况: leadership, the departments with their duties, and contacts."""
+    context = {"departments": Department.objects.active(), "leaders": Leader.objects.current()}
+    return render(request, "portal/organisation.html", context)
+
+
+def site_map(request):
+    return render(request, "portal/site_map.html")
+
+
+def accessibility(request):
+    return render(request, "portal/accessibility.html")
 
 
 @never_cache

@@ -1,0 +1,55 @@
+"""Catalog blocks that other pages (the homepage) show."""
+
+from django import template
+from django.db.models import Prefetch
+
+from disclosure.models import Category, Item, ItemAttachment
+
+register = template.Library()
+
+IMAGE_FILES = ItemAttachment.objects.filter(file__iregex=r"\.(jpe?g|png)$").order_by("order", "id")
+
+
+@register.inclusion_tag("disclosure/_latest_items.html")
+def latest_items(slug, count=8, title=None):
+    """The newest public items of a column (and its sub-columns), with a 更多 link."""
+    column = Category.objects.visible().prefetch_related("children").filter(slug=slug).first()
+    items = Item.objects.public().in_category(column).for_list().latest()[:count] if column else []
+    return {"column": column, "items": items, "title": title or (column.name if column else "")}
+
+
+@register.inclusion_tag("disclosure/_headlines.html")
+def headlines(count=6):
+    """要闻: the newest 政务动态, the first ones that have a photo shown with it."""
+    column = Category.objects.filter(slug="zwdt").first()
+    items = (
+        list(
+            Item.objects.public()
+            .filter(category=column)
+            .for_list()
+            .latest()
+            .prefetch_related(Prefetch("attachments", queryset=IMAGE_FILES, to_attr="images"))[
+                :count
+            ]
+        )
+        if column
+        else []
+    )
+    featured = next((item for item in items if item.images), None)
+    return {
+        "column": column,
+        "featured": featured,
+        "items": [item for item in items if item is not featured][: count - 1],
+    }
+
+
+@register.inclusion_tag("disclosure/_campaigns.html")
+def campaigns():
+    """专题: the campaign columns under 宣传活动."""
+    return {"campaigns": Category.objects.visible().filter(parent__slug="xchd")}
+
+
+@register.inclusion_tag("disclosure/_column_tree.html")
+def column_tree():
+    """The catalog's visible columns as a nested list (for the site map)."""
+    return {"roots": Category.objects.visible().roots().prefetch_related("children")}
