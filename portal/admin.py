@@ -1,9 +1,9 @@
 """The back office: the admin site itself, and the site-wide models."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Department, Leader, SiteSettings, User
+from .models import Department, Leader, SiteSettings, User, WorkCalendarDay
 
 
 class DepartmentScopedAdmin(admin.ModelAdmin):
@@ -111,3 +111,31 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(admin.ModelAdmin):
+    """工作日历: weekday holidays and 调休 working weekends; other days follow the weekday."""
+
+    list_display = ["date", "weekday", "kind", "note"]
+    list_filter = ["kind"]
+    search_fields = ["note"]
+    ordering = ["-date"]
+    date_hierarchy = "date"
+
+    @admin.display(description="星期")
+    def weekday(self, obj):
+        return "星期" + "一二三四五六日"[obj.date.weekday()]
+
+    def changelist_view(self, request, extra_context=None):
+        missing = WorkCalendarDay.objects.missing_next_year()
+        if missing:
+            self.message_user(
+                request,
+                f"{missing} 年的工作日历尚未录入：该年的答复期限将只按周末计算并标注为“预估”。"
+                "请在国务院办公厅公布放假安排后逐日录入放假日和调休上班日。",
+                messages.WARNING,
+            )
+        years = WorkCalendarDay.objects.order_by().values_list("date__year", flat=True).distinct()
+        extra_context = {**(extra_context or {}), "calendar_years": sorted(set(years))}
+        return super().changelist_view(request, extra_context=extra_context)

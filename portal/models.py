@@ -2,8 +2,12 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from . import roles
@@ -212,3 +216,62 @@ class SiteSettings(models.Model):
             settings_row, _ = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, settings_row, 300)
         return settings_row
+
+
+class WorkCalendarDayQuerySet(models.QuerySet):
+    def in_year(self, year):
+        """Return the calendar rows of one year."""
+        return self.filter(date__year=year)
+
+    def missing_next_year(self, *, today=None):
+        """Return next year if it has no rows and today is 1 December or later, else None."""
+        today = today or timezone.localdate()
+        if today.month < 12:
+            return None
+        year = today.year + 1
+        return None if self.in_year(year).exists() else year
+
+
+class WorkCalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a weekday holiday or a 调休 working weekend.
+
+    Only the exceptions are stored; every other date counts by its weekday. A year with no rows
+    is unknown, and deadlines falling in it are marked 预估 (portal.workdays).
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=8, choices=Kind)
+    note = models.CharField("说明", max_length=60, blank=True, help_text="如：国庆节、春节调休")
+
+    objects = WorkCalendarDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工作日历"
+        verbose_name_plural = "工作日历"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.note}".strip()
+
+    def clean(self):
+        if self.date and self.kind == self.Kind.WORKDAY and self.date.weekday() < 5:
+            raise ValidationError(
+                {
+                    "kind": ValidationError(
+                        "周一至周五本来就是工作日，只有周末才需要登记为调休上班",
+                        code="workday_on_weekday",
+                    )
+                }
+            )
+
+
+@receiver([post_save, post_delete], sender=WorkCalendarDay, dispatch_uid="portal-workdays-cache")
+def clear_workdays_cache(sender, instance, **kwargs):
+    """Forget the cached calendar of the changed row's year (the only signal of this model)."""
+    from . import workdays
+
+    workdays.clear_cache([instance.date.year])

@@ -1,12 +1,34 @@
-"""Working-day arithmetic: dates in, dates out.
+"""Working-day arithmetic over the bureau's calendar (WorkCalendarDay): dates in, dates out.
 
-The bureau counts statutory deadlines (依申请公开 20 working days, 补正 7, the 20-day rule)
-in working days. Until the working-day calendar (WorkCalendarDay) holds a year, its days are counted
-on weekends only and the result is marked provisional (预估).
+The bureau counts statutory deadlines (依申请公开 20 working days, 补正 7, the 20-day rule) in
+working days: Monday to Friday, minus the weekday holidays, plus the 调休 working weekends that the
+calendar lists. A year without any calendar row is unknown: its days are counted on weekends only
+and the result is marked provisional (预估).
+
+Each year's rows are read in one query and kept in the cache (cleared when a row changes), so a
+deadline computation costs at most one query per year it touches.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from django.core.cache import cache
+
+CACHE_KEY = "portal:workdays:{year}"
+CACHE_SECONDS = 60 * 60 * 6
+WEEKDAYS = "一二三四五六日"
+
+# chinesecalendar names its holidays in English; the calendar stores the Chinese names.
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
 
 
 @dataclass(frozen=True)
@@ -18,20 +40,86 @@ class WorkdayResult:
     skipped: list = field(default_factory=list)  # (date, note) of weekdays that were holidays
     counted_weekends: list = field(default_factory=list)  # (date, note) of 调休 working weekends
 
+    def explain(self):
+        """Return the Chinese explanation shown next to a deadline."""
+        parts = []
+        if self.skipped:
+            days = "、".join(
+                f"{d.month}月{d.day}日{f'（{n}）' if n else ''}" for d, n in self.skipped
+            )
+            parts.append(f"跳过法定节假日 {len(self.skipped)} 天：{days}")
+        if self.counted_weekends:
+            days = "、".join(
+                f"{d.month}月{d.day}日（星期{WEEKDAYS[d.weekday()]}{'，' + n if n else ''}）"
+                for d, n in self.counted_weekends
+            )
+            parts.append(f"计入调休上班日 {len(self.counted_weekends)} 天：{days}")
+        if self.is_provisional:
+            parts.append("所涉年度的工作日历尚未公布，暂按周末计算，为预估日期")
+        return "；".join(parts) or "期间无法定节假日和调休"
+
+
+def year_calendar(year):
+    """Return {date: (kind, note)} of the calendar rows of year ({} if the year is unknown)."""
+    key = CACHE_KEY.format(year=year)
+    days = cache.get(key)
+    if days is None:
+        from .models import WorkCalendarDay
+
+        days = {
+            row.date: (row.kind, row.note)
+            for row in WorkCalendarDay.objects.in_year(year).only("date", "kind", "note")
+        }
+        cache.set(key, days, CACHE_SECONDS)
+    return days
+
+
+def clear_cache(years):
+    """Forget the cached calendar of the given years (after rows of theirs changed)."""
+    cache.delete_many([CACHE_KEY.format(year=year) for year in set(years)])
+
+
+def is_known_year(year):
+    """Return whether the calendar holds the year (otherwise its results are provisional)."""
+    return bool(year_calendar(year))
+
+
+def _day_info(day):
+    """Return (is_working, exception kind or None, note) for day."""
+    kind, note = year_calendar(day.year).get(day, (None, ""))
+    if kind == "holiday":
+        return False, kind, note
+    if kind == "workday":
+        return True, kind, note
+    return day.weekday() < 5, None, ""
+
 
 def is_working_day(day):
     """Return whether the bureau works on the given date."""
-    return day.weekday() < 5
+    return _day_info(day)[0]
 
 
 def add_working_days(start, n):
-    """Return the date n working days after start (start itself is not counted)."""
+    """Return the date n working days after start (start itself is not counted).
+
+    With n = 0 the result is start itself. The result lists the weekday holidays skipped and the
+    调休 weekends counted on the way, and is provisional if any year touched has no calendar.
+    """
     day, remaining = start, n
+    skipped, counted, provisional = [], [], False
     while remaining > 0:
         day += timedelta(days=1)
-        if is_working_day(day):
+        working, kind, note = _day_info(day)
+        provisional = provisional or not is_known_year(day.year)
+        if working:
             remaining -= 1
-    return WorkdayResult(value=day, is_provisional=True)
+            if kind == "workday":
+                counted.append((day, note))
+        elif kind == "holiday" and day.weekday() < 5:
+            skipped.append((day, note))
+    return WorkdayResult(
+        value=day, is_provisional=provisional, skipped=skipped, counted_weekends=counted
+    )
 
 
 def working_days_between(start, end):
@@ -42,3 +130,36 @@ def working_days_between(start, end):
         if is_working_day(day):
             count += 1
     return count
+
+
+def chinesecalendar_rows():
+    """Yield (date, kind, note) for every holiday and 调休 workday chinesecalendar knows.
+
+    Holidays are listed with their weekend days, as the State Council's notice lists them; a
+    working weekend is noted with the holiday it makes up for (e.g. 国庆节调休).
+    """
+    import chinese_calendar
+
+    for day, name in sorted(chinese_calendar.holidays.items()):
+        name = getattr(name, "value", name)
+        yield day, "holiday", HOLIDAY_NAMES.get(name, name)
+    for day, name in sorted(chinese_calendar.workdays.items()):
+        name = getattr(name, "value", name)
+        if day.weekday() >= 5:
+            yield day, "workday", f"{HOLIDAY_NAMES.get(name, name)}调休上班"
+
+
+def seed_calendar(model):
+    """Create the rows chinesecalendar knows that the table lacks; return the years touched.
+
+    Rows already present (perhaps corrected in the admin) are left as they are. `model` is the
+    WorkCalendarDay class, or its historical version in a data migration.
+    """
+    existing = set(model.objects.values_list("date", flat=True))
+    rows = [
+        model(date=day, kind=kind, note=note)
+        for day, kind, note in chinesecalendar_rows()
+        if day not in existing
+    ]
+    model.objects.bulk_create(rows, batch_size=500)
+    return sorted({row.date.year for row in rows})
