@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -88,11 +89,10 @@ class MessageAdmin(DepartmentScopedAdmin):
         "tracking_number",
         "subject",
         "kind",
-        "category",
         "department",
         "status",
-        "received_at",
-        "reply_due_at",
+        "received",
+        "due",
         "time_left",
         "assignee",
     ]
@@ -101,7 +101,12 @@ class MessageAdmin(DepartmentScopedAdmin):
     list_select_related = ["category", "department", "assignee"]
     search_fields = ["tracking_number", "subject", "body", "reply"]
     date_hierarchy = "received_at"
-    ordering = ["reply_due_at", "pk"]
+    # The queue: messages waiting for a reply first, most urgent on top; then the answered ones.
+    ordering = [
+        Case(When(status=Message.Status.RECEIVED, then=Value(0)), default=Value(1)).asc(),
+        "reply_due_at",
+        "pk",
+    ]
     list_per_page = 50
     inlines = [MessageEventInline]
     actions = ["approve_selected", "reopen_selected"]
@@ -166,6 +171,14 @@ class MessageAdmin(DepartmentScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # legal records
+
+    @admin.display(description="受理时间", ordering="received_at")
+    def received(self, obj):
+        return timezone.localtime(obj.received_at).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description="答复期限", ordering="reply_due_at")
+    def due(self, obj):
+        return timezone.localtime(obj.reply_due_at).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description="剩余时间", ordering="reply_due_at")
     def time_left(self, obj):

@@ -186,13 +186,11 @@ class MessageQuerySet(DepartmentScopedQuerySet):
 
     def for_public_list(self):
         """Load what the public list shows: category and department in the same query."""
-        return self.select_related("category", "department").order_by("-published_at", "-pk")
+        return self.select_related("category", "department").order_by("-received_at", "-pk")
 
     def for_staff_queue(self):
-        """Load what the admin queue shows and sort by deadline, most urgent first."""
-        return self.select_related("category", "department", "assignee").order_by(
-            "reply_due_at", "pk"
-        )
+        """Load what the admin queue shows (its order is MessageAdmin.ordering)."""
+        return self.select_related("category", "department", "assignee")
 
     def received_in(self, start, end):
         """Return messages received in [start, end)."""
