@@ -2,8 +2,20 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
-from .models import Department, Leader, SiteSettings, User, WorkCalendarDay
+from . import content_safety
+from .models import (
+    AuditEntry,
+    ContentFinding,
+    Department,
+    Leader,
+    SensitiveTerm,
+    SiteSettings,
+    User,
+    WorkCalendarDay,
+)
 
 
 class DepartmentScopedAdmin(admin.ModelAdmin):
@@ -139,3 +151,146 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
         years = WorkCalendarDay.objects.order_by().values_list("date__year", flat=True).distinct()
         extra_context = {**(extra_context or {}), "calendar_years": sorted(set(years))}
         return super().changelist_view(request, extra_context=extra_context)
+
+
+# --------------------------------------------------------------------------------------------
+# Content safety (错敏字) and the audit log
+# --------------------------------------------------------------------------------------------
+class ContentSafetyAdminMixin:
+    """Add a read-only 内容安全检查 panel listing the scanner's findings, hit marked in place.
+
+    Add it first in the bases of an admin whose model registered its public fields with
+    `portal.content_safety.register()`, and name "content_safety_report" in readonly_fields (and
+    in fieldsets, if the admin has them). Blocking findings also stop `submit`/`approve`.
+    """
+
+    @admin.display(description="内容安全检查")
+    def content_safety_report(self, obj):
+        if obj is None or obj.pk is None:
+            return "保存后显示检查结果"
+        findings = content_safety.scan_object(obj)
+        if not findings:
+            return format_html('<p class="content-safety-ok">{}</p>', "未发现错敏字和违规内容")
+        rows = format_html_join(
+            "\n",
+            '<li class="content-safety-{}"><strong>{}</strong> {}：{}<mark>{}</mark>{}{}</li>',
+            (
+                (
+                    f.severity,
+                    f.severity_label,
+                    f.place,
+                    f.context_parts[0],
+                    f.context_parts[1],
+                    f.context_parts[2],
+                    f"　→ 应为“{f.suggestion}”" if f.suggestion else f"　（{f.note}）",
+                )
+                for f in findings
+            ),
+        )
+        blocking = sum(f.is_blocking for f in findings)
+        return format_html(
+            "<p>阻断 {} 处，警告 {} 处。阻断项修改前不能提交审核或发布。</p>"
+            '<ul class="content-safety">{}</ul>',
+            blocking,
+            len(findings) - blocking,
+            rows,
+        )
+
+
+@admin.register(SensitiveTerm)
+class SensitiveTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "category", "severity", "suggestion", "note", "is_pattern", "is_active"]
+    list_editable = ["severity", "is_active"]
+    list_filter = ["category", "severity", "is_active", "is_pattern"]
+    search_fields = ["term", "suggestion", "note"]
+    ordering = ["category", "term"]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(ContentFinding)
+class ContentFindingAdmin(admin.ModelAdmin):
+    list_display = [
+        "object_title",
+        "content_type",
+        "field",
+        "marked_context",
+        "severity",
+        "suggestion",
+        "found_at",
+        "is_resolved",
+    ]
+    list_filter = ["is_resolved", "severity", "category", "content_type"]
+    list_select_related = ["content_type", "resolved_by"]
+    search_fields = ["object_title", "term", "matched", "context"]
+    date_hierarchy = "found_at"
+    ordering = ["is_resolved", "-found_at"]
+    actions = ["resolve_selected"]
+    readonly_fields = [
+        "content_type",
+        "object_id",
+        "object_title",
+        "field",
+        "term",
+        "category",
+        "severity",
+        "matched",
+        "suggestion",
+        "line",
+        "column",
+        "marked_context",
+        "found_at",
+        "is_resolved",
+        "resolved_at",
+        "resolved_by",
+        "object_link",
+    ]
+    exclude = ["context", "position"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="上下文")
+    def marked_context(self, obj):
+        before, hit, after = obj.context.partition(obj.matched)
+        if not hit:
+            return obj.context
+        return format_html("{}<mark>{}</mark>{}", before, hit, after)
+
+    @admin.display(description="原文")
+    def object_link(self, obj):
+        target = obj.content_object
+        if target is None:
+            return "（已删除）"
+        url = reverse(
+            f"admin:{obj.content_type.app_label}_{obj.content_type.model}_change", args=[target.pk]
+        )
+        return format_html('<a href="{}">{}</a>', url, obj.object_title or target)
+
+    @admin.action(description="标记所选结果为已处理", permissions=["change"])
+    def resolve_selected(self, request, queryset):
+        count = 0
+        for finding in queryset.unresolved():
+            finding.resolve(by=request.user)
+            count += 1
+        self.message_user(request, f"已处理 {count} 条检查结果", messages.SUCCESS)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by the system and pruned by prune_audit_log."""
+
+    list_display = ["at", "kind", "username", "user", "ip_address", "detail"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["username", "detail", "ip_address"]
+    date_hierarchy = "at"
+    ordering = ["-at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,11 @@
 """Site-wide models: staff users, departments and the bureau's own settings."""
 
+import re
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -275,3 +280,180 @@ def clear_workdays_cache(sender, instance, **kwargs):
     from . import workdays
 
     workdays.clear_cache([instance.date.year])
+
+
+# --------------------------------------------------------------------------------------------
+# Content safety (错敏字): the word lists and the findings of `manage.py scan_content`
+# --------------------------------------------------------------------------------------------
+class SensitiveTermQuerySet(models.QuerySet):
+    def active(self):
+        """Return the entries the scanner uses."""
+        return self.filter(is_active=True)
+
+
+class SensitiveTerm(models.Model):
+    """One entry of the content-safety word lists, edited by the 政务公开办."""
+
+    class Category(models.TextChoices):
+        PROHIBITED = "prohibited", "违禁内容"
+        SPAM = "spam", "赌博色情广告"
+        MISSPELLING = "misspelling", "常见错别字"
+        INSTITUTION_NAME = "institution_name", "机构名称"
+        LEADER_NAME = "leader_name", "领导姓名"
+
+    class Severity(models.TextChoices):
+        BLOCK = "block", "阻断"
+        WARN = "warn", "警告"
+
+    term = models.CharField(
+        "词条",
+        max_length=200,
+        help_text="要查找的写法（错误写法）。赌博色情广告和违禁内容会忽略其中的空格、标点和全角字符",
+    )
+    category = models.CharField("类别", max_length=20, choices=Category)
+    severity = models.CharField(
+        "级别",
+        max_length=5,
+        choices=Severity,
+        default=Severity.WARN,
+        help_text="阻断：不能提交和发布；警告：提示修改，不阻止发布",
+    )
+    suggestion = models.CharField("正确写法", max_length=200, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    is_pattern = models.BooleanField(
+        "按正则表达式匹配", default=False, help_text="用于网址等规律性写法，如博彩网站域名"
+    )
+    is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新于", auto_now=True)
+
+    objects = SensitiveTermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "内容安全词条"
+        verbose_name_plural = "内容安全词库"
+        ordering = ["category", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "term"],
+                name="sensitiveterm_unique_term",
+                violation_error_message="该类别下已有相同词条",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term}（{self.get_category_display()}）"
+
+    def clean(self):
+        if not self.term.strip():
+            raise ValidationError({"term": ValidationError("请填写词条", code="required")})
+        if self.is_pattern:
+            try:
+                re.compile(self.term)
+            except re.error as exc:
+                raise ValidationError(
+                    {"term": ValidationError(f"正则表达式有误：{exc}", code="invalid_pattern")}
+                ) from exc
+
+
+class ContentFindingQuerySet(models.QuerySet):
+    def unresolved(self):
+        """Return the findings nobody has dealt with yet."""
+        return self.filter(is_resolved=False)
+
+    def blocking(self):
+        """Return the findings of blocking severity."""
+        return self.filter(severity=SensitiveTerm.Severity.BLOCK)
+
+
+class ContentFinding(models.Model):
+    """A hit of the scanner in already published content, recorded by `scan_content`."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name="内容类型", on_delete=models.CASCADE
+    )
+    object_id = models.CharField("对象编号", max_length=64)
+    content_object = GenericForeignKey("content_type", "object_id")
+    object_title = models.CharField("标题", max_length=200, blank=True)
+    field = models.CharField("字段", max_length=60)
+    term = models.CharField("词条", max_length=200)
+    category = models.CharField("类别", max_length=20, choices=SensitiveTerm.Category)
+    severity = models.CharField("级别", max_length=5, choices=SensitiveTerm.Severity)
+    matched = models.CharField("原文写法", max_length=200)
+    suggestion = models.CharField("正确写法", max_length=200, blank=True)
+    position = models.IntegerField("位置（字符）", default=0)
+    line = models.PositiveIntegerField("行", default=1)
+    column = models.PositiveIntegerField("列", default=1)
+    context = models.CharField("上下文", max_length=300)
+    found_at = models.DateTimeField("发现时间", default=timezone.now, db_index=True)
+    is_resolved = models.BooleanField("已处理", default=False)
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True, editable=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = ContentFindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "内容安全检查结果"
+        verbose_name_plural = "内容安全检查结果"
+        ordering = ["is_resolved", "-found_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="finding_object")]
+
+    def __str__(self):
+        return f"{self.object_title or self.object_id}：{self.matched}"
+
+    def resolve(self, *, by, now=None):
+        """Mark the finding as dealt with (corrected, or checked and acceptable)."""
+        self.is_resolved, self.resolved_at, self.resolved_by = True, now or timezone.now(), by
+        self.save(update_fields=["is_resolved", "resolved_at", "resolved_by"])
+
+
+# --------------------------------------------------------------------------------------------
+# Audit log (安全审计): logins, logouts, lockouts and role changes, kept at least 180 days
+# --------------------------------------------------------------------------------------------
+class AuditEntryQuerySet(models.QuerySet):
+    def expired(self, *, now=None):
+        """Return the entries older than the retention period (settings.AUDIT_RETENTION_DAYS)."""
+        days = getattr(settings, "AUDIT_RETENTION_DAYS", 180)
+        return self.filter(at__lt=(now or timezone.now()) - timedelta(days=days))
+
+
+class AuditEntry(models.Model):
+    class Kind(models.TextChoices):
+        LOGIN = "login", "登录"
+        LOGOUT = "logout", "退出"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOCKOUT = "lockout", "账号锁定"
+        IDLE_TIMEOUT = "idle_timeout", "闲置超时退出"
+        ROLES_CHANGED = "roles_changed", "角色变更"
+        PERMISSIONS_CHANGED = "permissions_changed", "权限变更"
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    kind = models.CharField("事件", max_length=20, choices=Kind)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账号",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    detail = models.CharField("说明", max_length=300, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "安全审计日志"
+        verbose_name_plural = "安全审计日志"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username}"
