@@ -271,6 +271,12 @@ PUBLIC_FORM_RATES = {
 }
 # Load tests may switch the CAPTCHA off (PUBLIC_FORM_CAPTCHA_OFF=1); never in production.
 PUBLIC_FORM_CAPTCHA = not env_bool("PUBLIC_FORM_CAPTCHA_OFF", False)
+# 政民互动 (complaints): how a message's reply deadline is counted: "natural" = 24 clock hours,
+# "working" = 24 hours counted on working days only (portal.workdays). Stored per message at
+# receipt, so changing it never rewrites existing deadlines (complaints.models.reply_deadline).
+MESSAGE_REPLY_RULE = os.environ.get("MESSAGE_REPLY_RULE", "natural")
+if MESSAGE_REPLY_RULE not in {"natural", "working"}:
+    raise ImproperlyConfigured("MESSAGE_REPLY_RULE must be 'natural' or 'working'.")
 
 # --------------------------------------------------------------------------------------------
 # LOGGING

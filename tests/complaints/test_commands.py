@@ -99,3 +99,11 @@ def test_reopened_message_is_reminded_again(message, department_head, reviewer, 
     assert message.reminded_at is None and message.escalated_at is None
     with time_machine.travel(message.reply_due_at + timedelta(minutes=1)):
         assert "已提醒 1 条，已督办 1 条" in run(capsys)
+
+
+def test_enqueue_option_runs_the_task(message, capsys):
+    with time_machine.travel(message.reply_due_at + timedelta(minutes=5)):
+        call_command("send_reminders", "--enqueue")
+    assert "已加入任务队列" in capsys.readouterr().out
+    message.refresh_from_db()
+    assert message.escalated_at is not None  # the immediate backend ran it
