@@ -1,0 +1,392 @@
+"""The oversight back office: freshness board, 任务分解表, targets, 通报, reports, dashboard."""
+
+import csv
+from datetime import date, timedelta
+from io import BytesIO
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.page import PageMargins
+
+from portal.admin import DepartmentScopedAdmin
+from portal.exceptions import InvalidTransition
+
+from . import services
+from .models import (
+    Bulletin,
+    ColumnFreshness,
+    Dashboard,
+    FreshnessWarning,
+    OfficerReport,
+    ReportingTarget,
+    Task,
+    TaskAttachment,
+    month_start,
+)
+
+
+class ReportAdmin(admin.ModelAdmin):
+    """An admin entry that is a read-only report page rather than a list of rows."""
+
+    template = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        return [path("", self.admin_site.admin_view(self.changelist_view), name=name)]
+
+    def report_context(self, request):
+        raise NotImplementedError
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": self.opts.verbose_name,
+            **self.report_context(request),
+        }
+        return TemplateResponse(request, self.template, context)
+
+
+def parse_month(value, default):
+    """Return the first day of the month given as YYYY-MM, or default's month."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except (TypeError, ValueError):
+        return month_start(default)
+
+
+@admin.register(ColumnFreshness)
+class ColumnFreshnessAdmin(ReportAdmin):
+    template = "admin/oversight/columnfreshness/board.html"
+
+    def report_context(self, request):
+        rows = services.column_freshness()
+        return {"rows": rows, "summary": services.freshness_summary(rows)}
+
+
+@admin.register(Dashboard)
+class DashboardAdmin(ReportAdmin):
+    template = "admin/oversight/dashboard/dashboard.html"
+
+    def report_context(self, request):
+        return services.dashboard_data()
+
+
+@admin.register(OfficerReport)
+class OfficerReportAdmin(ReportAdmin):
+    template = "admin/oversight/officerreport/report.html"
+
+    def report_context(self, request):
+        month_on = parse_month(request.GET.get("month"), timezone.localdate())
+        return {
+            "month_on": month_on,
+            "previous_month": month_start(month_on - timedelta(days=1)),
+            "next_month": month_start(month_on + timedelta(days=32)),
+            "officers": services.officer_figures(month_on),
+            "departments": services.department_figures(month_on),
+        }
+
+
+@admin.register(FreshnessWarning)
+class FreshnessWarningAdmin(admin.ModelAdmin):
+    list_display = ["category", "due_on", "sent_at", "recipient_count"]
+    list_select_related = ["category"]
+    date_hierarchy = "sent_at"
+    ordering = ["-sent_at"]
+    search_fields = ["category__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TaskAttachmentInline(admin.TabularInline):
+    model = TaskAttachment
+    extra = 1
+    fields = ["file", "original_name", "order"]
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "是否逾期"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "逾期")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        return queryset
+
+
+TABLE_HEADERS = [
+    "序号",
+    "工作任务",
+    "依据",
+    "牵头科室",
+    "配合科室",
+    "责任人",
+    "完成时限",
+    "进展状态",
+    "进展情况",
+]
+
+
+def task_row(number, task, today):
+    return [
+        number,
+        task.title,
+        task.basis,
+        task.lead_department.name,
+        "、".join(d.name for d in task.co_departments.all()),
+        str(task.responsible) if task.responsible else "",
+        f"{task.due_on:%Y-%m-%d}",
+        task.status_label(today=today),
+        task.progress,
+    ]
+
+
+@admin.register(Task)
+class TaskAdmin(DepartmentScopedAdmin):
+    department_field = "lead_department"
+    list_display = [
+        "order",
+        "title",
+        "lead_department",
+        "responsible",
+        "due_on",
+        "status_display",
+        "year",
+    ]
+    list_display_links = ["title"]
+    list_filter = ["year", OverdueFilter, "status", "lead_department"]
+    list_select_related = ["lead_department", "responsible"]
+    search_fields = ["title", "basis", "progress"]
+    ordering = ["year", "order", "due_on"]
+    date_hierarchy = "due_on"
+    filter_horizontal = ["co_departments"]
+    autocomplete_fields = ["evidence_items"]
+    inlines = [TaskAttachmentInline]
+    fieldsets = (
+        (None, {"fields": ("year", "order", "title", "basis")}),
+        ("责任分工", {"fields": ("lead_department", "co_departments", "responsible", "due_on")}),
+        ("进展", {"fields": ("status", "completed_on", "progress", "evidence_items")}),
+    )
+
+    @admin.display(description="进展状态", ordering="status")
+    def status_display(self, obj):
+        return obj.status_label()
+
+    def get_readonly_fields(self, request, obj=None):
+        # Departments report progress; what the task is and who leads it is the office's call.
+        if obj is not None and not request.user.has_perm("oversight.add_task"):
+            return ["year", "order", "title", "basis", "lead_department", "due_on"]
+        return []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "responsible":
+            from django.contrib.auth import get_user_model
+
+            users = get_user_model().objects.filter(is_active=True, is_staff=True)
+            if not request.user.spans_departments:
+                users = users.filter(department_id=request.user.department_id)
+            kwargs["queryset"] = users
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("export.xlsx", view(self.export_xlsx), name="oversight_task_xlsx"),
+            path("export.csv", view(self.export_csv), name="oversight_task_csv"),
+            path("print/", view(self.print_view), name="oversight_task_print"),
+            *super().get_urls(),
+        ]
+
+    def table(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            year = int(request.GET.get("year", ""))
+        except ValueError:
+            year = timezone.localdate().year
+        tasks = self.get_queryset(request).in_year(year).for_table()
+        return year, tasks
+
+    def export_xlsx(self, request):
+        year, tasks = self.table(request)
+        today = timezone.localdate()
+        book = Workbook()
+        sheet = book.active
+        sheet.title = f"{year}年任务分解表"
+        sheet.append([f"{year}年政务公开工作任务分解表"])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TABLE_HEADERS))
+        sheet["A1"].font = Font(size=16, bold=True)
+        sheet["A1"].alignment = Alignment(horizontal="center")
+        sheet.append(TABLE_HEADERS)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for number, task in enumerate(tasks, start=1):
+            sheet.append(task_row(number, task, today))
+        for column, width in zip("ABCDEFGHI", [6, 36, 24, 14, 20, 10, 12, 10, 40], strict=True):
+            sheet.column_dimensions[column].width = width
+        for row in sheet.iter_rows(min_row=3):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        sheet.print_title_rows = "2:2"
+        buffer = BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="tasks-{year}.xlsx"'
+        return response
+
+    def export_csv(self, request):
+        year, tasks = self.table(request)
+        today = timezone.localdate()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="tasks-{year}.csv"'
+        response.write("\ufeff")  # Excel on Windows needs the BOM to read UTF-8
+        writer = csv.writer(response)
+        writer.writerow(TABLE_HEADERS)
+        for number, task in enumerate(tasks, start=1):
+            writer.writerow(task_row(number, task, today))
+        return response
+
+    def print_view(self, request):
+        year, tasks = self.table(request)
+        today = timezone.localdate()
+        return TemplateResponse(
+            request,
+            "admin/oversight/task/print.html",
+            {
+                "year": year,
+                "headers": TABLE_HEADERS,
+                "rows": [task_row(n, task, today) for n, task in enumerate(tasks, start=1)],
+                "today": today,
+            },
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "year": timezone.localdate().year}
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(ReportingTarget)
+class ReportingTargetAdmin(admin.ModelAdmin):
+    list_display = ["department", "month_on", "published_target"]
+    list_editable = ["published_target"]
+    list_filter = ["month_on", "department"]
+    list_select_related = ["department"]
+    date_hierarchy = "month_on"
+    ordering = ["-month_on", "department__order"]
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(admin.ModelAdmin):
+    list_display = ["title", "month_on", "status", "generated_at", "submitted_at", "item_status"]
+    list_filter = ["status"]
+    list_select_related = ["item", "created_by"]
+    date_hierarchy = "month_on"
+    ordering = ["-month_on"]
+    search_fields = ["title", "body"]
+    fields = ["month_on", "title", "body", "status", "generated_at", "item"]
+    readonly_fields = ["status", "generated_at", "item"]
+    change_form_template = "admin/oversight/bulletin/change_form.html"
+    change_list_template = "admin/oversight/bulletin/change_list.html"
+
+    @admin.display(description="信息条目状态")
+    def item_status(self, obj):
+        return obj.item.get_status_display() if obj.item_id else "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != Bulletin.Status.DRAFT:
+            return ["month_on", "title", "body", *self.readonly_fields]
+        if obj is not None:
+            return ["month_on", *self.readonly_fields]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            obj.month_on = month_start(obj.month_on)
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("generate/", view(self.generate_view), name="oversight_bulletin_generate"),
+            path("<int:pk>/publish/", view(self.publish_view), name="oversight_bulletin_publish"),
+            path("<int:pk>/print/", view(self.print_view), name="oversight_bulletin_print"),
+            *super().get_urls(),
+        ]
+
+    def generate_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        month_on = parse_month(request.POST.get("month"), month_start(today) - timedelta(days=1))
+        if month_on >= month_start(today):
+            self.message_user(request, "只能生成已结束月份的通报", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:oversight_bulletin_changelist"))
+        bulletin = services.generate_bulletin(month_on=month_on, by=request.user)
+        if bulletin.status != Bulletin.Status.DRAFT:
+            self.message_user(request, "该月通报已送审发布，不能重新生成", messages.WARNING)
+        else:
+            self.message_user(request, f"已生成“{bulletin.title}”，请核对修改后送审发布")
+        return HttpResponseRedirect(reverse("admin:oversight_bulletin_change", args=[bulletin.pk]))
+
+    def publish_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("oversight.publish_bulletin"):
+            raise PermissionDenied
+        bulletin = get_object_or_404(self.get_queryset(request), pk=pk)
+        try:
+            item = bulletin.publish(by=request.user)
+        except (InvalidTransition, ValidationError) as exc:
+            self.message_user(
+                request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
+            )
+        else:
+            self.message_user(
+                request,
+                f"通报已作为信息条目提交审核（通知公告栏目），审核员审核后在网站发布：{item.title}",
+            )
+        return HttpResponseRedirect(reverse("admin:oversight_bulletin_change", args=[pk]))
+
+    def print_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        bulletin = get_object_or_404(self.get_queryset(request), pk=pk)
+        return TemplateResponse(
+            request, "admin/oversight/bulletin/print.html", {"bulletin": bulletin}
+        )

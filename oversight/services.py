@@ -1,0 +1,465 @@
+"""The figures oversight reports, each computed by database aggregation, and the jobs that use them.
+
+Every function takes the clock (`today=` / `now=`) so the rules can be tested on fixed dates.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce, TruncMonth
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from disclosure.models import Category, Item, ItemEvent
+from portal import roles
+from portal.models import Department
+
+from .models import AMBER_DAYS, Bulletin, FreshnessWarning, ReportingTarget, month_start, next_month
+
+HOMEPAGE_COLUMN = "zwdt"  # the homepage's news block is fed by 政务动态/要闻
+HOMEPAGE_DAYS = 14
+
+GREEN, AMBER, RED, UNRATED = "green", "amber", "red", "unrated"
+STATUS_LABELS = {GREEN: "正常", AMBER: "即将超期", RED: "超期或空白", UNRATED: "不考核周期"}
+
+
+def local_bounds(first, last):
+    """Return aware datetimes for [first, last) given as local dates."""
+    return (
+        timezone.make_aware(datetime.combine(first, datetime.min.time())),
+        timezone.make_aware(datetime.combine(last, datetime.min.time())),
+    )
+
+
+# Column freshness --------------------------------------------------------------------------
+@dataclass
+class ColumnStatus:
+    category: Category
+    name: str
+    rule_days: int | None
+    last_published_on: date | None
+    today: date
+
+    @property
+    def days_since(self):
+        return (self.today - self.last_published_on).days if self.last_published_on else None
+
+    @property
+    def due_on(self):
+        if self.last_published_on is None or self.rule_days is None:
+            return None
+        return self.last_published_on + timedelta(days=self.rule_days)
+
+    @property
+    def days_left(self):
+        return (self.due_on - self.today).days if self.due_on else None
+
+    @property
+    def status(self):
+        if self.last_published_on is None:
+            return RED  # no empty columns
+        if self.rule_days is None:
+            return UNRATED
+        if self.days_left < 0:
+            return RED
+        if self.days_left <= AMBER_DAYS:
+            return AMBER
+        return GREEN
+
+    @property
+    def status_label(self):
+        if self.last_published_on is None:
+            return "空白栏目"
+        return STATUS_LABELS[self.status]
+
+    @property
+    def department(self):
+        return self.category.department
+
+
+def last_publication_by_column():
+    """Return {top-level column id: latest publication time}, sub-columns rolled up (one query)."""
+    rows = (
+        Item.objects.public()
+        .order_by()
+        .values(column=Coalesce("category__parent_id", "category_id"))
+        .annotate(last=Max("published_at"))
+    )
+    return {row["column"]: row["last"] for row in rows}
+
+
+def column_freshness(*, today=None):
+    """Return the board: the homepage, then each visible top-level column, with its status."""
+    today = today or timezone.localdate()
+    last = last_publication_by_column()
+    columns = list(Category.objects.visible().roots().select_related("department"))
+    rows = []
+    for column in columns:
+        published_at = last.get(column.pk)
+        on = timezone.localdate(published_at) if published_at else None
+        if column.slug == HOMEPAGE_COLUMN:
+            rows.append(ColumnStatus(column, "网站首页（要闻）", HOMEPAGE_DAYS, on, today))
+        rows.append(ColumnStatus(column, column.name, column.update_days, on, today))
+    return rows
+
+
+def freshness_summary(rows):
+    """Return how many columns are green, amber, red and unrated."""
+    summary = dict.fromkeys([GREEN, AMBER, RED, UNRATED], 0)
+    for row in rows:
+        summary[row.status] += 1
+    return summary
+
+
+def warn_stale_columns(*, today=None, now=None) -> int:
+    """Warn each owning department once per due date when its column is 3 days from stale."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    sent = 0
+    for row in column_freshness(today=today):
+        if row.status != AMBER or row.category.department_id is None:
+            continue
+        with transaction.atomic():
+            warning, created = FreshnessWarning.objects.get_or_create(
+                category=row.category, due_on=row.due_on, defaults={"sent_at": now}
+            )
+            if not created:
+                continue
+            recipients = department_emails(row.category.department_id)
+            warning.recipient_count = len(recipients)
+            warning.save(update_fields=["recipient_count"])
+            if recipients:
+                subject = f"【栏目更新提醒】“{row.name}”栏目将于{row.due_on:%Y年%m月%d日}超期"
+                body = render_to_string(
+                    "oversight/emails/freshness_warning.txt",
+                    {"row": row, "site_url": getattr(settings, "SITE_URL", "")},
+                )
+                transaction.on_commit(
+                    lambda s=subject, b=body, r=recipients: send_mail(
+                        s, b, settings.DEFAULT_FROM_EMAIL, r
+                    )
+                )
+            sent += 1
+    return sent
+
+
+def department_emails(department_id):
+    """Return e-mail addresses of the department's 科室负责人 and 信息员."""
+    users = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            department_id=department_id,
+            groups__name__in=[roles.DEPARTMENT_HEAD, roles.OFFICER],
+        )
+        .exclude(email="")
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+# 信息员 reporting ----------------------------------------------------------------------------
+def _event_counts():
+    kind = ItemEvent.Kind
+    return {
+        "submitted_count": Count("pk", filter=Q(kind=kind.SUBMITTED)),
+        "published_count": Count("pk", filter=Q(kind=kind.APPROVED)),
+        "returned_count": Count("pk", filter=Q(kind=kind.RETURNED)),
+    }
+
+
+def officer_figures(month_on):
+    """Return every 信息员 with their items submitted, published and returned in the month.
+
+    An item counts for its author: the officer who wrote it, whoever reviewed it.
+    """
+    start, end = local_bounds(month_start(month_on), next_month(month_on))
+    counts = {
+        row["item__author"]: row
+        for row in ItemEvent.objects.filter(at__gte=start, at__lt=end)
+        .order_by()
+        .values("item__author")
+        .annotate(**_event_counts())
+    }
+    officers = (
+        get_user_model()
+        .objects.filter(groups__name=roles.OFFICER, is_active=True)
+        .select_related("department")
+        .order_by("department__order", "username")
+    )
+    rows = []
+    for officer in officers:
+        figures = counts.get(officer.pk, {})
+        rows.append(
+            {
+                "officer": officer,
+                "department": officer.department,
+                "submitted_count": figures.get("submitted_count", 0),
+                "published_count": figures.get("published_count", 0),
+                "returned_count": figures.get("returned_count", 0),
+            }
+        )
+    rows.sort(key=lambda r: (-r["published_count"], -r["submitted_count"], r["officer"].username))
+    return rows
+
+
+def message_figures_by_department(month_on):
+    """Return {department id: message figures} for messages received in the month."""
+    from complaints.models import Message  # noqa: PLC0415  (oversight reads the desk)
+
+    start, end = local_bounds(month_start(month_on), next_month(month_on))
+    rows = (
+        Message.objects.received_in(start, end)
+        .order_by()
+        .values("department")
+        .annotate(
+            received_count=Count("pk"),
+            replied_count=Count("pk", filter=Q(replied_at__isnull=False)),
+            on_time_count=Count("pk", filter=Q(replied_at__isnull=False, replied_late=False)),
+        )
+    )
+    return {row["department"]: row for row in rows}
+
+
+def department_figures(month_on):
+    """Return each active department's month: items, target, messages, and its rank."""
+    start, end = local_bounds(month_start(month_on), next_month(month_on))
+    counts = {
+        row["item__department"]: row
+        for row in ItemEvent.objects.filter(at__gte=start, at__lt=end)
+        .order_by()
+        .values("item__department")
+        .annotate(**_event_counts())
+    }
+    targets = dict(
+        ReportingTarget.objects.filter(month_on=month_start(month_on)).values_list(
+            "department", "published_target"
+        )
+    )
+    messages = message_figures_by_department(month_on)
+    rows = []
+    for department in Department.objects.active():
+        figures = counts.get(department.pk, {})
+        message = messages.get(department.pk, {})
+        target = targets.get(department.pk)
+        published = figures.get("published_count", 0)
+        replied = message.get("replied_count", 0)
+        rows.append(
+            {
+                "department": department,
+                "submitted_count": figures.get("submitted_count", 0),
+                "published_count": published,
+                "returned_count": figures.get("returned_count", 0),
+                "target": target,
+                "completion": round(published * 100 / target) if target else None,
+                "is_target_met": target is not None and published >= target,
+                "received_count": message.get("received_count", 0),
+                "replied_count": replied,
+                "on_time_count": message.get("on_time_count", 0),
+                "on_time_rate": (
+                    round(message.get("on_time_count", 0) * 100 / replied) if replied else None
+                ),
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            -(r["completion"] if r["completion"] is not None else -1),
+            -r["published_count"],
+            r["department"].order,
+        )
+    )
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
+
+
+# Publication and messages over time ----------------------------------------------------------
+def last_months(today, count=12):
+    """Return the first days of the last count months, oldest first, ending with today's."""
+    months = [month_start(today)]
+    while len(months) < count:
+        previous = months[-1] - timedelta(days=1)
+        months.append(month_start(previous))
+    return list(reversed(months))
+
+
+def monthly_publication(*, today=None, count=12):
+    """Return [(month, items published)] for the last count months (one grouped query)."""
+    today = today or timezone.localdate()
+    months = last_months(today, count)
+    start, end = local_bounds(months[0], next_month(today))
+    rows = (
+        Item.objects.public()
+        .filter(published_at__gte=start, published_at__lt=end)
+        .order_by()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+    )
+    found = {_as_date(row["month"]): row["count"] for row in rows}
+    return [(month, found.get(month, 0)) for month in months]
+
+
+def monthly_messages(*, today=None, count=12):
+    """Return [(month, received, replied, on time)] for the last count months."""
+    from complaints.models import Message  # noqa: PLC0415
+
+    today = today or timezone.localdate()
+    months = last_months(today, count)
+    start, end = local_bounds(months[0], next_month(today))
+    rows = (
+        Message.objects.received_in(start, end)
+        .order_by()
+        .annotate(month=TruncMonth("received_at"))
+        .values("month")
+        .annotate(
+            received_count=Count("pk"),
+            replied_count=Count("pk", filter=Q(replied_at__isnull=False)),
+            on_time_count=Count("pk", filter=Q(replied_at__isnull=False, replied_late=False)),
+        )
+    )
+    found = {_as_date(row["month"]): row for row in rows}
+    return [
+        {
+            "month": month,
+            "received_count": found.get(month, {}).get("received_count", 0),
+            "replied_count": found.get(month, {}).get("replied_count", 0),
+            "on_time_count": found.get(month, {}).get("on_time_count", 0),
+        }
+        for month in months
+    ]
+
+
+def _as_date(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def yearly_publication_by_column(year):
+    """Return [(column, items published in the year)] per visible top-level column."""
+    start, end = local_bounds(date(year, 1, 1), date(year + 1, 1, 1))
+    counts = dict(
+        Item.objects.public()
+        .filter(published_at__gte=start, published_at__lt=end)
+        .order_by()
+        .values_list(Coalesce("category__parent_id", "category_id"))
+        .annotate(count=Count("pk"))
+    )
+    return [(column, counts.get(column.pk, 0)) for column in Category.objects.visible().roots()]
+
+
+def returned_items(month_on):
+    """Return the drafts returned to their authors in the month, with who and why."""
+    start, end = local_bounds(month_start(month_on), next_month(month_on))
+    return (
+        ItemEvent.objects.filter(kind=ItemEvent.Kind.RETURNED, at__gte=start, at__lt=end)
+        .select_related("item__department", "item__category")
+        .order_by("at")
+    )
+
+
+# Bulletins --------------------------------------------------------------------------------
+def bulletin_context(month_on, *, today=None):
+    """Return what the monthly 通报 says about the month."""
+    from complaints.models import Message  # noqa: PLC0415
+
+    month_on = month_start(month_on)
+    start, end = local_bounds(month_on, next_month(month_on))
+    departments = department_figures(month_on)
+    freshness = column_freshness(today=today or next_month(month_on) - timedelta(days=1))
+    ranked = [row for row in departments if row["target"]]
+    by_column = (
+        Item.objects.public()
+        .filter(published_at__gte=start, published_at__lt=end)
+        .order_by()
+        .values("category__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "category__name")
+    )
+    return {
+        "month_on": month_on,
+        "departments": departments,
+        "by_column": list(by_column),
+        "published_total": sum(row["published_count"] for row in departments),
+        "returned": list(returned_items(month_on)),
+        "stale_columns": [row for row in freshness if row.status == RED],
+        "messages": Message.objects.received_in(start, end).aggregate(
+            received_count=Count("pk"),
+            replied_count=Count("pk", filter=Q(replied_at__isnull=False)),
+            on_time_count=Count("pk", filter=Q(replied_at__isnull=False, replied_late=False)),
+        ),
+        "top": [row for row in ranked if row["is_target_met"]][:3],
+        "bottom": [row for row in reversed(ranked) if not row["is_target_met"]][:3],
+    }
+
+
+@transaction.atomic
+def generate_bulletin(*, month_on: date, by, today: date | None = None) -> Bulletin:
+    """Create or regenerate the draft 通报 of a month from the month's figures."""
+    month_on = month_start(month_on)
+    bulletin = Bulletin.objects.select_for_update().filter(month_on=month_on).first()
+    if bulletin and bulletin.status != Bulletin.Status.DRAFT:
+        return bulletin
+    context = bulletin_context(month_on, today=today)
+    title = f"关于{month_on.year}年{month_on.month}月份政务公开工作情况的通报"
+    body = render_to_string("oversight/bulletin_body.html", context)
+    if bulletin is None:
+        bulletin = Bulletin(month_on=month_on)
+    bulletin.title, bulletin.body, bulletin.created_by = title, body, by
+    bulletin.generated_at = timezone.now()
+    bulletin.save()
+    return bulletin
+
+
+# Dashboard ----------------------------------------------------------------------------------
+def dashboard_data(*, today=None):
+    """Return every figure the leadership dashboard shows."""
+    from .models import Task  # noqa: PLC0415
+
+    today = today or timezone.localdate()
+    freshness = column_freshness(today=today)
+    publication = monthly_publication(today=today)
+    messages = monthly_messages(today=today)
+    received = sum(row["received_count"] for row in messages)
+    replied = sum(row["replied_count"] for row in messages)
+    on_time = sum(row["on_time_count"] for row in messages)
+    departments = department_figures(today)
+    return {
+        "today": today,
+        "publication": publication,
+        "publication_total": sum(count for _, count in publication),
+        "messages": messages,
+        "message_totals": {
+            "received_count": received,
+            "replied_count": replied,
+            "on_time_count": on_time,
+            "on_time_rate": round(on_time * 100 / replied) if replied else None,
+        },
+        "freshness": freshness,
+        "freshness_summary": freshness_summary(freshness),
+        "stale_columns": [row for row in freshness if row.status in {RED, AMBER}],
+        "overdue_tasks": list(Task.objects.overdue(today=today).for_table()),
+        "departments": departments,
+        "officers": officer_figures(today)[:10],
+        "chart_data": {
+            "publication": {
+                "labels": [f"{month:%Y-%m}" for month, _ in publication],
+                "values": [count for _, count in publication],
+            },
+            "messages": {
+                "labels": [f"{row['month']:%Y-%m}" for row in messages],
+                "received": [row["received_count"] for row in messages],
+                "on_time": [row["on_time_count"] for row in messages],
+            },
+            "departments": {
+                "labels": [row["department"].name for row in departments],
+                "published": [row["published_count"] for row in departments],
+                "targets": [row["target"] or 0 for row in departments],
+            },
+        },
+    }
