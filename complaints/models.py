@@ -420,7 +420,10 @@ class Message(models.Model):
         """
         self.public_subject = mask_personal_data_in_text(self.public_subject or self.subject)
         self.public_body = mask_personal_data_in_text(self.public_body or self.body)
-        self.public_reply = mask_personal_data_in_text(self.public_reply or self.reply)
+        # The reply is the bureau's own text: its office telephone numbers stay readable.
+        self.public_reply = mask_personal_data_in_text(
+            self.public_reply or self.reply, landlines=False
+        )
 
     # Transitions -------------------------------------------------------------------------
     def _lock_and_check(self, action):

@@ -40,10 +40,18 @@ def mask_address(address):
 # Personal data written into free text: 18/15-digit ID numbers, mobile and landline numbers. The
 # lookarounds keep longer digit runs (order numbers, parcel codes) intact.
 ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+LANDLINE_IN_TEXT = re.compile(r"(?<!\d)(0\d{2,3}-?\d{7,8})(?!\d)")
 
 
-def mask_personal_data_in_text(text):
-    """Return text with ID numbers and phone numbers inside it masked (for public versions)."""
+def mask_personal_data_in_text(text, *, landlines=True):
+    """Return text with ID numbers and phone numbers inside it masked (for public versions).
+
+    landlines=False keeps fixed-line numbers, for an office's own text (a reply naming the
+    department's published telephone).
+    """
     text = ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group(1)), text or "")
-    return PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(1)), text)
+    text = MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(1)), text)
+    if landlines:
+        text = LANDLINE_IN_TEXT.sub(lambda m: mask_phone(m.group(1)), text)
+    return text

@@ -275,3 +275,5 @@ def test_mask_personal_data_in_text_keeps_other_numbers():
     assert "330102001001GB00012" in masked
     assert "87654321" not in masked and "13812345678" not in masked
     assert "33010219800101123X" not in masked and "123X" in masked
+    office = mask_personal_data_in_text("请致电0571-87061241或13812345678", landlines=False)
+    assert office == "请致电0571-87061241或138****5678"
