@@ -433,7 +433,7 @@ def dashboard_data(*, today=None):
         "today": today,
         "publication": publication,
         "publication_total": sum(count for _, count in publication),
-        "messages": messages,
+        "message_months": messages,
         "message_totals": {
             "received_count": received,
             "replied_count": replied,

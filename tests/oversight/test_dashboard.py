@@ -47,7 +47,7 @@ def test_messages_and_on_time_rate(officer):
         message.record_reply(by=officer, text="已答复", now=at(received) + timedelta(hours=hours))
     MessageFactory(category=category, received_at=at(date(2026, 6, 3)))
     data = services.dashboard_data(today=TODAY)
-    june = data["messages"][-1]
+    june = data["message_months"][-1]
     assert (june["received_count"], june["replied_count"], june["on_time_count"]) == (3, 2, 1)
     assert data["message_totals"] == {
         "received_count": 4,
