@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from disclosure.models import Category
+from portal import roles
 from portal.models import Department, User
 
 from . import services
@@ -115,6 +116,9 @@ COLUMN_OWNERS = {
     "gknb": "bgs",
 }
 
+# Left unfinished past their due date, so that leadership sees what an overdue task looks like.
+KEEP_OVERDUE = {2, 14}
+
 TARGETS = {"bgs": 8, "zcfg": 6, "ghk": 3, "gdbh": 4, "bdcdj": 4, "tdly": 4, "kczy": 2, "zfjc": 2}
 
 
@@ -134,13 +138,20 @@ def load(*, stdout):
             owners += 1
     stdout.write(f"  栏目责任科室：补充 {owners} 个")
 
-    staff = {u.department_id: u for u in User.objects.filter(is_active=True).order_by("pk")}
+    staff = {
+        user.department_id: user
+        for user in User.objects.filter(is_active=True)
+        .exclude(groups__name=roles.LEADERSHIP)
+        .order_by("-pk")
+    }
     created = 0
     for order, (title, basis, lead, co, (month, day), status) in enumerate(TASKS, start=1):
         lead_department = departments.get(lead)
         if lead_department is None:
             continue
         due_on = date(today.year, month, day)
+        if due_on < today and order not in KEEP_OVERDUE:
+            status = "done"
         task, was_created = Task.objects.get_or_create(
             year=today.year,
             title=title,

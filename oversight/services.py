@@ -82,10 +82,12 @@ class ColumnStatus:
         return self.category.department
 
 
-def last_publication_by_column():
-    """Return {top-level column id: latest publication time}, sub-columns rolled up (one query)."""
+def last_publication_by_column(*, today):
+    """Return {top-level column id: latest publication up to today}, sub-columns rolled up."""
+    _, end = local_bounds(today, today + timedelta(days=1))
     rows = (
         Item.objects.public()
+        .filter(published_at__lt=end)
         .order_by()
         .values(column=Coalesce("category__parent_id", "category_id"))
         .annotate(last=Max("published_at"))
@@ -96,7 +98,7 @@ def last_publication_by_column():
 def column_freshness(*, today=None):
     """Return the board: the homepage, then each visible top-level column, with its status."""
     today = today or timezone.localdate()
-    last = last_publication_by_column()
+    last = last_publication_by_column(today=today)
     columns = list(Category.objects.visible().roots().select_related("department"))
     rows = []
     for column in columns:

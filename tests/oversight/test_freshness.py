@@ -160,3 +160,10 @@ def test_board_refused_without_permission(client, reviewer):
     client.force_login(reviewer)
     response = client.get(reverse("admin:oversight_columnfreshness_changelist"))
     assert response.status_code == 403
+
+
+def test_board_as_of_a_past_day_ignores_later_publications():
+    publish_item(at=at(date(2026, 1, 5)), category="tzgg")
+    publish_item(at=at(date(2026, 7, 1)), category="tzgg")
+    row = row_for(services.column_freshness(today=TODAY), "tzgg")
+    assert row.last_published_on == date(2026, 1, 5)
