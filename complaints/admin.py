@@ -146,6 +146,7 @@ class MessageAdmin(DepartmentScopedAdmin):
         (
             "审核与公开",
             {
+                "classes": ["collapse"],
                 "fields": (
                     "reviewed_by",
                     "reviewed_at",
@@ -153,10 +154,10 @@ class MessageAdmin(DepartmentScopedAdmin):
                     "public_subject",
                     "public_body",
                     "public_reply",
-                )
+                ),
             },
         ),
-        ("评价", {"fields": ("rating", "rating_comment", "rated_at")}),
+        ("评价", {"classes": ["collapse"], "fields": ("rating", "rating_comment", "rated_at")}),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -168,6 +169,9 @@ class MessageAdmin(DepartmentScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # messages come from citizens only
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public() else None
 
     def has_delete_permission(self, request, obj=None):
         return False  # legal records

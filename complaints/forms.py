@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from portal.forms import CitizenForm, clean_mobile
 from portal.models import Department
@@ -134,48 +133,6 @@ class RatingForm(forms.Form):
                 ValidationError("选择“不满意”时请写明原因，以便重新办理", code="reason_required"),
             )
         return cleaned
-
-
-class MessageFilterForm(forms.Form):
-    """Filters of the public list of published messages."""
-
-    kind = forms.ChoiceField(
-        label="类型", required=False, choices=[("", "全部类型"), *Message.Kind.choices]
-    )
-    category = forms.ModelChoiceField(
-        label="类别", required=False, queryset=MessageCategory.objects.all(), empty_label="全部类别"
-    )
-    department = forms.ModelChoiceField(
-        label="答复部门",
-        required=False,
-        queryset=Department.objects.active(),
-        empty_label="全部部门",
-    )
-    year = forms.TypedChoiceField(label="年份", required=False, coerce=int, empty_value=None)
-    q = forms.CharField(label="关键词", required=False, max_length=50)
-
-    def __init__(self, *args, years=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "全部年份")] + [(y, f"{y}年") for y in years]
-
-    def filter(self, queryset):
-        """Return queryset narrowed by the valid filters."""
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data["kind"]:
-            queryset = queryset.filter(kind=data["kind"])
-        if data["category"]:
-            queryset = queryset.filter(category=data["category"])
-        if data["department"]:
-            queryset = queryset.filter(department=data["department"])
-        if data["year"]:
-            queryset = queryset.filter(received_at__year=data["year"])
-        if data["q"]:
-            queryset = queryset.filter(
-                Q(public_subject__icontains=data["q"]) | Q(public_body__icontains=data["q"])
-            )
-        return queryset
 
 
 # Admin workflow forms ----------------------------------------------------------------------

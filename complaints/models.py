@@ -392,6 +392,7 @@ class Message(models.Model):
         return self.status in self.TRANSITIONS[action]
 
     def is_open(self):
+        """Return whether the message still waits for the department's reply."""
         return self.status == self.Status.RECEIVED
 
     def is_overdue(self, *, now=None):
@@ -399,6 +400,7 @@ class Message(models.Model):
         return self.is_open() and self.reply_due_at < (now or timezone.now())
 
     def is_public(self):
+        """Return whether the public may read the message (row twin of public())."""
         return (
             self.status == self.Status.APPROVED
             and self.has_publication_consent

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,8 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.forms import public_form_limits
+from portal.pagination import paginate
 
-from .forms import LookupForm, MessageFilterForm, MessageForm, RatingForm
+from .filters import MessageFilter
+from .forms import LookupForm, MessageForm, RatingForm
 from .models import ComplaintAgency, Message, month_bounds, recent_months
 
 RECEIPT_SESSION_KEY = "complaints:receipt"  # the 查询码 in clear, shown once on the receipt
@@ -135,13 +136,12 @@ def message_rate(request, tracking_number):
 
 def message_list(request):
     """Published messages with filters and a simple search."""
-    years = range(timezone.localdate().year, 2019, -1)
-    form = MessageFilterForm(request.GET or None, years=years)
-    messages = form.filter(Message.objects.public().for_public_list())
-    page = Paginator(messages, PER_PAGE).get_page(request.GET.get("page"))
+    messages = Message.objects.public().for_public_list()
+    filterset = MessageFilter(request.GET or None, queryset=messages)
+    page = paginate(request, filterset.qs if filterset.is_bound else messages, PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page_obj": page, "query_string": query.urlencode()}
+    context = {"filter": filterset, "page_obj": page, "query_string": query.urlencode()}
     return render(request, "complaints/message_list.html", context)
 
 

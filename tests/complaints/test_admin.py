@@ -224,3 +224,12 @@ def test_nobody_adds_or_deletes_messages(client, disclosure_office, category):
     assert (
         client.get(reverse("admin:complaints_message_delete", args=[message.pk])).status_code == 403
     )
+
+
+def test_view_on_site_only_for_public_messages(client, department_head, reviewer, category):
+    message = MessageFactory(category=category)
+    client.force_login(department_head)
+    change = reverse("admin:complaints_message_change", args=[message.pk])
+    assert message.get_absolute_url() not in client.get(change).content.decode()
+    published(message, replier=department_head, reviewer=reviewer)
+    assert "在站点上查看" in client.get(change).content.decode()

@@ -46,6 +46,12 @@ def test_working_rule_skips_weekend_hours(settings):
     assert reply_deadline(saturday) == datetime(2026, 12, 1, 0, 0, tzinfo=SH)
 
 
+def test_working_rule_skips_holidays_of_the_calendar(settings):
+    settings.MESSAGE_REPLY_RULE = "working"
+    before_national_day = datetime(2026, 9, 30, 10, 0, tzinfo=SH)  # 10-01 to 10-07 are off
+    assert reply_deadline(before_national_day) == datetime(2026, 10, 8, 10, 0, tzinfo=SH)
+
+
 def test_unknown_rule_fails_loudly(settings):
     settings.MESSAGE_REPLY_RULE = "lunar"
     with pytest.raises(ValueError, match="MESSAGE_REPLY_RULE"):

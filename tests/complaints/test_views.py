@@ -153,6 +153,31 @@ def test_lookup_errors_are_generic(client):
     assert "请填写受理编号" in missing and "请填写查询码" in missing
 
 
+@pytest.mark.parametrize("rows", [1, 30])
+def test_status_page_queries(client, django_assert_max_num_queries, rows, department_head):
+    """Status: session, the message with category and department, its events (any number)."""
+    message = MessageFactory()
+    for _ in range(rows):
+        message.events.create(kind="routed", note="分送")
+    message.record_reply(by=department_head, text="答复")
+    url = reverse("complaints:message-status", args=[message.tracking_number])
+    lookup(client, message.tracking_number, QUERY_CODE)
+    client.get(url)
+    with django_assert_max_num_queries(4):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_index_queries(client, django_assert_max_num_queries, rows, department_head, reviewer):
+    """Landing: this month's figures (one aggregate), latest replies, agencies."""
+    ComplaintAgencyFactory.create_batch(rows)
+    for _ in range(min(rows, 10)):
+        published(MessageFactory(), replier=department_head, reviewer=reviewer)
+    client.get(reverse("complaints:index"))
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("complaints:index")).status_code == 200
+
+
 def test_status_page_needs_a_lookup_first(client):
     message = MessageFactory()
     url = reverse("complaints:message-status", args=[message.tracking_number])
@@ -264,7 +289,7 @@ def test_message_list_filters_and_search(client, department_head, reviewer):
     assert "征地补偿标准" in by_category and "采矿噪音扰民" not in by_category
     by_year = client.get(url, {"year": timezone.localdate().year}).content.decode()
     assert "采矿噪音扰民" in by_year
-    assert client.get(url, {"year": "abc", "page": "zz"}).status_code == 200
+    assert client.get(url, {"year": "abc", "page": "zz", "category": "x"}).status_code == 200
     assert b
 
 
