@@ -220,6 +220,7 @@ class TaskAdmin(DepartmentScopedAdmin):
             path("export.xlsx", view(self.export_xlsx), name="oversight_task_xlsx"),
             path("export.csv", view(self.export_csv), name="oversight_task_csv"),
             path("print/", view(self.print_view), name="oversight_task_print"),
+            path("publish/", view(self.publish_view), name="oversight_task_publish"),
             *super().get_urls(),
         ]
 
@@ -292,6 +293,24 @@ class TaskAdmin(DepartmentScopedAdmin):
                 "today": today,
             },
         )
+
+    def publish_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            year = int(request.POST.get("year", ""))
+            item = services.publish_task_table(year=year, by=request.user)
+        except ValueError:
+            self.message_user(request, "年度不正确", messages.ERROR)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request, f"已将“{item.title}”提交审核（通知公告栏目），审核员审核后在网站发布"
+            )
+        return HttpResponseRedirect(reverse("admin:oversight_task_changelist"))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "year": timezone.localdate().year}

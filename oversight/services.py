@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from disclosure.models import Category, Item, ItemEvent
 from portal import roles
-from portal.models import Department
+from portal.models import Department, SiteSettings
 
 from .models import AMBER_DAYS, Bulletin, FreshnessWarning, ReportingTarget, month_start, next_month
 
@@ -465,3 +466,38 @@ def dashboard_data(*, today=None):
             },
         },
     }
+
+
+# The 任务分解表 as a catalog item -------------------------------------------------------------
+@transaction.atomic
+def publish_task_table(*, year: int, by, now: datetime | None = None) -> Item:
+    """Submit the year's 任务分解表 to 通知公告 as a draft item; a 审核员 approves it as usual."""
+    from .models import Task  # noqa: PLC0415
+
+    if by.department_id is None:
+        raise ValidationError("您的账号没有所在科室，不能以科室名义发布", code="no_department")
+    tasks = list(Task.objects.in_year(year).for_table())
+    if not tasks:
+        raise ValidationError(f"{year}年还没有任务，不能发布", code="empty_table")
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    item = Item(
+        title=f"{SiteSettings.load().bureau_name}{year}年政务公开工作任务分解表",
+        category=Category.objects.get(slug="tzgg"),
+        department_id=by.department_id,
+        written_on=today,
+        summary=f"{year}年政务公开工作任务分解及完成情况（截至{today:%Y年%m月%d日}）。",
+        body=render_to_string(
+            "oversight/task_table_body.html",
+            {
+                "year": year,
+                "today": today,
+                "rows": [(task, task.status_label(today=today)) for task in tasks],
+            },
+        ),
+        author=by,
+        source="政务公开办",
+    )
+    item.save()
+    item.submit(by=by, now=now)
+    return item

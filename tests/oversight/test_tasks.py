@@ -140,3 +140,28 @@ def test_print_page(client, disclosure_office, department, rows, django_assert_m
     html = response.content.decode()
     assert "size: A4 landscape" in html
     assert html.count("<tr>") == rows + 1
+
+
+def test_publish_task_table_submits_a_catalog_item(client, disclosure_office, table):
+    from disclosure.models import Item
+
+    client.force_login(disclosure_office)
+    response = client.post(reverse("admin:oversight_task_publish"), {"year": "2026"})
+    assert response.status_code == 302
+    item = Item.objects.get(title__endswith="2026年政务公开工作任务分解表")
+    assert item.status == Item.Status.PENDING and item.author == disclosure_office
+    assert item.category.slug == "tzgg"
+    assert "<td>加强政策解读</td>" in item.body and "推进征地信息公开" in item.body
+    assert "去年的任务" not in item.body
+
+
+def test_publish_task_table_refused_for_departments_and_empty_years(
+    client, officer, disclosure_office, table
+):
+    from disclosure.models import Item
+
+    client.force_login(officer)
+    assert client.post(reverse("admin:oversight_task_publish"), {"year": "2026"}).status_code == 403
+    client.force_login(disclosure_office)
+    client.post(reverse("admin:oversight_task_publish"), {"year": "2030"})
+    assert not Item.objects.filter(title__contains="任务分解表").exists()
