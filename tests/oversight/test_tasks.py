@@ -165,3 +165,36 @@ def test_publish_task_table_refused_for_departments_and_empty_years(
     client.force_login(disclosure_office)
     client.post(reverse("admin:oversight_task_publish"), {"year": "2030"})
     assert not Item.objects.filter(title__contains="任务分解表").exists()
+
+
+def test_officer_attaches_evidence(client, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.oversight.factories import publish_item
+
+    task = TaskFactory(lead_department=officer.department, title="加强政策解读")
+    evidence = publish_item(at=task.updated_at, category="zcjd", author=officer)
+    client.force_login(officer)
+    pdf = SimpleUploadedFile("解读材料.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    fake = SimpleUploadedFile("病毒.pdf", b"MZ\x90\x00 not a pdf")
+    url = reverse("admin:oversight_task_change", args=[task.pk])
+    form = {
+        "co_departments": [],
+        "status": "done",
+        "completed_on": "2026-03-30",
+        "progress": "已发布政策解读",
+        "evidence_items": [evidence.pk],
+        "attachments-TOTAL_FORMS": "1",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-0-original_name": "",
+        "attachments-0-order": "0",
+    }
+    response = client.post(url, {**form, "attachments-0-file": fake})
+    assert response.status_code == 200
+    assert "文件内容与扩展名" in response.content.decode()
+    response = client.post(url, {**form, "attachments-0-file": pdf})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.attachments.get().original_name == "解读材料.pdf"
+    assert list(task.evidence_items.all()) == [evidence]
+    assert task.status_label() == "已完成"
