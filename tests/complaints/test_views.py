@@ -12,6 +12,7 @@ from tests.complaints.factories import (
     MessageFactory,
     published,
 )
+from tests.xss import PAYLOADS, active_content
 
 pytestmark = pytest.mark.django_db
 
@@ -374,3 +375,36 @@ def test_home_shows_figures_and_latest_replies(client, department_head, reviewer
     MessageFactory()
     html = client.get(reverse("home")).content.decode()
     assert "<dd>2<small>条</small></dd>" in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_text_stays_inert_on_every_page(client, payload, department_head, reviewer):
+    """Subject, question, name, reply and rating comment render as text, never as markup."""
+    message = MessageFactory(subject=payload[:100], body=payload, sender_name=payload[:30])
+    message.record_reply(by=department_head, text=payload)
+    message.approve(by=reviewer)
+    message.rate(rating="fair", comment=payload)
+    lookup(client, message.tracking_number, QUERY_CODE)
+    pages = [
+        message.get_absolute_url(),
+        reverse("complaints:message-list"),
+        reverse("complaints:index"),
+        reverse("complaints:message-status", args=[message.tracking_number]),
+        reverse("home"),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode().split("<body", 1)[1]
+        assert active_content(body, allowed_tags={"form", "input"}) == [], url
+    # The admin has scripts and icons of its own: compare with the page of a plain message.
+    plain = published(
+        MessageFactory(subject="普通留言"), replier=department_head, reviewer=reviewer
+    )
+    plain.rate(rating="fair", comment="普通评价")
+    client.force_login(reviewer)  # bureau-wide: sees every department's messages
+
+    def admin_findings(obj):
+        change = client.get(reverse("admin:complaints_message_change", args=[obj.pk]))
+        assert change.status_code == 200
+        return sorted(active_content(change.content.decode().split("<body", 1)[1]))
+
+    assert admin_findings(message) == admin_findings(plain)
