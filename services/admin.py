@@ -1,0 +1,534 @@
+"""Back office of 办事服务: themes, guides with their review workflow, results and the hall plan."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.admin import DepartmentScopedAdmin
+from portal.exceptions import InvalidTransition
+from portal.publishing import REVIEW_CHECKLIST
+from services.forms import ResultImportForm
+from services.models import (
+    ApprovalResult,
+    GuideMaterial,
+    GuideQuestion,
+    GuideStep,
+    LegalBasis,
+    MaterialForm,
+    ServiceGuide,
+    ServiceGuideEvent,
+    ServiceTheme,
+    ServiceWindow,
+)
+from services.models.guides import schedule_booklet_rebuild
+from services.services import import_approval_results, read_result_rows
+
+IMPORT_SESSION_KEY = "services:result-import"
+
+
+@admin.register(ServiceTheme)
+class ServiceThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "description", "order", "is_visible"]
+    list_editable = ["order", "is_visible"]
+    search_fields = ["name", "slug"]
+    ordering = ["order", "id"]
+
+
+# Guides ------------------------------------------------------------------------------------
+class LegalBasisInline(admin.StackedInline):
+    model = LegalBasis
+    extra = 0
+    fields = [("law", "article", "order"), "text"]
+
+
+class GuideMaterialInline(admin.TabularInline):
+    model = GuideMaterial
+    extra = 0
+    fields = ["order", "name", "original", "copies", "medium", "is_required", "condition", "note"]
+    show_change_link = True  # the material's page takes the blank form and the filled sample
+
+
+class GuideStepInline(admin.TabularInline):
+    model = GuideStep
+    extra = 0
+    fields = ["order", "name", "actor", "time_limit", "description"]
+
+
+class GuideQuestionInline(admin.StackedInline):
+    model = GuideQuestion
+    extra = 0
+    fields = [("question", "order"), "answer"]
+
+
+class ServiceGuideEventInline(admin.TabularInline):
+    model = ServiceGuideEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "actor", "note"]
+    readonly_fields = fields
+    verbose_name_plural = "流转记录"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+
+class ChecklistForm(forms.Form):
+    """The 保密审查 checklist a reviewer confirms before publication."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in REVIEW_CHECKLIST.items():
+            self.fields[key] = forms.BooleanField(label=label, required=False)
+
+
+@admin.register(ServiceGuide)
+class ServiceGuideAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "code",
+        "theme",
+        "department",
+        "status_badge",
+        "missing_display",
+        "promised_time_limit",
+        "updated_at",
+    ]
+    list_filter = ["status", "theme", "department", "kind", "is_free"]
+    list_select_related = ["theme", "department"]
+    search_fields = ["name", "code"]
+    date_hierarchy = "updated_at"
+    ordering = ["theme__order", "initial", "name"]
+    inlines = [
+        LegalBasisInline,
+        GuideMaterialInline,
+        GuideStepInline,
+        GuideQuestionInline,
+        ServiceGuideEventInline,
+    ]
+    readonly_fields = [
+        "status",
+        "missing_display",
+        "published_at",
+        "updated_at",
+        "author",
+        "reviewer",
+        "reviewed_at",
+        "status_reason",
+        "checklist_display",
+    ]
+    fieldsets = (
+        (
+            "事项",
+            {
+                "fields": (
+                    "name",
+                    "code",
+                    "kind",
+                    "theme",
+                    "initial",
+                    "implementing_body",
+                    "department",
+                )
+            },
+        ),
+        ("申请条件", {"fields": ("conditions",)}),
+        ("办理", {"fields": ("location", "window", "office_hours", "online_url")}),
+        ("时限（工作日）", {"fields": ("legal_time_limit", "promised_time_limit")}),
+        ("收费", {"fields": ("is_free", "fee_standard", "fee_basis")}),
+        ("咨询与监督", {"fields": ("consultation_phone", "complaint_phone")}),
+        (
+            "发布状态",
+            {
+                "fields": (
+                    "status",
+                    "missing_display",
+                    "published_at",
+                    "updated_at",
+                    "author",
+                    "reviewer",
+                    "reviewed_at",
+                    "checklist_display",
+                    "status_reason",
+                )
+            },
+        ),
+    )
+    actions = ["submit_selected"]
+    change_form_template = "admin/services/serviceguide/change_form.html"
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_published() else None
+
+    @admin.display(description="状态", ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="status status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description="缺少的要素")
+    def missing_display(self, obj):
+        missing = obj.missing_elements() if obj.pk else ["（保存后检查）"]
+        return "、".join(missing) if missing else "要素齐全"
+
+    @admin.display(description="保密审查")
+    def checklist_display(self, obj):
+        if not obj.review_checklist:
+            return "—"
+        return "；".join(
+            f"{label}：{'是' if obj.review_checklist.get(key) else '否'}"
+            for key, label in REVIEW_CHECKLIST.items()
+        )
+
+    # Permissions -------------------------------------------------------------------------
+    def can_review(self, request):
+        return request.user.has_perm("services.review_serviceguide")
+
+    def can_submit(self, request):
+        return request.user.has_perm("services.submit_serviceguide")
+
+    def has_change_permission(self, request, obj=None):
+        # Once submitted, only reviewers may correct a guide; officers edit drafts and returns.
+        if obj is not None and obj.status not in {
+            ServiceGuide.Status.DRAFT,
+            ServiceGuide.Status.RETURNED,
+        }:
+            return self.can_review(request) and super().has_change_permission(request, obj)
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A guide that was public is a legal record: withdrawn, never deleted.
+        if obj is not None and obj.published_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.is_published():
+            # A correction to a public guide reaches the booklet too.
+            schedule_booklet_rebuild()
+
+    # Workflow ----------------------------------------------------------------------------
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        return [
+            path("<int:pk>/submit/", wrap(self.submit_view), name="services_serviceguide_submit"),
+            path(
+                "<int:pk>/approve/", wrap(self.approve_view), name="services_serviceguide_approve"
+            ),
+            path("<int:pk>/return/", wrap(self.return_view), name="services_serviceguide_return"),
+            path(
+                "<int:pk>/withdraw/",
+                wrap(self.withdraw_view),
+                name="services_serviceguide_withdraw",
+            ),
+            path("<int:pk>/revise/", wrap(self.revise_view), name="services_serviceguide_revise"),
+            *super().get_urls(),
+        ]
+
+    def workflow_actions(self, request, obj):
+        """Return (url name, label, needs a form) of the moves this user may make on obj now."""
+        moves = []
+        if self.can_submit(request) and obj.can("submit"):
+            moves.append(("services_serviceguide_submit", "提交审核", False))
+        if self.can_review(request):
+            if obj.can("approve") and obj.author_id != request.user.pk:
+                moves.append(("services_serviceguide_approve", "审核发布", True))
+            if obj.can("return_to_author"):
+                moves.append(("services_serviceguide_return", "退回修改", True))
+            if obj.can("withdraw"):
+                moves.append(("services_serviceguide_withdraw", "撤回", True))
+        if self.can_submit(request) and obj.can("revise"):
+            moves.append(("services_serviceguide_revise", "重新编辑", False))
+        return moves
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["workflow_actions"] = [
+                (reverse(f"admin:{name}", args=[obj.pk]), label, needs_form)
+                for name, label, needs_form in self.workflow_actions(request, obj)
+            ]
+            extra_context["missing_elements"] = obj.missing_elements()
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _guide_for(self, request, pk, permission_check):
+        guide = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not permission_check(request):
+            raise PermissionDenied
+        return guide
+
+    def _run(self, request, guide, move, success):
+        try:
+            move()
+        except (InvalidTransition, ValidationError) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, success, messages.SUCCESS)
+        return redirect("admin:services_serviceguide_change", guide.pk)
+
+    def submit_view(self, request, pk):
+        guide = self._guide_for(request, pk, self.can_submit)
+        if request.method != "POST":
+            return redirect("admin:services_serviceguide_change", pk)
+        return self._run(
+            request, guide, lambda: guide.submit(by=request.user), f"“{guide}”已提交审核"
+        )
+
+    def revise_view(self, request, pk):
+        guide = self._guide_for(request, pk, self.can_submit)
+        if request.method != "POST":
+            return redirect("admin:services_serviceguide_change", pk)
+        return self._run(
+            request,
+            guide,
+            lambda: guide.revise(by=request.user),
+            f"“{guide}”已转为草稿，可重新编辑后送审",
+        )
+
+    def approve_view(self, request, pk):
+        guide = self._guide_for(request, pk, self.can_review)
+        form = ChecklistForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._run(
+                request,
+                guide,
+                lambda: guide.approve(by=request.user, checklist=form.cleaned_data),
+                f"“{guide}”已发布",
+            )
+        return self._form_page(request, guide, form, "审核发布", "保密审查：请逐项确认后发布。")
+
+    def return_view(self, request, pk):
+        guide = self._guide_for(request, pk, self.can_review)
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._run(
+                request,
+                guide,
+                lambda: guide.return_to_author(by=request.user, reason=form.cleaned_data["reason"]),
+                f"“{guide}”已退回起草人",
+            )
+        return self._form_page(request, guide, form, "退回修改", "请写明需要修改的地方。")
+
+    def withdraw_view(self, request, pk):
+        guide = self._guide_for(request, pk, self.can_review)
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._run(
+                request,
+                guide,
+                lambda: guide.withdraw(by=request.user, reason=form.cleaned_data["reason"]),
+                f"“{guide}”已撤回，前台和服务指南汇编不再显示",
+            )
+        return self._form_page(
+            request, guide, form, "撤回", "撤回后前台、自助终端和服务指南汇编不再显示该指南。"
+        )
+
+    def _form_page(self, request, guide, form, title, help_text):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": guide,
+            "title": f"{title}：{guide}",
+            "help_text": help_text,
+            "form": form,
+            "button": title,
+        }
+        return TemplateResponse(request, "admin/services/serviceguide/workflow_form.html", context)
+
+    @admin.action(description="提交所选办事指南审核", permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        done = 0
+        for guide in queryset:
+            try:
+                guide.submit(by=request.user)
+                done += 1
+            except (InvalidTransition, ValidationError) as exc:
+                errors = "；".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"“{guide}”：{errors}", messages.WARNING)
+        if done:
+            self.message_user(request, f"已提交 {done} 个办事指南审核", messages.SUCCESS)
+
+    def has_submit_permission(self, request):
+        return self.can_submit(request)
+
+
+class MaterialFormInline(admin.TabularInline):
+    model = MaterialForm
+    extra = 1
+    fields = ["kind", "file", "original_name", "order", "size"]
+    readonly_fields = ["size"]
+
+
+@admin.register(GuideMaterial)
+class GuideMaterialAdmin(DepartmentScopedAdmin):
+    """A material's page: where its blank form and filled sample are uploaded."""
+
+    department_field = "guide__department"
+    list_display = ["name", "guide", "original", "copies", "medium", "is_required"]
+    list_filter = ["is_required", "medium", "guide__theme"]
+    list_select_related = ["guide"]
+    search_fields = ["name", "guide__name"]
+    ordering = ["guide__name", "order"]
+    fields = ["guide", "name", "original", "copies", "medium", "is_required", "condition", "note"]
+    inlines = [MaterialFormInline]
+
+    def get_model_perms(self, request):
+        # Reached from the guide's materials table, not from the admin index.
+        return {}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "guide":
+            kwargs["queryset"] = ServiceGuide.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Department comes from the guide; skip DepartmentScopedAdmin's stamping.
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.guide.is_published():
+            schedule_booklet_rebuild()
+
+
+# 办件公示 -----------------------------------------------------------------------------------
+class ApprovalResultForm(forms.ModelForm):
+    class Meta:
+        model = ApprovalResult
+        fields = [
+            "tracking_number",
+            "guide",
+            "applicant_kind",
+            "applicant_name",
+            "accepted_on",
+            "status",
+            "completed_on",
+            "result",
+        ]
+
+
+@admin.register(ApprovalResult)
+class ApprovalResultAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
+    department_field = "guide__department"
+    form = ApprovalResultForm
+    list_display = [
+        "tracking_number",
+        "guide",
+        "applicant_name",
+        "applicant_kind",
+        "accepted_on",
+        "promised_on",
+        "status",
+        "completed_on",
+        "updated_at",
+    ]
+    list_filter = ["status", "applicant_kind", "guide__theme", "guide"]
+    list_select_related = ["guide"]
+    search_fields = ["tracking_number", "applicant_name", "guide__name"]
+    date_hierarchy = "accepted_on"
+    ordering = ["-accepted_on", "-pk"]
+    readonly_fields = ["promised_on", "created_at", "updated_at"]
+    change_list_template = "admin/services/approvalresult/change_list.html"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "guide":
+            kwargs["queryset"] = ServiceGuide.objects.visible_to(request.user).order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        # Published results are a public record; mistakes are corrected, not deleted.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="services_approvalresult_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload CSV/XLSX → preview with row errors → confirm → one transaction."""
+        if not request.user.has_perm("services.import_approvalresult"):
+            raise PermissionDenied
+        guides = ServiceGuide.objects.visible_to(request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "导入办件结果",
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            rows = request.session.pop(IMPORT_SESSION_KEY, None)
+            if not rows:
+                self.message_user(request, "没有待导入的数据，请重新上传文件", messages.ERROR)
+                return redirect("admin:services_approvalresult_import")
+            try:
+                created, updated = import_approval_results(rows=rows, guides=guides)
+            except ValidationError as exc:
+                context.update(form=ResultImportForm(), errors=exc.messages)
+                return TemplateResponse(
+                    request, "admin/services/approvalresult/import.html", context
+                )
+            self.message_user(
+                request, f"导入完成：新增 {created} 条，更新 {updated} 条", messages.SUCCESS
+            )
+            return redirect("admin:services_approvalresult_changelist")
+        form = ResultImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            rows, errors = read_result_rows(form.cleaned_data["file"], guides=guides)
+            context.update(rows=rows, errors=errors)
+            if not errors:
+                request.session[IMPORT_SESSION_KEY] = [row.as_session() for row in rows]
+        context["form"] = form
+        return TemplateResponse(request, "admin/services/approvalresult/import.html", context)
+
+
+# 窗口布局 -----------------------------------------------------------------------------------
+@admin.register(ServiceWindow)
+class ServiceWindowAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "row", "column", "width", "is_active"]
+    list_editable = ["row", "column", "width", "is_active"]
+    list_filter = ["is_active", "themes"]
+    search_fields = ["name", "handles"]
+    ordering = ["row", "column", "number"]
+    filter_horizontal = ["themes"]
+    change_list_template = "admin/services/servicewindow/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        from services.models.hall import HALL_COLUMNS
+
+        extra_context = {
+            **(extra_context or {}),
+            "windows": ServiceWindow.objects.active(),
+            "hall_columns": HALL_COLUMNS,
+        }
+        return super().changelist_view(request, extra_context=extra_context)

@@ -1,5 +1,257 @@
-from django.shortcuts import render
+"""Public pages of 办事服务: guides, forms, the booklet, 办件公示, the lobby kiosk and LED screen.
+
+Only published guides are ever shown. Applicants of results are shown through
+`ApprovalResult.public_applicant` (persons masked as 张**) on every page, feed, export and screen.
+"""
+
+import csv
+from itertools import groupby
+
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from portal.pagination import paginate
+from portal.uploads import attachment_response
+from services import booklet
+from services.filters import ApprovalResultFilter
+from services.forms import ResultLookupForm
+from services.models import ApprovalResult, MaterialForm, ServiceGuide, ServiceTheme, ServiceWindow
+from services.models.hall import HALL_COLUMNS
+from services.services import build_forms_zip, latest_news
+
+KIOSK_IDLE_SECONDS = 120
+SCREEN_REFRESH_SECONDS = 30
+SCREEN_ROTATE_SECONDS = 15
 
 
 def index(request):
-    return render(request, "services/index.html")
+    """办事服务: guides by theme, by department and A–Z, popular guides, lookup, booklet."""
+    guides = list(ServiceGuide.objects.published().for_list().alphabetical())
+    themes = [
+        (theme, [guide for guide in guides if guide.theme_id == theme.pk])
+        for theme in ServiceTheme.objects.visible()
+    ]
+    by_department = sorted(guides, key=lambda g: (g.department.order, g.department_id, g.initial))
+    departments = [
+        (members[0].department, members)
+        for _, group in groupby(by_department, key=lambda g: g.department_id)
+        for members in [list(group)]
+    ]
+    letters = [(letter, list(group)) for letter, group in groupby(guides, key=lambda g: g.initial)]
+    context = {
+        "themes": [(theme, members) for theme, members in themes if members],
+        "departments": departments,
+        "letters": letters,
+        "popular": ServiceGuide.objects.published().for_list().popular()[:8],
+        "lookup_form": ResultLookupForm(),
+        "guide_count": len(guides),
+    }
+    return render(request, "services/index.html", context)
+
+
+def theme(request, slug):
+    theme = get_object_or_404(ServiceTheme.objects.visible(), slug=slug)
+    guides = ServiceGuide.objects.published().for_list().filter(theme=theme).alphabetical()
+    return render(request, "services/theme_detail.html", {"theme": theme, "guides": guides})
+
+
+def guide_detail(request, pk, *, printable=False):
+    guide = get_object_or_404(ServiceGuide.objects.published().for_detail(), pk=pk)
+    template = "services/guide_print.html" if printable else "services/guide_detail.html"
+    return render(request, template, {"guide": guide})
+
+
+def guide_forms_zip(request, pk):
+    """All forms of a guide in one ZIP, under their original names."""
+    guide = get_object_or_404(ServiceGuide.objects.published(), pk=pk)
+    content = build_forms_zip(guide)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = _attachment_header(f"{guide.name}-表格.zip")
+    return response
+
+
+def form_download(request, pk):
+    form = get_object_or_404(MaterialForm.objects.public(), pk=pk)
+    return attachment_response(form)
+
+
+def booklet_download(request):
+    """The 《行政审批服务指南》 PDF; built once on demand if the background job has not run yet."""
+    path = booklet.booklet_file()
+    if not path.exists():
+        booklet.build_booklet()
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=booklet.DOWNLOAD_NAME)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _attachment_header(filename):
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"forms.zip\"; filename*=UTF-8''{quote(filename)}"
+
+
+# 办件公示 -----------------------------------------------------------------------------------
+@never_cache
+def result_list(request):
+    results = ApprovalResult.objects.for_list().latest()
+    filterset = ApprovalResultFilter(request.GET or None, queryset=results)
+    page = paginate(request, filterset.qs if filterset.is_bound else results)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page_obj": page, "query_string": query.urlencode()}
+    return render(request, "services/result_list.html", context)
+
+
+@never_cache
+def result_lookup(request):
+    """Look one application up by its 受理编号."""
+    form = ResultLookupForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        result = (
+            ApprovalResult.objects.for_list()
+            .filter(tracking_number__iexact=form.cleaned_data["number"])
+            .first()
+        )
+    return render(
+        request,
+        "services/result_lookup.html",
+        {"form": form, "result": result, "searched": form.is_bound},
+    )
+
+
+@never_cache
+def result_export(request):
+    """The filtered 办件公示 as CSV (masked like the page), at most 5000 rows."""
+    results = ApprovalResult.objects.for_list().latest()
+    filterset = ApprovalResultFilter(request.GET or None, queryset=results)
+    rows = (filterset.qs if filterset.is_bound else results)[:5000]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="banjian-gongshi.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "受理编号",
+            "办理事项",
+            "申请人",
+            "受理日期",
+            "承诺办结日期",
+            "办结日期",
+            "状态",
+            "办理结果",
+        ]
+    )
+    for result in rows:
+        writer.writerow(
+            [
+                result.tracking_number,
+                result.guide.name,
+                result.public_applicant,
+                result.accepted_on.isoformat(),
+                result.promised_on.isoformat() if result.promised_on else "",
+                result.completed_on.isoformat() if result.completed_on else "",
+                result.get_status_display(),
+                result.result,
+            ]
+        )
+    return response
+
+
+# Lobby kiosk ---------------------------------------------------------------------------------
+def kiosk_context(**extra):
+    return {"idle_seconds": KIOSK_IDLE_SECONDS, **extra}
+
+
+def kiosk_home(request):
+    themes = ServiceTheme.objects.visible()
+    return render(request, "services/kiosk/home.html", kiosk_context(themes=themes))
+
+
+def kiosk_theme(request, slug):
+    theme = get_object_or_404(ServiceTheme.objects.visible(), slug=slug)
+    guides = ServiceGuide.objects.published().for_list().filter(theme=theme).alphabetical()
+    return render(request, "services/kiosk/theme.html", kiosk_context(theme=theme, guides=guides))
+
+
+def kiosk_guide(request, pk):
+    guide = get_object_or_404(ServiceGuide.objects.published().for_detail(), pk=pk)
+    return render(request, "services/kiosk/guide.html", kiosk_context(guide=guide))
+
+
+def kiosk_windows(request):
+    windows = ServiceWindow.objects.active()
+    return render(
+        request,
+        "services/kiosk/windows.html",
+        kiosk_context(windows=windows, hall_columns=HALL_COLUMNS),
+    )
+
+
+@never_cache
+def kiosk_results(request):
+    results = ApprovalResult.objects.for_list().of_day().latest()[:40]
+    return render(request, "services/kiosk/results.html", kiosk_context(results=results))
+
+
+def kiosk_news(request):
+    return render(request, "services/kiosk/news.html", kiosk_context())
+
+
+# LED big screen ------------------------------------------------------------------------------
+def _seconds(request, name, default):
+    """Return a timer setting from the query string (1–600 s), for screens of different halls."""
+    try:
+        value = int(request.GET.get(name, default))
+    except ValueError:
+        return default
+    return min(max(value, 1), 600)
+
+
+def screen(request):
+    """The LED big screen; `?rotate=` and `?refresh=` (seconds) adjust its timers."""
+    context = {
+        "refresh_seconds": _seconds(request, "refresh", SCREEN_REFRESH_SECONDS),
+        "rotate_seconds": _seconds(request, "rotate", SCREEN_ROTATE_SECONDS),
+    }
+    return render(request, "services/screen.html", context)
+
+
+@never_cache
+def screen_data(request):
+    """What the LED screen shows, as JSON (applicants masked). Polled every few seconds."""
+    now = timezone.localtime()
+    results = ApprovalResult.objects.for_list().of_day(today=now.date()).latest()[:30]
+    guides = ServiceGuide.objects.published().for_list().popular(today=now.date())[:12]
+    data = {
+        "generated_at": now.isoformat(timespec="seconds"),
+        "news": [
+            {"title": item.title, "date": timezone.localtime(item.published_at).date().isoformat()}
+            for item in latest_news(count=8)
+        ],
+        "guides": [
+            {
+                "name": guide.name,
+                "theme": guide.theme.name,
+                "department": guide.department.name,
+                "promised_days": guide.promised_time_limit,
+                "fee": "不收费" if guide.is_free else "收费",
+            }
+            for guide in guides
+        ],
+        "results": [
+            {
+                "number": result.tracking_number,
+                "guide": result.guide.name,
+                "applicant": result.public_applicant,
+                "accepted_on": result.accepted_on.isoformat(),
+                "status": result.get_status_display(),
+                "status_code": result.status,
+            }
+            for result in results
+        ],
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

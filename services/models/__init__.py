@@ -1,0 +1,27 @@
+"""办事服务 models, one module per concern; every model is re-exported here."""
+
+from .guides import (
+    GuideMaterial,
+    GuideQuestion,
+    GuideStep,
+    LegalBasis,
+    MaterialForm,
+    ServiceGuide,
+    ServiceGuideEvent,
+    ServiceTheme,
+)
+from .hall import ServiceWindow
+from .results import ApprovalResult
+
+__all__ = [
+    "ApprovalResult",
+    "GuideMaterial",
+    "GuideQuestion",
+    "GuideStep",
+    "LegalBasis",
+    "MaterialForm",
+    "ServiceGuide",
+    "ServiceGuideEvent",
+    "ServiceTheme",
+    "ServiceWindow",
+]

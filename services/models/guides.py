@@ -1,0 +1,417 @@
+"""Service guides (办事指南): the approval items, their key elements, materials and forms.
+
+A guide goes public through the shared draft → review → publish workflow (portal.publishing); it
+may only be submitted or approved once every key element is filled in (`missing_elements()`).
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from portal.models import PHONE_VALIDATOR, Department, DepartmentScopedQuerySet
+from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
+from portal.uploads import Attachment
+
+POPULAR_DAYS = 90  # "popular" = most approval results accepted in this many days
+
+
+class ServiceThemeQuerySet(models.QuerySet):
+    def visible(self):
+        """Return the themes shown on the public pages and the kiosk."""
+        return self.filter(is_visible=True)
+
+
+class ServiceTheme(models.Model):
+    """A theme grouping approval items for citizens (不动产登记, 建设用地, 矿业权 …)."""
+
+    name = models.CharField("主题名称", max_length=30, unique=True)
+    slug = models.SlugField("主题代码", max_length=30, unique=True, help_text="用于网址，如 bdcdj")
+    description = models.CharField("主题说明", max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字小的排在前面")
+    is_visible = models.BooleanField("前台显示", default=True)
+
+    objects = ServiceThemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "办事主题"
+        verbose_name_plural = "办事主题"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("services:theme", args=[self.slug])
+
+
+class ServiceGuideQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
+    def for_list(self):
+        """Return guides ready for a list row: theme and department joined, long texts left out."""
+        return self.select_related("theme", "department").only(
+            "pk",
+            "name",
+            "code",
+            "kind",
+            "initial",
+            "promised_time_limit",
+            "is_free",
+            "theme__name",
+            "theme__slug",
+            "theme__order",
+            "department__name",
+            "department__order",
+        )
+
+    def for_detail(self):
+        """Return guides ready for the guide page: every element and its rows, in 6 queries."""
+        return self.select_related("theme", "department").prefetch_related(
+            "legal_bases",
+            models.Prefetch("materials", queryset=GuideMaterial.objects.prefetch_related("forms")),
+            "steps",
+            "questions",
+        )
+
+    def alphabetical(self):
+        """Return guides by the pinyin initial of their name, then by name."""
+        return self.order_by("initial", "name", "pk")
+
+    def popular(self, *, today=None):
+        """Return guides with the most approval results accepted in the last 90 days."""
+        since = (today or timezone.localdate()) - timezone.timedelta(days=POPULAR_DAYS)
+        return self.annotate(
+            recent_count=Count("results", filter=Q(results__accepted_on__gte=since))
+        ).order_by("-recent_count", "initial", "name", "pk")
+
+
+class ServiceGuide(Reviewable):
+    """The 办事指南 of one approval item (审批事项) with every key element the law asks for."""
+
+    class Kind(models.TextChoices):
+        LICENCE = "licence", "行政许可"
+        CONFIRMATION = "confirmation", "行政确认"
+        RULING = "ruling", "行政裁决"
+        PUBLIC_SERVICE = "public_service", "公共服务"
+        OTHER = "other", "其他行政权力"
+
+    name = models.CharField("事项名称", max_length=80)
+    code = models.CharField(
+        "事项编码",
+        max_length=40,
+        unique=True,
+        help_text="政务服务事项目录中的编码，如 330217001000",
+        error_messages={"unique": "该事项编码已被其他办事指南使用"},
+    )
+    kind = models.CharField("事项类型", max_length=16, choices=Kind, default=Kind.LICENCE)
+    theme = models.ForeignKey(
+        ServiceTheme, verbose_name="办事主题", on_delete=models.PROTECT, related_name="guides"
+    )
+    initial = models.CharField(
+        "首字母",
+        max_length=1,
+        validators=[RegexValidator(r"^[A-Z]$", "请填写一个大写英文字母", code="invalid_initial")],
+        help_text="事项名称第一个字的拼音首字母，用于按字母索引，如“不动产抵押权登记”填 B",
+    )
+    implementing_body = models.CharField(
+        "实施主体", max_length=60, help_text="对外作出决定的机关，如：江川市国土资源局"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="承办科室", on_delete=models.PROTECT, related_name="guides"
+    )
+    conditions = models.TextField("申请条件", blank=True, help_text="每条一行")
+    location = models.CharField("办理地点", max_length=120, blank=True)
+    window = models.CharField("窗口号", max_length=60, blank=True, help_text="如：5号、6号窗口")
+    office_hours = models.CharField(
+        "办理时间", max_length=120, blank=True, help_text="如：工作日 8:30—12:00，14:30—17:30"
+    )
+    legal_time_limit = models.PositiveSmallIntegerField("法定时限（工作日）", null=True, blank=True)
+    promised_time_limit = models.PositiveSmallIntegerField(
+        "承诺时限（工作日）",
+        null=True,
+        blank=True,
+        help_text="不得超过法定时限；办件的承诺办结日期按此计算",
+    )
+    is_free = models.BooleanField("不收费", default=False, help_text="不收取任何费用时勾选")
+    fee_standard = models.TextField("收费标准", blank=True, help_text="收费时必填，如：80元/件")
+    fee_basis = models.TextField("收费依据", blank=True, help_text="收费时必填，写明文件名和文号")
+    consultation_phone = models.CharField(
+        "咨询电话", max_length=30, blank=True, validators=[PHONE_VALIDATOR]
+    )
+    complaint_phone = models.CharField(
+        "监督投诉电话", max_length=30, blank=True, validators=[PHONE_VALIDATOR]
+    )
+    online_url = models.URLField(
+        "网上办理地址", blank=True, help_text="政务服务网上本事项的办理页面"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ServiceGuideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "办事指南"
+        verbose_name_plural = "办事指南"
+        ordering = ["theme__order", "initial", "name"]
+        permissions = [
+            ("submit_serviceguide", "可以提交办事指南送审"),
+            ("review_serviceguide", "可以审核发布和撤回办事指南"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(promised_time_limit__isnull=True)
+                | Q(legal_time_limit__isnull=True)
+                | Q(promised_time_limit__lte=models.F("legal_time_limit")),
+                name="serviceguide_promise_within_legal_limit",
+                violation_error_message="承诺时限不能超过法定时限",
+                violation_error_code="promise_too_long",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="serviceguide_published_has_date",
+                violation_error_message="已发布的办事指南必须有发布日期",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("services:guide-detail", args=[self.pk])
+
+    def clean(self):
+        if self.is_free and (self.fee_standard.strip() or self.fee_basis.strip()):
+            raise ValidationError(
+                {"is_free": ValidationError("已勾选不收费，请清空收费标准和收费依据", code="free")}
+            )
+
+    # Workflow hooks ----------------------------------------------------------------------
+    REQUIRED_TEXT = [
+        ("name", "事项名称"),
+        ("code", "事项编码"),
+        ("kind", "事项类型"),
+        ("implementing_body", "实施主体"),
+        ("conditions", "申请条件"),
+        ("location", "办理地点"),
+        ("window", "窗口号"),
+        ("office_hours", "办理时间"),
+        ("consultation_phone", "咨询电话"),
+        ("complaint_phone", "监督投诉电话"),
+        ("online_url", "网上办理地址"),
+    ]
+
+    def missing_elements(self):
+        """Return the Chinese names of the key elements still missing, in the guide's order."""
+        missing = [label for field, label in self.REQUIRED_TEXT if not getattr(self, field).strip()]
+        if not self.department_id:
+            missing.insert(4, "承办科室")
+        if not self.pk or not self.legal_bases.exists():
+            missing.append("设定依据")
+        if not self.pk or not self.materials.exists():
+            missing.append("办理材料")
+        if not self.pk or not self.steps.exists():
+            missing.append("办理流程")
+        if self.legal_time_limit is None:
+            missing.append("法定时限")
+        if self.promised_time_limit is None:
+            missing.append("承诺时限")
+        if not self.is_free:
+            if not self.fee_standard.strip():
+                missing.append("收费标准（或勾选不收费）")
+            if not self.fee_basis.strip():
+                missing.append("收费依据")
+        return missing
+
+    # Transitions: the shared ones, plus a booklet rebuild once the change is committed ---------
+    def approve(self, *, by, checklist, now=None):
+        """Publish after the 保密审查 (portal.publishing), then rebuild the booklet."""
+        with transaction.atomic():
+            super().approve(by=by, checklist=checklist, now=now)
+            schedule_booklet_rebuild()
+
+    def withdraw(self, *, by, reason, now=None):
+        """Take the guide off the site (portal.publishing), then rebuild the booklet."""
+        with transaction.atomic():
+            super().withdraw(by=by, reason=reason, now=now)
+            schedule_booklet_rebuild()
+
+    # Predicates --------------------------------------------------------------------------
+    def fee_summary(self):
+        """Return the fee as the guide page states it."""
+        return "不收费" if self.is_free else self.fee_standard
+
+    def condition_lines(self):
+        """Return the 申请条件 as a list of lines."""
+        return [line.strip() for line in self.conditions.splitlines() if line.strip()]
+
+
+def schedule_booklet_rebuild():
+    """Rebuild the 《行政审批服务指南》 booklet in the background once the transaction commits."""
+    from services.tasks import rebuild_booklet
+
+    requested_at = timezone.now().isoformat()
+    transaction.on_commit(lambda: rebuild_booklet.enqueue(requested_at=requested_at))
+
+
+class LegalBasis(models.Model):
+    """One provision of the 设定依据: the law, its article, and the text."""
+
+    guide = models.ForeignKey(
+        ServiceGuide, verbose_name="办事指南", on_delete=models.CASCADE, related_name="legal_bases"
+    )
+    law = models.CharField("法律法规名称", max_length=80, help_text="如：《不动产登记暂行条例》")
+    article = models.CharField("条款", max_length=40, help_text="如：第十四条")
+    text = models.TextField("条款内容")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "设定依据"
+        verbose_name_plural = "设定依据"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"{self.law}{self.article}"
+
+
+class GuideMaterialQuerySet(DepartmentScopedQuerySet):
+    department_field = "guide__department"
+
+
+class GuideMaterial(models.Model):
+    """One row of the 办理材料 list; its blank form and filled sample are `MaterialForm` files."""
+
+    class Original(models.TextChoices):
+        ORIGINAL = "original", "原件"
+        COPY = "copy", "复印件"
+        BOTH = "both", "原件和复印件"
+
+    class Medium(models.TextChoices):
+        PAPER = "paper", "纸质"
+        ELECTRONIC = "electronic", "电子"
+        BOTH = "both", "纸质或电子"
+
+    guide = models.ForeignKey(
+        ServiceGuide, verbose_name="办事指南", on_delete=models.CASCADE, related_name="materials"
+    )
+    name = models.CharField("材料名称", max_length=120)
+    original = models.CharField(
+        "原件/复印件", max_length=10, choices=Original, default=Original.ORIGINAL
+    )
+    copies = models.PositiveSmallIntegerField("份数", default=1)
+    medium = models.CharField("载体", max_length=12, choices=Medium, default=Medium.PAPER)
+    is_required = models.BooleanField(
+        "必须提交", default=True, help_text="只在特定情形下才需要的材料请取消勾选并写明情形"
+    )
+    condition = models.CharField(
+        "提交情形", max_length=200, blank=True, help_text="非必须材料写明何种情形下需要提交"
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = GuideMaterialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "办理材料"
+        verbose_name_plural = "办理材料"
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_required=True) | ~Q(condition=""),
+                name="guidematerial_conditional_has_condition",
+                violation_error_message="非必须提交的材料请写明提交情形",
+                violation_error_code="condition_required",
+            ),
+            models.CheckConstraint(
+                condition=Q(copies__gte=1),
+                name="guidematerial_at_least_one_copy",
+                violation_error_message="份数至少为1份",
+                violation_error_code="copies",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def requirement_label(self):
+        """Return 必须 or 容缺/情形 text as the materials table shows it."""
+        return "必须" if self.is_required else f"情形提交：{self.condition}"
+
+
+class MaterialFormQuerySet(models.QuerySet):
+    def public(self):
+        """Return forms of published guides."""
+        return self.filter(material__guide__status=ServiceGuide.Status.PUBLISHED)
+
+
+class MaterialForm(Attachment):
+    """A material's downloadable file: the blank form (空白表格) or a filled sample (示例样表)."""
+
+    class Kind(models.TextChoices):
+        BLANK = "blank", "空白表格"
+        SAMPLE = "sample", "示例样表"
+
+    material = models.ForeignKey(
+        GuideMaterial, verbose_name="办理材料", on_delete=models.CASCADE, related_name="forms"
+    )
+    kind = models.CharField("类型", max_length=8, choices=Kind, default=Kind.BLANK)
+
+    objects = MaterialFormQuerySet.as_manager()
+
+    class Meta(Attachment.Meta):
+        verbose_name = "表格文件"
+        verbose_name_plural = "表格文件"
+        ordering = ["kind", "order", "id"]
+
+    def get_absolute_url(self):
+        return reverse("services:form-download", args=[self.pk])
+
+
+class GuideStep(models.Model):
+    """One box of the 办理流程."""
+
+    guide = models.ForeignKey(
+        ServiceGuide, verbose_name="办事指南", on_delete=models.CASCADE, related_name="steps"
+    )
+    name = models.CharField("环节名称", max_length=30, help_text="如：受理、审查、决定、发证")
+    actor = models.CharField("办理人员", max_length=40, help_text="如：窗口受理人员")
+    time_limit = models.CharField("办理时限", max_length=30, help_text="如：即时、5个工作日")
+    description = models.CharField("办理内容", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "办理环节"
+        verbose_name_plural = "办理流程"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class GuideQuestion(models.Model):
+    """A 常见问题 with its answer."""
+
+    guide = models.ForeignKey(
+        ServiceGuide, verbose_name="办事指南", on_delete=models.CASCADE, related_name="questions"
+    )
+    question = models.CharField("问题", max_length=200)
+    answer = models.TextField("解答")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "常见问题"
+        verbose_name_plural = "常见问题"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.question
+
+
+class ServiceGuideEvent(PublicationEvent):
+    guide = models.ForeignKey(
+        ServiceGuide, verbose_name="办事指南", on_delete=models.PROTECT, related_name="events"
+    )
+
+    class Meta(PublicationEvent.Meta):
+        verbose_name = "办事指南流转记录"
+        verbose_name_plural = "办事指南流转记录"

@@ -1,0 +1,185 @@
+"""办件公示: approval results as the public sees them, in real time."""
+
+from datetime import datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from portal import masking, workdays
+from portal.models import DepartmentScopedQuerySet
+
+from .guides import ServiceGuide
+
+
+class ApprovalResultQuerySet(DepartmentScopedQuerySet):
+    department_field = "guide__department"
+
+    def for_list(self):
+        """Return results ready for a public row: the guide's name joined."""
+        return self.select_related("guide").only(
+            "pk",
+            "tracking_number",
+            "applicant_kind",
+            "applicant_name",
+            "accepted_on",
+            "promised_on",
+            "completed_on",
+            "status",
+            "result",
+            "updated_at",
+            "guide__name",
+            "guide__code",
+        )
+
+    def latest(self):
+        """Return results newest first (by 受理日期, then by entry)."""
+        return self.order_by("-accepted_on", "-pk")
+
+    def of_day(self, *, today=None):
+        """Return the results of a day: accepted, finished or changed on it."""
+        today = today or timezone.localdate()
+        start = timezone.make_aware(datetime.combine(today, time.min))
+        return self.filter(Q(accepted_on=today) | Q(completed_on=today) | Q(updated_at__gte=start))
+
+
+class ApprovalResult(models.Model):
+    """One application's progress as published in the 办件公示 (entered in admin or imported)."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "受理"
+        PROCESSING = "processing", "办理中"
+        COMPLETED = "completed", "办结"
+        REFUSED = "refused", "不予许可"
+        RETURNED = "returned", "退回补正"
+
+    class ApplicantKind(models.TextChoices):
+        PERSON = "person", "个人"
+        ORGANISATION = "organisation", "单位"
+
+    # The status moves the approval system allows; a finished application does not reopen.
+    TRANSITIONS = {
+        Status.ACCEPTED: {Status.PROCESSING, Status.RETURNED, Status.COMPLETED, Status.REFUSED},
+        Status.PROCESSING: {Status.RETURNED, Status.COMPLETED, Status.REFUSED},
+        Status.RETURNED: {Status.ACCEPTED, Status.PROCESSING, Status.REFUSED},
+        Status.COMPLETED: set(),
+        Status.REFUSED: set(),
+    }
+    FINISHED = {Status.COMPLETED, Status.REFUSED}
+
+    tracking_number = models.CharField(
+        "受理编号",
+        max_length=40,
+        unique=True,
+        error_messages={"unique": "该受理编号已经录入"},
+        help_text="审批系统生成的受理编号，如 BDC20261125-0012",
+    )
+    guide = models.ForeignKey(
+        ServiceGuide, verbose_name="办理事项", on_delete=models.PROTECT, related_name="results"
+    )
+    applicant_kind = models.CharField(
+        "申请人类型",
+        max_length=12,
+        choices=ApplicantKind,
+        default=ApplicantKind.PERSON,
+        help_text="个人申请人在网站上只显示姓氏（如 张**），单位显示全称",
+    )
+    applicant_name = models.CharField("申请人", max_length=100)
+    accepted_on = models.DateField("受理日期", db_index=True)
+    promised_on = models.DateField(
+        "承诺办结日期", null=True, editable=False, help_text="受理时按事项的承诺时限（工作日）计算"
+    )
+    completed_on = models.DateField("办结日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=12, choices=Status, default=Status.ACCEPTED)
+    result = models.CharField(
+        "办理结果", max_length=200, blank=True, help_text="如：准予登记，不动产权证号……"
+    )
+    created_at = models.DateTimeField("录入时间", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+    objects = ApprovalResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "办件公示"
+        verbose_name_plural = "办件公示"
+        ordering = ["-accepted_on", "-pk"]
+        permissions = [("import_approvalresult", "可以批量导入办件结果")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["completed", "refused"], completed_on__isnull=False)
+                | (~Q(status__in=["completed", "refused"]) & Q(completed_on__isnull=True)),
+                name="approvalresult_finished_has_date",
+                violation_error_message="办结或不予许可的办件必须填写办结日期，其他状态不填",
+                violation_error_code="completed_on",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True)
+                | Q(completed_on__gte=models.F("accepted_on")),
+                name="approvalresult_completed_after_accepted",
+                violation_error_message="办结日期不能早于受理日期",
+                violation_error_code="completed_before_accepted",
+            ),
+        ]
+
+    def __str__(self):
+        return self.tracking_number
+
+    def save(self, *args, **kwargs):
+        # The promised date is fixed when the application is accepted and never recomputed.
+        if self.promised_on is None and self.accepted_on and self.guide_id:
+            limit = self.guide.promised_time_limit
+            if limit is not None:
+                self.promised_on = workdays.add_working_days(self.accepted_on, limit).value
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        # The stored status, to check a change against TRANSITIONS in clean().
+        instance._stored_status = (
+            getattr(instance, "status", None) if "status" in field_names else None
+        )
+        return instance
+
+    def clean(self):
+        errors = {}
+        stored = getattr(self, "_stored_status", None)
+        if stored and self.status != stored and self.status not in self.TRANSITIONS[stored]:
+            errors["status"] = ValidationError(
+                f"办件已是“{self.Status(stored).label}”，不能改为“{self.get_status_display()}”",
+                code="invalid_status_change",
+            )
+        if self.accepted_on and self.accepted_on > timezone.localdate():
+            errors["accepted_on"] = ValidationError("受理日期不能晚于今天", code="future_date")
+        if self.completed_on and self.completed_on > timezone.localdate():
+            errors["completed_on"] = ValidationError("办结日期不能晚于今天", code="future_date")
+        if self.status in self.FINISHED and not self.completed_on:
+            errors["completed_on"] = ValidationError(
+                "办结或不予许可的办件请填写办结日期", code="completed_on_required"
+            )
+        if self.status not in self.FINISHED and self.completed_on:
+            errors["completed_on"] = ValidationError(
+                "未办结的办件不填写办结日期", code="completed_on_not_allowed"
+            )
+        if self.applicant_name and not self.applicant_name.strip():
+            errors["applicant_name"] = ValidationError("请填写申请人", code="required")
+        if errors:
+            raise ValidationError(errors)
+
+    # Predicates --------------------------------------------------------------------------
+    def is_person(self):
+        return self.applicant_kind == self.ApplicantKind.PERSON
+
+    def is_finished(self):
+        return self.status in self.FINISHED
+
+    @property
+    def public_applicant(self):
+        """Return the applicant as the public may see it: persons masked (张**), units by name."""
+        if self.is_person():
+            return masking.mask_name(self.applicant_name)
+        return self.applicant_name
