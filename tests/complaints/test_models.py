@@ -283,3 +283,45 @@ def test_mask_personal_data_in_text_keeps_other_numbers():
     assert "33010219800101123X" not in masked and "123X" in masked
     office = mask_personal_data_in_text("请致电0571-87061241或13812345678", landlines=False)
     assert office == "请致电0571-87061241或138****5678"
+
+
+def message_in(status, head, reviewer):
+    """Reach status through the real transitions."""
+    message = MessageFactory(category__department=head.department)
+    if status in {"replied", "approved"}:
+        message.record_reply(by=head, text="答复")
+    if status == "approved":
+        message.approve(by=reviewer)
+    if status == "closed":
+        message.close(by=head, reason="重复留言")
+    return message
+
+
+def attempt(message, action, head, reviewer, other):
+    moves = {
+        "assign": lambda: message.assign(by=head, to=head),
+        "transfer": lambda: message.transfer(by=reviewer, to=other, reason="转办"),
+        "record_reply": lambda: message.record_reply(by=head, text="答复"),
+        "approve": lambda: message.approve(by=reviewer),
+        "close": lambda: message.close(by=head, reason="重复"),
+        "reopen": lambda: message.reopen(by=reviewer, reason="重新办理"),
+        "rate": lambda: message.rate(rating="fair"),
+    }
+    moves[action]()
+
+
+@pytest.mark.parametrize("status", ["received", "replied", "approved", "closed"])
+@pytest.mark.parametrize("action", list(Message.TRANSITIONS))
+def test_transition_matrix(status, action, department_head, reviewer, other_department):
+    """Every move is allowed exactly from the states TRANSITIONS lists, and logs an event."""
+    message = message_in(status, department_head, reviewer)
+    events_before = message.events.count()
+    if status in Message.TRANSITIONS[action]:
+        attempt(message, action, department_head, reviewer, other_department)
+        assert message.events.count() > events_before
+    else:
+        with pytest.raises(InvalidTransition):
+            attempt(message, action, department_head, reviewer, other_department)
+        message.refresh_from_db()
+        assert message.status == status
+        assert message.events.count() == events_before
