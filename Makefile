@@ -16,8 +16,13 @@ run: $(VENV)/.installed
 	@echo "门户网站： http://127.0.0.1:$(PORT)/    管理后台： http://127.0.0.1:$(PORT)/admin/    演示账号：.demo-accounts.txt"
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# axe-core (npm) for the accessibility checks of the browser tests.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

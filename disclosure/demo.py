@@ -227,7 +227,16 @@ def minimal_pdf(title):
     return bytes(out)
 
 
+def ensure_columns():
+    """Recreate the seeded columns if they are gone (a flushed test database)."""
+    if not Category.objects.filter(slug="gkzn").exists():
+        from django.apps import apps
+
+        import_module("disclosure.migrations.0002_seed_categories").seed(apps, None)
+
+
 def load(*, stdout):
+    ensure_columns()
     rng = random.Random(2026)
     departments = {d.code: d for d in Department.objects.all()}
     columns = {c.slug: c for c in Category.objects.all()}

@@ -90,3 +90,43 @@ def public_form_limits(group, *, phone_field="phone"):
         return wrapped
 
     return decorator
+
+
+class SearchForm(forms.Form):
+    """The site search: a query and optional filters. Bad filter values are errors, not 500s."""
+
+    ORDER_CHOICES = [("relevance", "按相关度"), ("date", "按发布时间")]
+
+    q = forms.CharField(
+        label="关键词",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "请输入关键词，如：土地征收"}
+        ),
+    )
+    kind = forms.ChoiceField(label="类型", required=False)
+    department = forms.ModelChoiceField(
+        label="发布机构", queryset=None, required=False, empty_label="全部"
+    )
+    year = forms.TypedChoiceField(label="年份", required=False, coerce=int, empty_value=None)
+    order = forms.ChoiceField(label="排序", choices=ORDER_CHOICES, required=False)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        from django.utils import timezone
+
+        from .models import Department
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.active()
+        self.fields["kind"].choices = [("", "全部"), *((kind, kind) for kind in kinds)]
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [("", "全部")] + [
+            (year, f"{year}年") for year in range(this_year, this_year - 12, -1)
+        ]
+
+    def clean_q(self):
+        query = " ".join(self.cleaned_data["q"].split())
+        if len(query) == 1:
+            raise ValidationError("请输入两个字以上的关键词", code="too_short")
+        return query

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -457,3 +458,78 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.username}"
+
+
+class IndexVector(models.Func):
+    """The entry's tsvector: title words weighted A, text words B (PostgreSQL, config simple).
+
+    SQLite has no tsvector: the column stays NULL there and an FTS5 table indexes the same two
+    text columns instead (see the migration and portal.search).
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return (
+            "setweight(to_tsvector('simple'::regconfig, COALESCE(title_terms, '')), 'A') || "
+            "setweight(to_tsvector('simple'::regconfig, COALESCE(search_text, '')), 'B')",
+            [],
+        )
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    def search(self, query, *, kind=None, department=None, year=None, order="relevance"):
+        """Return entries with every word of query, filtered, best (or newest) first."""
+        from . import search
+
+        rows = search.match(self, query)
+        if kind:
+            rows = rows.filter(kind=kind)
+        if department:
+            rows = rows.filter(department=department)
+        if year:
+            rows = rows.filter(published_at__year=year)
+        ordering = ["-published_at", "-id"] if order == "date" else ["-rank", "-published_at"]
+        return rows.select_related("department").order_by(*ordering)
+
+
+class SearchEntry(models.Model):
+    """One public row of any app in the site search index (filled by portal.search)."""
+
+    KINDS = ("政府信息", "办事指南", "政民互动")
+
+    key = models.CharField("来源", max_length=80, unique=True, help_text="应用.模型:主键")
+    kind = models.CharField("类型", max_length=10, db_index=True)
+    title = models.CharField("标题", max_length=300)
+    url = models.CharField("网址", max_length=300)
+    column = models.CharField("栏目", max_length=60, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name="发布机构",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField("发布日期", db_index=True)
+    body = models.TextField("摘要文本", blank=True)
+    title_terms = models.TextField("标题分词", blank=True)
+    search_text = models.TextField("全文分词", blank=True)
+    search_vector = models.GeneratedField(
+        expression=IndexVector(), output_field=SearchVectorField(), db_persist=True
+    )
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "检索索引"
+        verbose_name_plural = "检索索引"
+
+    def __str__(self):
+        return self.title

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # SearchVectorField for the search index; harmless on SQLite
     "django_filters",
     "django_prose_editor",
     "simple_history",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("jggk/", views.organisation, name="organisation"),
     path("wzdt/", views.site_map, name="site-map"),
+    path("search/", views.search, name="search"),
     path("wza/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

@@ -5,7 +5,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from .models import Department, Leader
+from . import search as site_search
+from .forms import SearchForm
+from .models import Department, Leader, SearchEntry
+from .pagination import paginate
 
 
 def home(request):
@@ -47,3 +50,30 @@ def readyz(request):
 def rate_limited(request, exception=None):
     """Answer a request that hit a rate limit, in Chinese, with 429."""
     return render(request, "429.html", status=429)
+
+
+def search(request):
+    """站内搜索 over every public row the apps put into the index."""
+    form = SearchForm(request.GET or None, kinds=SearchEntry.KINDS)
+    context = {"form": form, "query": ""}
+    if form.is_valid() and form.cleaned_data["q"]:
+        data = form.cleaned_data
+        entries = SearchEntry.objects.search(
+            data["q"],
+            kind=data["kind"],
+            department=data["department"],
+            year=data["year"],
+            order=data["order"] or "relevance",
+        )
+        page = paginate(request, entries)
+        page.object_list = list(page.object_list)
+        terms = site_search.query_words(data["q"])
+        for entry in page.object_list:
+            entry.title_html = site_search.highlight(entry.title, terms)
+            entry.snippet = site_search.highlight(
+                entry.body, terms, length=site_search.SNIPPET_LENGTH
+            )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(query=data["q"], page_obj=page, query_string=query.urlencode())
+    return render(request, "portal/search.html", context)

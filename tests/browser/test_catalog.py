@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from disclosure.demo import ensure_columns
 from portal.models import SiteSettings
 from portal.publishing import REVIEW_CHECKLIST
 from tests.portal.factories import DepartmentFactory, UserFactory
@@ -17,6 +18,7 @@ PASSWORD = "Clerk-pass-2026"
 
 @pytest.fixture
 def staff():
+    ensure_columns()  # in case an earlier transactional test flushed the seeded columns
     site = SiteSettings.load()
     site.bureau_name = site.site_name = "江川市国土资源局"
     site.org_code = "00319356-6"

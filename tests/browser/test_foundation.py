@@ -35,11 +35,11 @@ def test_homepage_renders_in_chinese(live_server, page, bureau, screenshot):
 
 def test_elder_mode_switch_is_remembered(live_server, page, bureau):
     page.goto(live_server.url + "/")
-    page.get_by_role("button", name="适老化模式").click()
+    page.get_by_role("button", name="适老化模式").first.click()
     assert "elder" in page.locator("html").get_attribute("class")
     page.goto(live_server.url + "/jggk/")
     assert "elder" in (page.locator("html").get_attribute("class") or "")
-    assert page.get_by_role("button", name="退出适老化模式").is_visible()
+    assert page.get_by_role("button", name="退出适老化模式").first.is_visible()
 
 
 def test_demo_staff_account_logs_into_admin(live_server, page, bureau):

@@ -31,13 +31,6 @@ def test_home_shows_bureau_identity_and_navigation(client, site):
     assert "浙公网安备 33020002000123号" in html
 
 
-def test_home_query_budget(client, site, django_assert_max_num_queries):
-    """Home: site settings come from the cache after the first request; no other query."""
-    client.get(reverse("home"))
-    with django_assert_max_num_queries(0):
-        assert client.get(reverse("home")).status_code == 200
-
-
 @pytest.mark.parametrize(
     "name",
     ["disclosure:index", "services:index", "complaints:index", "oversight:index", "organisation"],

@@ -1,0 +1,203 @@
+"""Site search: Chinese segmentation, the shared index, and the query.
+
+Every app pushes its public rows into `SearchEntry` (through `index_document` / `remove_document`,
+called from its signal handlers and from `manage.py reindex`). The text is segmented with jieba
+(`cut_for_search`, plus the bureau's own dictionary in `portal/data/search_dict.txt`) and stored
+space-separated in `search_text`, so the database only has to match whole words:
+
+- PostgreSQL: a stored generated tsvector column (`SearchEntry.search_vector`, config `simple`,
+  title weighted A above the text's B) with a GIN index, ranked by ts_rank;
+- SQLite: an FTS5 table over the same two columns (created by the migration), ranked by bm25 with
+  the title weighted 10:1.
+
+Both find the entries containing every word of the query, so they return the same hits.
+"""
+
+import html
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from django.db import connection
+from django.db.models import FloatField, Value
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+USER_DICT = Path(__file__).parent / "data" / "search_dict.txt"
+WORD_RE = re.compile(r"[\w]+", re.UNICODE)
+SNIPPET_LENGTH = 120
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.load_userdict(str(USER_DICT))
+    return jieba
+
+
+def normalise(text):
+    """Return text in one form: full-width letters and digits folded (NFKC), lower case."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def words(text):
+    """Return the search words of text: jieba's fine segmentation, punctuation dropped."""
+    tokens = _jieba().cut_for_search(normalise(text))
+    return [token for token in tokens if WORD_RE.fullmatch(token)]
+
+
+def segment(text):
+    """Return the words of text joined by spaces, as stored in the index."""
+    return " ".join(words(text))
+
+
+def query_words(query):
+    """Return the distinct words of a query, longest first (the order does not change hits)."""
+    seen = dict.fromkeys(words(query))
+    return sorted(seen, key=len, reverse=True)[:12]
+
+
+def plain_text(html_text):
+    """Return the readable text of an HTML fragment."""
+    text = re.sub(r"<[^>]+>", " ", html_text or "")
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def entry_fields(*, kind, title, url, text, published_at, department_id=None, column="", extra=""):
+    """Return the stored fields of an index entry for a document."""
+    body = plain_text(text)
+    return {
+        "kind": kind,
+        "title": title[:300],
+        "url": url,
+        "column": column[:60],
+        "department_id": department_id,
+        "published_at": published_at,
+        "body": body[:2000],
+        "title_terms": segment(title),
+        "search_text": segment(f"{title} {extra} {body}"),
+    }
+
+
+def build_entry(*, key, **document):
+    """Return an unsaved SearchEntry (for bulk indexing)."""
+    from .models import SearchEntry
+
+    return SearchEntry(key=key, **entry_fields(**document))
+
+
+def index_document(*, key, **document):
+    """Add or refresh one public row in the index."""
+    from .models import SearchEntry
+
+    SearchEntry.objects.update_or_create(key=key, defaults=entry_fields(**document))
+
+
+def remove_document(key):
+    """Drop a row from the index (it was withdrawn or deleted)."""
+    from .models import SearchEntry
+
+    SearchEntry.objects.filter(key=key).delete()
+
+
+def match(queryset, query):
+    """Return queryset narrowed to entries containing every word of query, with a `rank`.
+
+    Two characters and up work as words (公开, 土地); a query with no word matches nothing.
+    """
+    terms = query_words(query)
+    if not terms:
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        tsquery = SearchQuery(
+            " & ".join(f"'{t}'" for t in terms), config="simple", search_type="raw"
+        )
+        return queryset.filter(search_vector=tsquery).annotate(
+            rank=SearchRank("search_vector", tsquery)
+        )
+    from django.db.models.expressions import RawSQL
+
+    fts = " ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+    matching = RawSQL(
+        "SELECT rowid FROM portal_searchentry_fts WHERE portal_searchentry_fts MATCH %s", [fts]
+    )
+    # bm25 is lower for better matches; negate it so that both backends sort rank descending.
+    rank = RawSQL(
+        "SELECT -bm25(portal_searchentry_fts, 10.0, 1.0) FROM portal_searchentry_fts "
+        "WHERE portal_searchentry_fts MATCH %s AND rowid = portal_searchentry.id",
+        [fts],
+    )
+    return queryset.filter(id__in=matching).annotate(rank=rank)
+
+
+def highlight(text, terms, *, length=None):
+    """Return text escaped, cut around the first hit when length is given, terms in <mark>."""
+    text = text or ""
+    folded = normalise(text)
+    if length and len(text) > length:
+        first = min((folded.find(t) for t in terms if t in folded), default=0)
+        start = max(first - length // 3, 0)
+        text = ("…" if start else "") + text[start : start + length] + "…"
+        folded = normalise(text)
+    spans = []
+    for term in terms:
+        for found in re.finditer(re.escape(term), folded):
+            spans.append((found.start(), found.end()))
+    spans.sort()
+    out, position = [], 0
+    for start, end in spans:
+        if start < position:
+            continue
+        out.append(escape(text[position:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    out.append(escape(text[position:]))
+    return mark_safe("".join(out))  # noqa: S308 — every piece of text above is escaped
+
+
+# Registry: each app says which of its rows are searchable and how they read ------------------
+_REGISTRY = {}
+
+
+def register(model, *, public_rows, document):
+    """Make model searchable: public_rows() returns its public rows, document(row) their fields.
+
+    Saving a row re-indexes it (or drops it when it is no longer public); deleting drops it.
+    """
+    from django.db.models.signals import post_delete, post_save
+
+    _REGISTRY[model] = (public_rows, document)
+    post_save.connect(_on_save, sender=model, dispatch_uid=f"search-save-{model._meta.label}")
+    post_delete.connect(_on_delete, sender=model, dispatch_uid=f"search-del-{model._meta.label}")
+
+
+def registered_models():
+    return list(_REGISTRY)
+
+
+def document_key(row):
+    return f"{row._meta.label_lower}:{row.pk}"
+
+
+def index_row(row):
+    """Index row if it is public, otherwise make sure it is not in the index."""
+    public_rows, document = _REGISTRY[type(row)]
+    if public_rows().filter(pk=row.pk).exists():
+        index_document(key=document_key(row), **document(row))
+    else:
+        remove_document(document_key(row))
+
+
+def _on_save(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_row(instance)
+
+
+def _on_delete(sender, instance, **kwargs):
+    remove_document(document_key(instance))

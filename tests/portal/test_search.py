@@ -1,0 +1,156 @@
+"""Site search: segmentation, the same hits on SQLite and PostgreSQL, highlighting, filters."""
+
+import pytest
+from django.urls import reverse
+
+from disclosure.models import Category
+from portal import search
+from portal.models import SearchEntry
+from tests.disclosure.factories import ItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(department, other_department):
+    zcwj = Category.objects.get(slug="gfxwj")
+    return {
+        "zhengshou": ItemFactory(
+            title="关于2026年度第三批次城市建设用地征收土地的公告",
+            department=department,
+            document_number="江政征〔2026〕3号",
+            summary="征地公告。",
+            body="<p>根据《中华人民共和国土地管理法》，现将征收土地有关事项公告如下。</p>",
+            published=True,
+        ),
+        "budongchan": ItemFactory(
+            title="江川市不动产登记中心关于调整窗口办公时间的公告",
+            department=other_department,
+            summary="窗口时间调整。",
+            body="<p>不动产登记窗口自12月1日起延长办公时间。</p>",
+            published=True,
+        ),
+        "guifan": ItemFactory(
+            title="江川市国土资源局关于规范农村宅基地审批管理的通知",
+            category=zcwj,
+            document_number="江国土资规〔2025〕12号",
+            department=department,
+            summary="宅基地审批。",
+            body="<p>为规范宅基地审批，依法保护农民合法权益，推进政府信息公开。</p>",
+            published=True,
+        ),
+        "draft": ItemFactory(title="尚未发布的征收土地草稿", summary="草稿。"),
+    }
+
+
+def hits(query, **filters):
+    return {entry.title for entry in SearchEntry.objects.search(query, **filters)}
+
+
+def test_segmentation_uses_bureau_dictionary():
+    assert "不动产登记" in search.words("办理不动产登记需要哪些材料")
+    assert "国有建设用地使用权" in search.words("国有建设用地使用权首次登记")
+    assert search.words("〔2026〕12号") == ["2026", "12", "号"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("土地", {"zhengshou"}),
+        ("征收", {"zhengshou"}),
+        ("不动产登记", {"budongchan"}),
+        ("公开", {"guifan"}),
+        ("宅基地 审批", {"guifan"}),
+        ("〔2025〕12号", {"guifan"}),
+        ("〔2026〕", {"zhengshou"}),
+        ("公告", {"zhengshou", "budongchan"}),
+        ("ＡＢＣ矿业", set()),
+        ("完全不存在的词语", set()),
+    ],
+)
+def test_same_hits_on_every_backend(corpus, query, expected):
+    """These cases run on SQLite and, in CI, on PostgreSQL: the hits must be the same."""
+    assert hits(query) == {corpus[key].title for key in expected}
+
+
+def test_drafts_and_withdrawn_items_are_not_found(corpus, reviewer):
+    assert corpus["draft"].title not in hits("征收")
+    corpus["zhengshou"].withdraw(by=reviewer, reason="公告有误")
+    assert hits("征收") == set()
+
+
+def test_title_ranks_above_body(department):
+    in_body = ItemFactory(
+        title="关于调整办公时间的通知", body="<p>涉及耕地保护工作安排。</p>", published=True
+    )
+    in_title = ItemFactory(title="耕地保护工作要点", body="<p>全年工作安排。</p>", published=True)
+    ranked = [entry.title for entry in SearchEntry.objects.search("耕地保护")]
+    assert ranked == [in_title.title, in_body.title]
+
+
+def test_filters_by_department_and_year(corpus, department):
+    assert hits("公告", department=department) == {corpus["zhengshou"].title}
+    assert hits("公告", year=2001) == set()
+
+
+def test_search_page_highlights_and_escapes(client, corpus):
+    response = client.get(reverse("search"), {"q": "征收"})
+    html = response.content.decode()
+    assert "<mark>征收</mark>" in html
+    assert "找到 1 条" in html
+
+
+def test_script_query_is_shown_as_text(client, corpus):
+    html = client.get(reverse("search"), {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_no_results_offers_help(client, corpus):
+    html = client.get(reverse("search"), {"q": "火星移民"}).content.decode()
+    assert "没有找到与“火星移民”相关的结果" in html
+    assert "换用其他关键词" in html
+
+
+def test_single_character_asks_for_more(client, corpus):
+    html = client.get(reverse("search"), {"q": "地"}).content.decode()
+    assert "请输入两个字以上的关键词" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "土地", "year": "abc"},
+        {"q": "土地", "department": "x"},
+        {"q": "土地", "kind": "<b>"},
+        {"q": "土地", "page": "9999"},
+        {"q": "x" * 500},
+        {"q": "'\" & | ! :*"},
+    ],
+)
+def test_bad_input_never_500(client, corpus, params):
+    assert client.get(reverse("search"), params).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_search_query_count(client, django_assert_max_num_queries, rows):
+    """Search: departments for the filter, capped count, one page of entries with department."""
+    for n in range(rows):
+        ItemFactory(title=f"土地征收公告第{n}号", published=True)
+    client.get(reverse("search"), {"q": "土地"})
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("search"), {"q": "土地"})
+    assert len(response.context["page_obj"]) == min(rows, 20)
+
+
+def test_reindex_command_rebuilds_the_index(corpus):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    SearchEntry.objects.all().delete()
+    assert hits("征收") == set()
+    out = StringIO()
+    call_command("reindex", stdout=out)
+    assert hits("征收") == {corpus["zhengshou"].title}
+    assert SearchEntry.objects.count() == 3
