@@ -672,7 +672,4 @@ class ComplaintAgency(models.Model):
 def clear_home_blocks(sender, instance, **kwargs):
     """Drop the cached home-page figures and latest replies (the only signal of this app)."""
     start, _ = month_bounds(timezone.localdate())
-    cache.delete_many(
-        [f"{HOME_CACHE_KEYS['figures']}:{start:%Y-%m}"]
-        + [f"{HOME_CACHE_KEYS['latest']}:{count}" for count in range(1, 21)]
-    )
+    cache.delete_many([f"{HOME_CACHE_KEYS['figures']}:{start:%Y-%m}", HOME_CACHE_KEYS["latest"]])

@@ -12,6 +12,7 @@ from complaints.models import HOME_CACHE_KEYS, Message, month_bounds
 
 register = template.Library()
 CACHE_SECONDS = 300
+LATEST_CACHED = 20  # the block shows at most this many replies
 
 
 @register.inclusion_tag("complaints/_message_figures.html")
@@ -29,12 +30,11 @@ def message_figures():
 @register.inclusion_tag("complaints/_latest_replies.html")
 def latest_replies(count=5):
     """Render the newest published replies."""
-    key = f"{HOME_CACHE_KEYS['latest']}:{count}"
-    replies = cache.get(key)
+    replies = cache.get(HOME_CACHE_KEYS["latest"])
     if replies is None:
-        replies = list(Message.objects.public().for_public_list()[:count])
-        cache.set(key, replies, CACHE_SECONDS)
-    return {"replies": replies}
+        replies = list(Message.objects.public().for_public_list()[:LATEST_CACHED])
+        cache.set(HOME_CACHE_KEYS["latest"], replies, CACHE_SECONDS)
+    return {"replies": replies[:count]}
 
 
 @register.filter
