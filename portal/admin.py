@@ -164,6 +164,19 @@ class ContentSafetyAdminMixin:
     in fieldsets, if the admin has them). Blocking findings also stop `submit`/`approve`.
     """
 
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "content_safety_report"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets is None or obj is None:
+            return fieldsets  # the default fieldset already lists every read-only field
+        panel = ("内容安全检查", {"fields": ["content_safety_report"]})
+        # With findings the panel comes first, where the author lands after a refused submit.
+        if content_safety.scan_object(obj):
+            return [panel, *fieldsets]
+        return [*fieldsets, panel]
+
     @admin.display(description="内容安全检查")
     def content_safety_report(self, obj):
         if obj is None or obj.pk is None:

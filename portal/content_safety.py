@@ -189,7 +189,16 @@ class Scanner:
             finding = self._finding(text, mapping[start], mapping[end - 1] + 1, term)
             # Words come before patterns, so a span hit by both keeps the word's entry.
             findings.setdefault((finding.start, finding.end), finding)
-        result = sorted(findings.values(), key=lambda f: (f.start, f.end))
+        # A hit inside a longer one ("bet365" inside "bet365.com") says nothing new.
+        spans = list(findings)
+        result = sorted(
+            (
+                f
+                for (start, end), f in findings.items()
+                if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
+            ),
+            key=lambda f: (f.start, f.end),
+        )
         if field or field_label:
             result = [replace(f, field=field, field_label=field_label) for f in result]
         return result

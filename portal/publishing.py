@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import content_safety
 from .exceptions import InvalidTransition
 
 REVIEW_CHECKLIST = {
@@ -92,6 +93,10 @@ class Reviewable(models.Model):
         """Stamp what a record gets once, at its first publication; return the fields set."""
         return []
 
+    def public_text_fields(self):
+        """Return the fields the public reads, for the content-safety scan (registered ones)."""
+        return content_safety.registered_fields(type(self))
+
     # Predicates --------------------------------------------------------------------------
     def is_published(self):
         return self.status == self.Status.PUBLISHED
@@ -112,6 +117,10 @@ class Reviewable(models.Model):
                 "以下要素尚未填写，不能提交或发布：" + "、".join(missing), code="incomplete"
             )
 
+    def _check_content(self):
+        # Blocking 错敏字/spam stop the record here; warnings are only shown in the admin.
+        content_safety.check_blocking(self, self.public_text_fields())
+
     def _log(self, kind, by, now, note=""):
         self.events.create(kind=kind, actor=by, at=now, note=note)
 
@@ -120,6 +129,7 @@ class Reviewable(models.Model):
         """Send the draft to review; everything required must be filled in."""
         self._check("submit")
         self._check_complete()
+        self._check_content()
         now = now or timezone.now()
         self.status, self.submitted_at, self.status_reason = self.Status.PENDING, now, ""
         if self.author_id is None:
@@ -143,6 +153,7 @@ class Reviewable(models.Model):
                 "保密审查未完成：" + "、".join(unchecked), code="checklist_incomplete"
             )
         self._check_complete()
+        self._check_content()
         now = now or timezone.now()
         fields = ["status", "reviewer", "reviewed_at", "review_checklist"]
         if self.published_at is None:

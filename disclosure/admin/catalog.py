@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.models import Category, Item, ItemAttachment, ItemEvent
-from portal.admin import DepartmentScopedAdmin
+from portal.admin import ContentSafetyAdminMixin, DepartmentScopedAdmin
 from portal.exceptions import InvalidTransition
 from portal.publishing import REVIEW_CHECKLIST
 
@@ -86,7 +86,7 @@ class ChecklistForm(forms.Form):
 
 
 @admin.register(Item)
-class ItemAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
+class ItemAdmin(ContentSafetyAdminMixin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "category",
