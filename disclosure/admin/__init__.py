@@ -1,3 +1,3 @@
 """政务公开 back office, one module per concern."""
 
-from . import catalog  # noqa: F401
+from . import catalog, requests  # noqa: F401

@@ -1,0 +1,1162 @@
+"""依申请公开: information requests with their statutory working-day clock, letters and appeals.
+
+A request's life (政府信息公开条例 Art. 29–33): the applicant submits it (online, or staff register
+it when it arrives in person, by post or fax); online requests count as received when the office
+confirms receipt (Art. 31). From receipt the office has 20 working days (Art. 33), stored as
+`due_on` with its explanation. 补正 (Art. 30) stops the clock and restarts it from the corrected
+application; third-party consultation (Art. 32) pauses it for up to 15 working days; one extension
+of up to 20 working days needs the approval of the 政务公开办. Every step is an
+`InformationRequestEvent`, which is also the timeline the applicant sees.
+"""
+
+import re
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.template import Context, Template, TemplateSyntaxError
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from portal import workdays
+from portal.exceptions import InvalidTransition
+from portal.richtext import sanitize_html
+from portal.uploads import Attachment
+
+__all__ = [
+    "AnnualReport",
+    "InformationRequest",
+    "InformationRequestAttachment",
+    "InformationRequestEvent",
+    "LetterTemplate",
+    "RequestAppeal",
+    "RequestCounter",
+    "RequestLetter",
+    "validate_credit_code",
+]
+
+RESPONSE_WORKING_DAYS = 20  # Art. 33
+CORRECTION_NOTICE_WORKING_DAYS = 7  # Art. 30: the 补正 notice within 7 working days of receipt
+CONSULTATION_MAX_WORKING_DAYS = 15  # Art. 32
+EXTENSION_MAX_WORKING_DAYS = 20  # Art. 33
+NEAR_DEADLINE_WORKING_DAYS = 5  # the office is reminded this many working days before due_on
+QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+QUERY_CODE_LENGTH = 8
+
+# 统一社会信用代码 (GB 32100-2015): 18 characters from this alphabet; the last is a check digit.
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+ID_CARD_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_CARD_CHECK = "10X98765432"
+
+
+def credit_code_check_digit(first17):
+    """Return the GB 32100-2015 check character of the first 17 characters of a credit code."""
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(char) * weight
+        for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_credit_code(value):
+    """Reject a 统一社会信用代码 with a wrong shape or check digit."""
+    code = (value or "").strip().upper()
+    if not CREDIT_CODE_RE.fullmatch(code):
+        raise ValidationError(
+            "统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）",
+            code="invalid_credit_code",
+        )
+    if credit_code_check_digit(code[:17]) != code[17]:
+        raise ValidationError(
+            "统一社会信用代码校验位不正确，请核对后重新填写", code="credit_code_checksum"
+        )
+
+
+def validate_id_card(value):
+    """Reject a 居民身份证号码 with a wrong shape or check digit (GB 11643-1999)."""
+    number = (value or "").strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationError("居民身份证号码应为18位，最后一位可以是X", code="invalid_id_number")
+    total = sum(
+        int(char) * weight for char, weight in zip(number[:17], ID_CARD_WEIGHTS, strict=True)
+    )
+    if ID_CARD_CHECK[total % 11] != number[17]:
+        raise ValidationError("居民身份证号码校验位不正确，请核对", code="id_number_checksum")
+
+
+def new_query_code():
+    """Return a fresh random 查询码 (about 40 bits; lookups are rate-limited)."""
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def hash_query_code(code):
+    """Return the stored form of a 查询码: an HMAC keyed with the site's secret key."""
+    normalised = (code or "").strip().upper()
+    return salted_hmac("disclosure.query_code", normalised, algorithm="sha256").hexdigest()
+
+
+def format_day(day):
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+class RequestCounter(models.Model):
+    """The last 申请编号 serial of a year; locked while the next one is taken."""
+
+    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    last = models.PositiveIntegerField("最后序号", default=0)
+
+    class Meta:
+        verbose_name = "申请编号计数器"
+        verbose_name_plural = "申请编号计数器"
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def next_tracking_number(cls, now):
+        """Return the next 申请编号 (YSQ2026-0001) of now's year; call inside a transaction."""
+        year = timezone.localdate(now).year
+        cls.objects.bulk_create([cls(year=year, last=0)], ignore_conflicts=True)
+        counter = cls.objects.select_for_update().get(year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return f"YSQ{year}-{counter.last:04d}"
+
+
+class InformationRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Return requests whose 20-working-day clock is running (received, not yet answered)."""
+        return self.filter(status=InformationRequest.Status.RECEIVED)
+
+    def pending(self):
+        """Return requests not yet concluded (replied or withdrawn)."""
+        return self.exclude(
+            status__in=[InformationRequest.Status.REPLIED, InformationRequest.Status.WITHDRAWN]
+        )
+
+    def awaiting_confirmation(self):
+        """Return online requests whose receipt the office has not confirmed yet."""
+        return self.filter(status=InformationRequest.Status.SUBMITTED)
+
+    def overdue(self, *, today=None):
+        """Return running requests whose stored due_on has passed."""
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def near_deadline(self, *, today=None):
+        """Return running requests due within NEAR_DEADLINE_WORKING_DAYS working days."""
+        today = today or timezone.localdate()
+        limit = workdays.add_working_days(today, NEAR_DEADLINE_WORKING_DAYS).value
+        return self.open().filter(due_on__gte=today, due_on__lte=limit)
+
+    def correction_lapsed(self, *, today=None):
+        """Return requests whose applicant let the 补正 period pass (treated as withdrawn)."""
+        return self.filter(
+            status=InformationRequest.Status.CORRECTION,
+            correction_due_on__lt=today or timezone.localdate(),
+        )
+
+    def due_for_reminder(self, *, today=None):
+        """Return requests near their deadline that have not been reminded yet."""
+        return self.near_deadline(today=today).filter(reminded_at=None)
+
+    def due_for_escalation(self, *, today=None):
+        """Return overdue requests that have not been escalated to 局领导 yet."""
+        return self.overdue(today=today).filter(escalated_at=None)
+
+    def for_staff_queue(self):
+        """Load what the admin list shows, most urgent first."""
+        return self.select_related("registered_by").order_by(
+            models.F("due_on").asc(nulls_last=True), "-submitted_at"
+        )
+
+    def received_by(self, day):
+        """Return requests received on or before day."""
+        return self.filter(received_on__isnull=False, received_on__lte=day)
+
+    def concluded_between(self, start, end):
+        """Return requests concluded (replied or withdrawn) in [start, end]."""
+        return self.filter(closed_on__gte=start, closed_on__lte=end)
+
+    def open_on(self, day):
+        """Return requests received by day and not concluded by then (carried over)."""
+        return self.received_by(day).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+
+class InformationRequest(models.Model):
+    """An application for government information (政府信息公开申请)."""
+
+    class ApplicantType(models.TextChoices):
+        NATURAL_PERSON = "natural_person", "自然人"
+        BUSINESS = "business", "商业企业"
+        RESEARCH = "research", "科研机构"
+        NONPROFIT = "nonprofit", "社会公益组织"
+        LEGAL_SERVICE = "legal_service", "法律服务机构"
+        OTHER = "other", "其他"
+
+    class IdType(models.TextChoices):
+        RESIDENT_ID = "resident_id", "居民身份证"
+        PASSPORT = "passport", "护照"
+        HK_MACAO = "hk_macao", "港澳居民来往内地通行证"
+        TAIWAN = "taiwan", "台湾居民来往大陆通行证"
+        OTHER = "other", "其他有效证件"
+
+    class DeliveryForm(models.TextChoices):
+        PAPER = "paper", "纸质"
+        EMAIL = "email", "电子邮件"
+        PICKUP = "pickup", "自行领取"
+        DISC = "disc", "光盘"
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", "网上申请"
+        IN_PERSON = "in_person", "当面提交"
+        POST = "post", "信函"
+        FAX = "fax", "传真"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "待确认收到"
+        RECEIVED = "received", "办理中"
+        CORRECTION = "correction", "待补正"
+        CONSULTING = "consulting", "征求第三方意见"
+        REPLIED = "replied", "已答复"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    class ReplyType(models.TextChoices):
+        # The value is the row of table 三 of the annual report (国办公开办函〔2021〕30号).
+        DISCLOSED = "1", "予以公开"
+        PARTLY_DISCLOSED = "2", "部分公开"
+        SECRET = "3.1", "不予公开：属于国家秘密"
+        FORBIDDEN_BY_LAW = "3.2", "不予公开：其他法律行政法规禁止公开"
+        SECURITY = "3.3", "不予公开：危及“三安全一稳定”"
+        THIRD_PARTY = "3.4", "不予公开：保护第三方合法权益"
+        INTERNAL = "3.5", "不予公开：属于三类内部事务信息"
+        PROCESS = "3.6", "不予公开：属于四类过程性信息"
+        ENFORCEMENT_FILE = "3.7", "不予公开：属于行政执法案卷"
+        ADMINISTRATIVE_QUERY = "3.8", "不予公开：属于行政查询事项"
+        NOT_HELD = "4.1", "无法提供：本机关不掌握相关政府信息"
+        NEEDS_CREATION = "4.2", "无法提供：没有现成信息需要另行制作"
+        UNCLEAR = "4.3", "无法提供：补正后申请内容仍不明确"
+        PETITION = "5.1", "不予处理：信访举报投诉类申请"
+        REPEATED = "5.2", "不予处理：重复申请"
+        PUBLICATION = "5.3", "不予处理：要求提供公开出版物"
+        EXCESSIVE = "5.4", "不予处理：无正当理由大量反复申请"
+        CONFIRMATION = "5.5", "不予处理：要求行政机关确认或重新出具已获取信息"
+        NO_CORRECTION = "6.1", "其他处理：申请人逾期不补正，不再处理"
+        UNPAID_FEE = "6.2", "其他处理：申请人逾期未缴纳费用，不再处理"
+        OTHER = "6.3", "其他处理：其他"
+
+    # Reply types the office chooses when replying; 6.1 comes from the 补正 lapse, 6.3 also from
+    # a withdrawal.
+    REPLY_CHOICES = [c for c in ReplyType.choices if c[0] != "6.1"]
+
+    # Which states each transition starts from.
+    TRANSITIONS = {
+        "confirm_receipt": {Status.SUBMITTED},
+        "request_correction": {Status.RECEIVED},
+        "record_correction": {Status.CORRECTION},
+        "lapse_correction": {Status.CORRECTION},
+        "start_consultation": {Status.RECEIVED},
+        "end_consultation": {Status.CONSULTING},
+        "extend": {Status.RECEIVED, Status.CONSULTING},
+        "reply": {Status.RECEIVED},
+        "withdraw": {Status.SUBMITTED, Status.RECEIVED, Status.CORRECTION, Status.CONSULTING},
+    }
+
+    tracking_number = models.CharField("申请编号", max_length=20, unique=True, editable=False)
+    query_code_hash = models.CharField("查询码（摘要）", max_length=64, editable=False)
+
+    applicant_type = models.CharField(
+        "申请人类型", max_length=16, choices=ApplicantType, default=ApplicantType.NATURAL_PERSON
+    )
+    applicant_name = models.CharField(
+        "申请人姓名或名称", max_length=100, help_text="自然人填写姓名，法人或其他组织填写全称"
+    )
+    id_type = models.CharField(
+        "证件类型", max_length=12, choices=IdType, blank=True, help_text="自然人填写"
+    )
+    id_number = models.CharField("证件号码", max_length=30, blank=True)
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, help_text="法人或其他组织填写"
+    )
+    legal_representative = models.CharField("法定代表人或负责人", max_length=30, blank=True)
+    contact_name = models.CharField("联系人", max_length=30, blank=True)
+    phone = models.CharField("联系电话", max_length=20)
+    email = models.EmailField("电子邮箱", blank=True)
+    address = models.CharField("通信地址", max_length=120)
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+
+    description = models.TextField(
+        "所需信息的内容描述", help_text="文件名称、文号或便于查询的其他特征性描述"
+    )
+    purpose = models.TextField("所需信息的用途", blank=True)
+    delivery_form = models.CharField(
+        "获取信息的方式", max_length=8, choices=DeliveryForm, default=DeliveryForm.EMAIL
+    )
+    channel = models.CharField("申请方式", max_length=10, choices=Channel, default=Channel.ONLINE)
+    submitter_ip = models.GenericIPAddressField("提交IP", null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    status = models.CharField(
+        "状态", max_length=12, choices=Status, default=Status.SUBMITTED, editable=False
+    )
+    received_on = models.DateField(
+        "收到申请日期",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="当面提交为提交当日；信函为签收之日；网上申请为确认收到之日（条例第三十一条）",
+    )
+    clock_started_on = models.DateField(
+        "起算日期", null=True, blank=True, editable=False, help_text="收到申请或收到补正之日"
+    )
+    due_on = models.DateField(
+        "答复期限",
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="起算时按工作日历计算并保存，补正、征求意见和延期时重新保存",
+    )
+    due_explanation = models.TextField("期限说明", blank=True, editable=False)
+    is_due_provisional = models.BooleanField("期限为预估", default=False, editable=False)
+
+    correction_requested_on = models.DateField(
+        "补正告知日期", null=True, blank=True, editable=False
+    )
+    correction_due_on = models.DateField("补正期限", null=True, blank=True, editable=False)
+    correction_items = models.TextField("需补正的事项", blank=True, editable=False)
+    corrected_on = models.DateField("收到补正日期", null=True, blank=True, editable=False)
+
+    third_party = models.CharField("第三方", max_length=100, blank=True, editable=False)
+    consultation_started_on = models.DateField(
+        "征求意见开始日期", null=True, blank=True, editable=False
+    )
+    consultation_due_on = models.DateField("征求意见期限", null=True, blank=True, editable=False)
+    consultation_ended_on = models.DateField(
+        "征求意见结束日期", null=True, blank=True, editable=False
+    )
+    third_party_opinion = models.TextField("第三方意见", blank=True, editable=False)
+
+    extension_days = models.PositiveSmallIntegerField(
+        "延长工作日数", null=True, blank=True, editable=False
+    )
+    extension_reason = models.TextField("延期理由", blank=True, editable=False)
+    extension_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="延期批准人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    extended_at = models.DateTimeField("延期时间", null=True, blank=True, editable=False)
+
+    reply_type = models.CharField(
+        "办理结果", max_length=4, choices=ReplyType, blank=True, editable=False
+    )
+    legal_basis = models.TextField("法律依据", blank=True, editable=False)
+    reply_text = models.TextField("答复内容", blank=True, editable=False)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True, editable=False)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    is_replied_late = models.BooleanField(
+        "超期答复", default=False, editable=False, help_text="答复时确定，之后不再改变"
+    )
+    closed_on = models.DateField(
+        "办结日期", null=True, blank=True, editable=False, help_text="答复或撤回之日，用于年度报告"
+    )
+    reminded_at = models.DateTimeField("已提醒于", null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField("已督办于", null=True, blank=True, editable=False)
+
+    objects = InformationRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "依申请公开"
+        verbose_name_plural = "依申请公开"
+        ordering = ["-submitted_at", "-pk"]
+        permissions = [
+            ("handle_informationrequest", "办理依申请公开（确认收到、补正、征求意见、答复）"),
+            ("approve_extension", "批准延长答复期限"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="submitted")
+                | Q(status="withdrawn")
+                | Q(received_on__isnull=False),
+                name="informationrequest_received_has_date",
+                violation_error_message="已收到的申请必须有收到日期",
+                violation_error_code="received_on_missing",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["replied", "withdrawn"])
+                | (Q(closed_on__isnull=False) & ~Q(reply_type="")),
+                name="informationrequest_closed_has_outcome",
+                violation_error_message="已办结的申请必须有办结日期和办理结果",
+                violation_error_code="outcome_missing",
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_days__isnull=True)
+                | Q(extension_days__gte=1, extension_days__lte=20),
+                name="informationrequest_extension_limit",
+                violation_error_message="延长的期限最长不超过20个工作日",
+                violation_error_code="extension_too_long",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_number} {self.description[:20]}"
+
+    def get_absolute_url(self):
+        return reverse("disclosure:request-status", args=[self.tracking_number])
+
+    # Predicates --------------------------------------------------------------------------
+    def can(self, action):
+        """Return whether the current state allows the transition named action."""
+        return self.status in self.TRANSITIONS[action]
+
+    def is_organisation(self):
+        return self.applicant_type != self.ApplicantType.NATURAL_PERSON
+
+    def is_overdue(self, *, today=None):
+        """Return whether the clock is running past the stored deadline."""
+        return (
+            self.status == self.Status.RECEIVED
+            and self.due_on is not None
+            and self.due_on < (today or timezone.localdate())
+        )
+
+    def is_near_deadline(self, *, today=None):
+        """Return whether the running clock ends within NEAR_DEADLINE_WORKING_DAYS working days."""
+        today = today or timezone.localdate()
+        if self.status != self.Status.RECEIVED or self.due_on is None or self.due_on < today:
+            return False
+        return self.due_on <= workdays.add_working_days(today, NEAR_DEADLINE_WORKING_DAYS).value
+
+    def working_days_left(self, *, today=None):
+        """Return the working days until due_on (negative when overdue), or None."""
+        if self.due_on is None:
+            return None
+        today = today or timezone.localdate()
+        if self.due_on >= today:
+            return workdays.working_days_between(today, self.due_on)
+        return -workdays.working_days_between(self.due_on, today)
+
+    def check_query_code(self, code):
+        """Return whether code is this request's 查询码 (constant-time comparison)."""
+        return constant_time_compare(self.query_code_hash, hash_query_code(code))
+
+    def report_row(self):
+        """Return the row of table 三 of the annual report this request's outcome counts in."""
+        return self.reply_type or None
+
+    def reply_category(self):
+        """Return the outcome without its reason (予以公开, 不予公开, …)."""
+        return self.get_reply_type_display().split("：")[0] if self.reply_type else ""
+
+    # Clock ---------------------------------------------------------------------------------
+    def start_clock(self, day, reason):
+        """Store the deadline: 20 working days from day (receipt or corrected application)."""
+        result = workdays.add_working_days(day, RESPONSE_WORKING_DAYS)
+        self.clock_started_on, self.due_on = day, result.value
+        self.is_due_provisional = result.is_provisional
+        self.due_explanation = (
+            f"自{reason}{format_day(day)}起算{RESPONSE_WORKING_DAYS}个工作日，"
+            f"至{format_day(result.value)}；{result.explain()}。"
+        )
+
+    def _move_deadline(self, working_days, reason):
+        result = workdays.add_working_days(self.due_on, working_days)
+        self.due_on = result.value
+        self.is_due_provisional = self.is_due_provisional or result.is_provisional
+        self.due_explanation += (
+            f"\n{reason}，期限顺延{working_days}个工作日，至{format_day(result.value)}；"
+            f"{result.explain()}。"
+        )
+
+    # Transitions -------------------------------------------------------------------------
+    def _lock_and_check(self, action):
+        # Two clerks may press a button at once: the second sees the first one's result.
+        self.status = (
+            type(self).objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
+        )
+        if not self.can(action):
+            raise InvalidTransition(self, action)
+
+    def _log(self, kind, by, now, note=""):
+        return self.events.create(kind=kind, actor=by, at=now, note=note)
+
+    @transaction.atomic
+    def confirm_receipt(self, *, by, now=None):
+        """Confirm receipt of an online application (Art. 31): the clock starts today."""
+        self._lock_and_check("confirm_receipt")
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        self.status, self.received_on = self.Status.RECEIVED, today
+        self.start_clock(today, "确认收到申请之日")
+        self.save(
+            update_fields=[
+                "status",
+                "received_on",
+                "clock_started_on",
+                "due_on",
+                "is_due_provisional",
+                "due_explanation",
+            ]
+        )
+        self._log(InformationRequestEvent.Kind.RECEIVED, by, now, self.due_explanation)
+
+    @transaction.atomic
+    def request_correction(self, *, by, items, period_days=10, now=None):
+        """补正: ask once, within 7 working days of receipt, to clarify; the clock stops."""
+        self._lock_and_check("request_correction")
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        if self.correction_requested_on is not None:
+            raise InvalidTransition(self, "request_correction", "补正通知只能一次性提出")
+        elapsed = workdays.working_days_between(self.received_on, today)
+        if elapsed > CORRECTION_NOTICE_WORKING_DAYS:
+            raise InvalidTransition(
+                self,
+                "request_correction",
+                f"补正通知应当在收到申请之日起{CORRECTION_NOTICE_WORKING_DAYS}个工作日内提出"
+                f"（已过{elapsed}个工作日）",
+            )
+        if not items.strip():
+            raise InvalidTransition(self, "request_correction", "请写明需要补正的事项")
+        if not 1 <= period_days <= 30:
+            raise InvalidTransition(self, "request_correction", "补正期限应为1至30个工作日")
+        self.status = self.Status.CORRECTION
+        self.correction_requested_on, self.correction_items = today, items.strip()
+        self.correction_due_on = workdays.add_working_days(today, period_days).value
+        self.due_on = None
+        self.due_explanation += (
+            f"\n{format_day(today)}发出补正通知，答复期限自收到补正之日重新计算。"
+        )
+        self.save(
+            update_fields=[
+                "status",
+                "correction_requested_on",
+                "correction_items",
+                "correction_due_on",
+                "due_on",
+                "due_explanation",
+            ]
+        )
+        self._log(
+            InformationRequestEvent.Kind.CORRECTION_REQUESTED,
+            by,
+            now,
+            f"请于{format_day(self.correction_due_on)}前补正：{self.correction_items}",
+        )
+        RequestLetter.issue(self, LetterTemplate.Kind.CORRECTION, by=by, now=now)
+
+    @transaction.atomic
+    def record_correction(self, *, by, corrected_on=None, note="", now=None):
+        """Record the corrected application; the 20 working days start again from its arrival."""
+        self._lock_and_check("record_correction")
+        now = now or timezone.now()
+        corrected_on = corrected_on or timezone.localdate(now)
+        if corrected_on > self.correction_due_on:
+            raise InvalidTransition(
+                self, "record_correction", "补正已超过规定期限，应按申请人撤回申请处理"
+            )
+        if corrected_on < self.correction_requested_on:
+            raise InvalidTransition(self, "record_correction", "收到补正的日期早于补正通知日期")
+        self.status, self.corrected_on = self.Status.RECEIVED, corrected_on
+        self.start_clock(corrected_on, "收到补正申请之日")
+        self.save(
+            update_fields=[
+                "status",
+                "corrected_on",
+                "clock_started_on",
+                "due_on",
+                "is_due_provisional",
+                "due_explanation",
+            ]
+        )
+        self._log(
+            InformationRequestEvent.Kind.CORRECTED,
+            by,
+            now,
+            "\n".join(filter(None, [note.strip(), self.due_explanation])),
+        )
+
+    @transaction.atomic
+    def lapse_correction(self, *, by, now=None):
+        """The applicant did not correct in time: treat the application as withdrawn (Art. 30)."""
+        self._lock_and_check("lapse_correction")
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        if today <= self.correction_due_on:
+            raise InvalidTransition(self, "lapse_correction", "补正期限尚未届满")
+        self.status, self.reply_type, self.closed_on = (
+            self.Status.WITHDRAWN,
+            self.ReplyType.NO_CORRECTION,
+            today,
+        )
+        self.save(update_fields=["status", "reply_type", "closed_on"])
+        self._log(
+            InformationRequestEvent.Kind.CORRECTION_LAPSED,
+            by,
+            now,
+            f"申请人未在{format_day(self.correction_due_on)}前补正，视为放弃申请",
+        )
+
+    @transaction.atomic
+    def start_consultation(self, *, by, third_party, now=None):
+        """征求第三方意见 (Art. 32): the clock pauses, for at most 15 working days."""
+        self._lock_and_check("start_consultation")
+        if self.consultation_started_on is not None:
+            raise InvalidTransition(self, "start_consultation", "已经征求过第三方意见")
+        if not third_party.strip():
+            raise InvalidTransition(self, "start_consultation", "请填写第三方名称")
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        self.status, self.third_party = self.Status.CONSULTING, third_party.strip()
+        self.consultation_started_on = today
+        self.consultation_due_on = workdays.add_working_days(
+            today, CONSULTATION_MAX_WORKING_DAYS
+        ).value
+        self.save(
+            update_fields=[
+                "status",
+                "third_party",
+                "consultation_started_on",
+                "consultation_due_on",
+            ]
+        )
+        self._log(
+            InformationRequestEvent.Kind.CONSULTATION_STARTED,
+            by,
+            now,
+            f"征求{self.third_party}意见，答复期限暂停计算，"
+            f"第三方最迟于{format_day(self.consultation_due_on)}前提出意见",
+        )
+        RequestLetter.issue(self, LetterTemplate.Kind.CONSULTATION, by=by, now=now)
+
+    @transaction.atomic
+    def end_consultation(self, *, by, opinion, now=None):
+        """Record the third party's opinion (or its silence); the deadline moves by the pause."""
+        self._lock_and_check("end_consultation")
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        paused = min(
+            workdays.working_days_between(self.consultation_started_on, today),
+            CONSULTATION_MAX_WORKING_DAYS,
+        )
+        self.status, self.consultation_ended_on = self.Status.RECEIVED, today
+        self.third_party_opinion = opinion.strip() or "第三方逾期未提出意见"
+        if paused:
+            self._move_deadline(
+                paused,
+                f"征求第三方意见（{format_day(self.consultation_started_on)}至"
+                f"{format_day(today)}）所需时间不计算在内",
+            )
+        self.save(
+            update_fields=[
+                "status",
+                "consultation_ended_on",
+                "third_party_opinion",
+                "due_on",
+                "is_due_provisional",
+                "due_explanation",
+            ]
+        )
+        self._log(
+            InformationRequestEvent.Kind.CONSULTATION_ENDED,
+            by,
+            now,
+            f"第三方意见：{self.third_party_opinion}；暂停{paused}个工作日，"
+            f"答复期限为{format_day(self.due_on)}",
+        )
+
+    @transaction.atomic
+    def extend(self, *, by, days, reason, now=None):
+        """Extend the deadline once by at most 20 working days, approved by the 政务公开办."""
+        self._lock_and_check("extend")
+        now = now or timezone.now()
+        if self.extended_at is not None:
+            raise InvalidTransition(self, "extend", "答复期限只能延长一次")
+        if not (by and by.has_perm("disclosure.approve_extension")):
+            raise InvalidTransition(self, "extend", "延长答复期限须经政务公开办负责人批准")
+        if not 1 <= days <= EXTENSION_MAX_WORKING_DAYS:
+            raise InvalidTransition(self, "extend", "延长的期限最长不超过20个工作日")
+        if not reason.strip():
+            raise InvalidTransition(self, "extend", "请填写延期理由")
+        if self.due_on < timezone.localdate(now):
+            raise InvalidTransition(self, "extend", "答复期限已过，不能再延期")
+        self.extension_days, self.extension_reason = days, reason.strip()
+        self.extension_approved_by, self.extended_at = by, now
+        self._move_deadline(days, f"经{by}批准延长答复期限")
+        self.save(
+            update_fields=[
+                "extension_days",
+                "extension_reason",
+                "extension_approved_by",
+                "extended_at",
+                "due_on",
+                "is_due_provisional",
+                "due_explanation",
+            ]
+        )
+        self._log(
+            InformationRequestEvent.Kind.EXTENDED,
+            by,
+            now,
+            f"延长{days}个工作日至{format_day(self.due_on)}：{self.extension_reason}",
+        )
+        RequestLetter.issue(self, LetterTemplate.Kind.EXTENSION, by=by, now=now)
+
+    @transaction.atomic
+    def reply(self, *, by, reply_type, legal_basis, text, now=None):
+        """Answer the application with one of the Regulation's reply types and the 告知书."""
+        self._lock_and_check("reply")
+        if reply_type not in dict(self.REPLY_CHOICES):
+            raise InvalidTransition(self, "reply", "请选择办理结果")
+        if not legal_basis.strip():
+            raise InvalidTransition(self, "reply", "请填写答复的法律依据")
+        if not text.strip():
+            raise InvalidTransition(self, "reply", "请填写答复内容")
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        self.status, self.reply_type = self.Status.REPLIED, reply_type
+        self.legal_basis, self.reply_text = legal_basis.strip(), text.strip()
+        self.replied_at, self.replied_by, self.closed_on = now, by, today
+        self.is_replied_late = today > self.due_on
+        self.save(
+            update_fields=[
+                "status",
+                "reply_type",
+                "legal_basis",
+                "reply_text",
+                "replied_at",
+                "replied_by",
+                "closed_on",
+                "is_replied_late",
+            ]
+        )
+        self._log(
+            InformationRequestEvent.Kind.REPLIED,
+            by,
+            now,
+            self.get_reply_type_display() + ("（超期答复）" if self.is_replied_late else ""),
+        )
+        RequestLetter.issue(self, LetterTemplate.Kind.REPLY, by=by, now=now)
+
+    @transaction.atomic
+    def withdraw(self, *, by, reason="", now=None):
+        """The applicant withdraws the application (recorded by staff, or from the lookup page)."""
+        self._lock_and_check("withdraw")
+        now = now or timezone.now()
+        self.status, self.reply_type = self.Status.WITHDRAWN, self.ReplyType.OTHER
+        self.closed_on = timezone.localdate(now)
+        self.save(update_fields=["status", "reply_type", "closed_on"])
+        self._log(
+            InformationRequestEvent.Kind.WITHDRAWN, by, now, reason.strip() or "申请人撤回申请"
+        )
+
+    @transaction.atomic
+    def mark_reminded(self, *, now=None):
+        """Stamp the near-deadline reminder; return False if another worker was first."""
+        now = now or timezone.now()
+        done = (
+            type(self)
+            .objects.filter(pk=self.pk, reminded_at=None, status=self.Status.RECEIVED)
+            .update(reminded_at=now)
+        )
+        if done:
+            self.reminded_at = now
+            self._log(
+                InformationRequestEvent.Kind.REMINDED,
+                None,
+                now,
+                f"答复期限{format_day(self.due_on)}临近，已提醒政务公开办",
+            )
+        return bool(done)
+
+    @transaction.atomic
+    def mark_escalated(self, *, now=None):
+        """Stamp the escalation to 局领导 after the deadline; return False if already done."""
+        now = now or timezone.now()
+        done = (
+            type(self)
+            .objects.filter(pk=self.pk, escalated_at=None, status=self.Status.RECEIVED)
+            .update(escalated_at=now)
+        )
+        if done:
+            self.escalated_at = now
+            self._log(
+                InformationRequestEvent.Kind.ESCALATED, None, now, "已超过答复期限，已报局领导督办"
+            )
+        return bool(done)
+
+
+class InformationRequestEventQuerySet(models.QuerySet):
+    def for_applicant(self):
+        """Return the steps the applicant sees (no internal reminders)."""
+        return self.exclude(
+            kind__in=[
+                InformationRequestEvent.Kind.REMINDED,
+                InformationRequestEvent.Kind.ESCALATED,
+            ]
+        ).order_by("at", "pk")
+
+
+class InformationRequestEvent(models.Model):
+    """One step of a request's handling: who did what, when, and why."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "提交申请"
+        REGISTERED = "registered", "登记申请"
+        RECEIVED = "received", "确认收到"
+        CORRECTION_REQUESTED = "correction_requested", "告知补正"
+        CORRECTED = "corrected", "收到补正"
+        CORRECTION_LAPSED = "correction_lapsed", "逾期未补正"
+        CONSULTATION_STARTED = "consultation_started", "征求第三方意见"
+        CONSULTATION_ENDED = "consultation_ended", "收到第三方意见"
+        EXTENDED = "extended", "延长答复期限"
+        REPLIED = "replied", "答复"
+        WITHDRAWN = "withdrawn", "撤回申请"
+        REMINDED = "reminded", "到期提醒"
+        ESCALATED = "escalated", "超期督办"
+
+    request = models.ForeignKey(
+        InformationRequest, verbose_name="申请", on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField("环节", max_length=24, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+    note = models.TextField("说明", blank=True)
+
+    objects = InformationRequestEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "依申请公开办理记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.request.tracking_number} {self.get_kind_display()}"
+
+
+class InformationRequestAttachment(Attachment):
+    """A file disclosed to the applicant with the reply."""
+
+    request = models.ForeignKey(
+        InformationRequest,
+        verbose_name="申请",
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = "答复附件"
+        verbose_name_plural = "答复附件"
+
+
+# Titles of the letters; their default bodies are templates/disclosure/letters/default_<kind>.txt.
+DEFAULT_LETTER_TITLES = {
+    "reply": "政府信息公开申请答复告知书",
+    "correction": "政府信息公开申请补正通知书",
+    "extension": "政府信息公开申请延期答复告知书",
+    "consultation": "政府信息公开征求第三方意见书",
+}
+
+REMEDY_SENTENCE = (
+    "如对本答复不服，可以在收到本告知书之日起六十日内向{{ review_body }}申请行政复议，"
+    "或者在六个月内向{{ court }}提起行政诉讼。"
+)
+
+
+class LetterTemplate(models.Model):
+    """An admin-editable letter (告知书, 补正通知, 延期通知, 征求第三方意见) in template syntax.
+
+    Available: request (the application), received_on, due_on, correction_due_on,
+    consultation_due_on (dates in Chinese), bureau (单位名称), today, remedy (复议/诉讼 sentence).
+    """
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "答复告知书"
+        CORRECTION = "correction", "补正通知书"
+        EXTENSION = "extension", "延期答复告知书"
+        CONSULTATION = "consultation", "征求第三方意见书"
+
+    kind = models.CharField("文书类型", max_length=14, choices=Kind, unique=True)
+    title = models.CharField("标题", max_length=60)
+    body = models.TextField(
+        "正文模板",
+        help_text="可使用 {{ request.applicant_name }}、{{ received_on }}、{{ due_on }}、"
+        "{{ request.tracking_number }}、{{ remedy }} 等变量；每段一行",
+    )
+    review_body = models.CharField(
+        "行政复议机关",
+        max_length=60,
+        default="江川市人民政府",
+        help_text="答复告知书的救济条款使用",
+    )
+    court = models.CharField("管辖法院", max_length=60, default="江川市滨江区人民法院")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "文书模板"
+        verbose_name_plural = "依申请公开文书模板"
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def clean(self):
+        try:
+            Template(self.body)
+        except TemplateSyntaxError as exc:
+            raise ValidationError(
+                {"body": ValidationError(f"模板语法错误：{exc}", code="template_syntax")}
+            ) from exc
+
+    @classmethod
+    def for_kind(cls, kind):
+        """Return the template of kind, created from the built-in default the first time."""
+        template = cls.objects.filter(kind=kind).first()
+        if template is None:
+            body = get_template(f"disclosure/letters/default_{kind}.txt").template.source
+            template, _ = cls.objects.get_or_create(
+                kind=kind, defaults={"title": DEFAULT_LETTER_TITLES[kind], "body": body}
+            )
+        return template
+
+    def render(self, request, *, today):
+        """Return the letter body as safe HTML paragraphs (variables autoescaped)."""
+        from portal.models import SiteSettings
+
+        remedy = Template(REMEDY_SENTENCE).render(
+            Context({"review_body": self.review_body, "court": self.court})
+        )
+        context = Context(
+            {
+                "request": request,
+                "received_on": format_day(request.clock_started_on or request.received_on),
+                "due_on": format_day(request.due_on),
+                "correction_due_on": format_day(request.correction_due_on),
+                "consultation_due_on": format_day(request.consultation_due_on),
+                "bureau": SiteSettings.load().bureau_name,
+                "today": format_day(today),
+                "remedy": remedy if self.kind == self.Kind.REPLY else "",
+            }
+        )
+        text = Template(self.body).render(context)
+        paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+        # The variables are autoescaped; the staff-written text is sanitised like rich text.
+        return sanitize_html("".join(f"<p>{line}</p>" for line in paragraphs))
+
+
+class RequestLetter(models.Model):
+    """A letter as issued: rendered once from its template and never changed afterwards."""
+
+    request = models.ForeignKey(
+        InformationRequest, verbose_name="申请", on_delete=models.PROTECT, related_name="letters"
+    )
+    kind = models.CharField("文书类型", max_length=14, choices=LetterTemplate.Kind)
+    title = models.CharField("标题", max_length=60)
+    body = models.TextField("正文", help_text="发出时生成的HTML")
+    issued_on = models.DateField("落款日期")
+    issued_at = models.DateTimeField("生成时间", default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="生成人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "文书"
+        verbose_name_plural = "依申请公开文书"
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request.tracking_number} {self.title}"
+
+    def is_for_applicant(self):
+        """Return whether the applicant receives this letter (not the third party's)."""
+        return self.kind != LetterTemplate.Kind.CONSULTATION
+
+    @classmethod
+    def issue(cls, request, kind, *, by, now):
+        """Render the current template of kind for request and store the letter."""
+        template = LetterTemplate.for_kind(kind)
+        today = timezone.localdate(now)
+        return cls.objects.create(
+            request=request,
+            kind=kind,
+            title=template.title,
+            body=template.render(request, today=today),
+            issued_on=today,
+            issued_at=now,
+            issued_by=by,
+        )
+
+
+class RequestAppeal(models.Model):
+    """A 行政复议 or 行政诉讼 brought against the handling of a request, with its outcome."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "行政复议"
+        LAWSUIT = "lawsuit", "行政诉讼（未经复议直接起诉）"
+        LAWSUIT_AFTER_REVIEW = "lawsuit_after_review", "行政诉讼（复议后起诉）"
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", "结果维持"
+        CORRECTED = "corrected", "结果纠正"
+        OTHER = "other", "其他结果"
+        PENDING = "pending", "尚未审结"
+
+    request = models.ForeignKey(
+        InformationRequest,
+        verbose_name="申请",
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        null=True,
+        blank=True,
+        help_text="针对某件依申请公开的复议或诉讼时选择",
+    )
+    kind = models.CharField("类型", max_length=22, choices=Kind)
+    filed_on = models.DateField("受理或立案日期")
+    authority = models.CharField("复议机关或法院", max_length=60)
+    case_number = models.CharField("案号", max_length=60, blank=True)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome, default=Outcome.PENDING)
+    decided_on = models.DateField("审结日期", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = "行政复议和行政诉讼"
+        verbose_name_plural = "行政复议和行政诉讼"
+        ordering = ["-filed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="pending") | Q(decided_on__isnull=False),
+                name="requestappeal_decided_has_date",
+                violation_error_message="已审结的案件必须填写审结日期",
+                violation_error_code="decided_on_missing",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.case_number or self.filed_on}"
+
+    def outcome_in(self, year):
+        """Return the outcome as it stood at the end of year (尚未审结 if decided later)."""
+        if self.decided_on is None or self.decided_on > date(year, 12, 31):
+            return self.Outcome.PENDING
+        return self.outcome
+
+
+class AnnualReportQuerySet(models.QuerySet):
+    def published(self):
+        """Return the reports published on the site."""
+        return self.filter(published_at__isnull=False)
+
+
+class AnnualReport(models.Model):
+    """政府信息公开工作年度报告: the texts and the figures that cannot be derived."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    overview = models.TextField(
+        "一、总体情况",
+        blank=True,
+        help_text="主动公开、依申请公开、政府信息管理、平台建设、监督保障",
+    )
+    problems = models.TextField("五、存在的主要问题及改进情况", blank=True)
+    other_matters = models.TextField(
+        "六、其他需要报告的事项", blank=True, help_text="如信息处理费收取情况、人大代表建议办理等"
+    )
+    permits_count = models.PositiveIntegerField("行政许可本年处理决定数量", default=0)
+    penalties_count = models.PositiveIntegerField("行政处罚本年处理决定数量", default=0)
+    enforcement_count = models.PositiveIntegerField("行政强制本年处理决定数量", default=0)
+    fees_amount = models.DecimalField(
+        "行政事业性收费本年收费金额（万元）", max_digits=12, decimal_places=2, default=0
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "政府信息公开工作年度报告"
+        verbose_name_plural = "政府信息公开工作年度报告"
+        ordering = ["-year"]
+        permissions = [("publish_annualreport", "发布政府信息公开工作年度报告")]
+
+    def __str__(self):
+        return f"{self.year}年政府信息公开工作年度报告"
+
+    def get_absolute_url(self):
+        return reverse("disclosure:annual-report", args=[self.year])
+
+    def clean(self):
+        if self.year and not 2008 <= self.year <= timezone.localdate().year:
+            raise ValidationError(
+                {"year": ValidationError("年度应在2008年至今年之间", code="invalid_year")}
+            )
+
+    @property
+    def period(self):
+        return date(self.year, 1, 1), date(self.year, 12, 31)
+
+    def is_published(self):
+        return self.published_at is not None
+
+    @transaction.atomic
+    def publish(self, *, by, now=None):
+        """Publish the report on the 依申请公开 pages; only a finished year can be reported."""
+        now = now or timezone.now()
+        if self.published_at is not None:
+            raise InvalidTransition(self, "publish", "该年度报告已经发布")
+        if self.year >= timezone.localdate(now).year:
+            raise InvalidTransition(self, "publish", "年度结束后才能发布该年度报告")
+        if not self.overview.strip():
+            raise InvalidTransition(self, "publish", "请先填写“一、总体情况”")
+        self.published_at, self.published_by = now, by
+        self.save(update_fields=["published_at", "published_by"])
+
+    def get_status_display(self):
+        return "已发布" if self.published_at else "草稿"

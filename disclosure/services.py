@@ -1,0 +1,170 @@
+"""Orchestration of 依申请公开 with the outside world: submission, registration, reminder mail."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal import roles
+from portal.models import SiteSettings
+
+from .models import InformationRequest, InformationRequestEvent, RequestCounter
+from .models.requests import hash_query_code, new_query_code
+
+APPLICANT_FIELDS = [
+    "applicant_type",
+    "applicant_name",
+    "id_type",
+    "id_number",
+    "credit_code",
+    "legal_representative",
+    "contact_name",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "description",
+    "purpose",
+    "delivery_form",
+]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A stored request and its 查询码 in clear, kept only until the applicant has seen it."""
+
+    request: InformationRequest
+    query_code: str
+
+
+def _new_request(data, *, channel, now):
+    query_code = new_query_code()
+    request = InformationRequest(
+        **{name: data.get(name) or "" for name in APPLICANT_FIELDS},
+        channel=channel,
+        submitted_at=now,
+        tracking_number=RequestCounter.next_tracking_number(now),
+        query_code_hash=hash_query_code(query_code),
+    )
+    return request, query_code
+
+
+@transaction.atomic
+def submit_request(*, data: dict, ip: str | None, now: datetime | None = None) -> Submission:
+    """Accept an online application: number it and wait for the office to confirm receipt."""
+    now = now or timezone.now()
+    request, query_code = _new_request(data, channel=InformationRequest.Channel.ONLINE, now=now)
+    request.submitter_ip = ip or None
+    request.save()
+    InformationRequestEvent.objects.create(
+        request=request,
+        kind=InformationRequestEvent.Kind.SUBMITTED,
+        at=now,
+        note="网上提交，待政务公开办确认收到后开始计算答复期限",
+    )
+    notify_office(template="submitted", request=request)
+    return Submission(request=request, query_code=query_code)
+
+
+@transaction.atomic
+def register_request(
+    *, data: dict, channel: str, by, received_on: date | None = None, now: datetime | None = None
+) -> Submission:
+    """Register an application received in person, by post or by fax (Art. 31).
+
+    In person the clock starts on the day of submission, by post on the day the letter was
+    signed for (received_on); a fax, like an online application, waits for the confirmation.
+    """
+    now = now or timezone.now()
+    request, query_code = _new_request(data, channel=channel, now=now)
+    request.registered_by = by
+    if channel == InformationRequest.Channel.FAX:
+        request.save()
+        note = "传真提交，待确认收到"
+    else:
+        received_on = received_on or timezone.localdate(now)
+        request.status, request.received_on = InformationRequest.Status.RECEIVED, received_on
+        reason = "当面提交之日" if channel == InformationRequest.Channel.IN_PERSON else "签收之日"
+        request.start_clock(received_on, reason)
+        request.save()
+        note = request.due_explanation
+    InformationRequestEvent.objects.create(
+        request=request,
+        kind=InformationRequestEvent.Kind.REGISTERED,
+        actor=by,
+        at=now,
+        note=f"{request.get_channel_display()}，{note}",
+    )
+    return Submission(request=request, query_code=query_code)
+
+
+def staff_emails(*, role: str) -> list[str]:
+    """Return the e-mail addresses of active staff holding role."""
+    users = get_user_model().objects.filter(is_active=True, groups__name=role).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def notify_office(*, template: str, request: InformationRequest, role=roles.DISCLOSURE_OFFICE):
+    """Mail the office (or leadership) about request once the transaction has committed."""
+    recipients = staff_emails(role=role)
+    if not recipients:
+        return
+    context = {"request": request, "site_url": getattr(settings, "SITE_URL", "")}
+    subject = render_to_string(f"disclosure/emails/request_{template}_subject.txt", context)
+    body = render_to_string(f"disclosure/emails/request_{template}.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(
+            subject.strip(), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
+        )
+    )
+
+
+def send_request_reminders(*, now: datetime | None = None) -> dict:
+    """Remind the office of requests near their deadline, escalate overdue ones, lapse 补正.
+
+    Idempotent: each request is stamped (reminded_at, escalated_at) by a conditional update, and
+    a lapsed 补正 changes the state, so a second run sends and changes nothing.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    counts = {"reminded": 0, "escalated": 0, "lapsed": 0}
+    for request in InformationRequest.objects.due_for_reminder(today=today):
+        with transaction.atomic():
+            if request.mark_reminded(now=now):
+                counts["reminded"] += 1
+                notify_office(template="reminder", request=request)
+    for request in InformationRequest.objects.due_for_escalation(today=today):
+        with transaction.atomic():
+            if request.mark_escalated(now=now):
+                counts["escalated"] += 1
+                notify_office(template="escalation", request=request, role=roles.LEADERSHIP)
+    for request in InformationRequest.objects.correction_lapsed(today=today):
+        request.lapse_correction(by=None, now=now)
+        counts["lapsed"] += 1
+    return counts
+
+
+def render_pdf(html: str) -> bytes:
+    """Return the PDF of a standalone HTML page (WeasyPrint, Noto CJK fonts)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def render_letter_pdf(letter) -> bytes:
+    """Return the PDF of an issued letter, laid out like its printable page."""
+    html = render_to_string(
+        "disclosure/letters/letter.html",
+        {
+            "letter": letter,
+            "request_obj": letter.request,
+            "is_pdf": True,
+            "site": SiteSettings.load(),
+        },
+    )
+    return render_pdf(html)

@@ -1,0 +1,11 @@
+"""Background work of 政务公开, run by django-tasks-db's db_worker."""
+
+from django.tasks import task
+
+from .services import send_request_reminders
+
+
+@task
+def send_information_request_reminders():
+    """Remind near-deadline requests, escalate overdue ones, lapse missed 补正 (idempotent)."""
+    return send_request_reminders()
