@@ -53,5 +53,11 @@ browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
 
+# Security checks (CI): bandit at high severity only, and known vulnerabilities of the pins.
+.PHONY: audit
+audit: $(VENV)/.installed-dev
+	$(VENV)/bin/bandit -r portal disclosure services complaints oversight -lll -q
+	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
