@@ -9,6 +9,7 @@ class DisclosureConfig(AppConfig):
     def ready(self):
         from portal import content_safety, search
 
+        from . import signals  # noqa: F401
         from .models import Item
 
         # Scanned before submission and approval, and by manage.py scan_content.

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from disclosure.filters import ItemFilter
 from disclosure.models import Category, Item, ItemAttachment
+from portal.pagecache import cache_public_page
 from portal.pagination import paginate
 from portal.uploads import attachment_response
 
@@ -11,6 +12,7 @@ from portal.uploads import attachment_response
 LANDING_COLUMNS = ["tzgg", "zcwj", "zcjd", "tdzs", "tdgy", "xzxk", "xzcf", "zwdt"]
 
 
+@cache_public_page
 def index(request):
     columns = {
         c.slug: c
@@ -26,12 +28,14 @@ def index(request):
     return render(request, "disclosure/index.html", {"sections": sections})
 
 
+@cache_public_page
 def catalog(request):
     """公开目录: the column tree."""
     roots = Category.objects.visible().roots().prefetch_related("children")
     return render(request, "disclosure/catalog.html", {"roots": roots})
 
 
+@cache_public_page
 def guide(request):
     """公开指南: the newest published guide text plus the bureau's contacts."""
     column = get_object_or_404(Category, slug="gkzn")
@@ -39,6 +43,7 @@ def guide(request):
     return render(request, "disclosure/guide.html", {"item": item, "column": column})
 
 
+@cache_public_page
 def category(request, slug):
     column = get_object_or_404(
         Category.objects.visible().select_related("parent").prefetch_related("children"), slug=slug
@@ -58,6 +63,7 @@ def category(request, slug):
     return render(request, "disclosure/item_list.html", context)
 
 
+@cache_public_page
 def item_detail(request, pk, *, printable=False):
     item = get_object_or_404(Item.objects.public().for_detail(), pk=pk)
     template = "disclosure/item_print.html" if printable else "disclosure/item_detail.html"

@@ -273,6 +273,9 @@ CAPTCHA_LENGTH = 4
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 RATELIMIT_VIEW = "portal.views.rate_limited"
+# Anonymous readers get catalog pages from the cache for this long; any published change empties
+# it at once (portal.pagecache). 0 switches it off.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 # Public forms: submissions per IP and per phone number (django-ratelimit syntax, e.g. "10/h").
 PUBLIC_FORM_RATES = {
     "ip": os.environ.get("PUBLIC_FORM_RATE_IP", "20/h"),

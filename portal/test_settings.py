@@ -17,5 +17,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PUBLIC_PAGE_CACHE_SECONDS = 0  # tests that want the page cache switch it on
 CAPTCHA_TEST_MODE = True  # the CAPTCHA answer "PASSED" is accepted in tests
 AXES_ENABLED = True

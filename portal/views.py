@@ -8,9 +8,11 @@ from django.views.decorators.cache import never_cache
 from . import search as site_search
 from .forms import SearchForm
 from .models import Department, Leader, SearchEntry
+from .pagecache import cache_public_page
 from .pagination import paginate
 
 
+@cache_public_page
 def home(request):
     return render(request, "portal/home.html")
 

@@ -217,3 +217,30 @@ def test_catalog_page_lists_column_tree(client):
     html = client.get(reverse("disclosure:catalog")).content.decode()
     for name in ["政策文件", "规范性文件", "土地征收", "征地公告", "重大决策", "公开年报"]:
         assert name in html
+
+
+def test_public_pages_are_cached_for_anonymous_readers_until_content_changes(
+    client, settings, reviewer, django_assert_num_queries
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    item = ItemFactory(title="关于开展土地变更调查工作的通知", published=True)
+    url = reverse("disclosure:category", args=["tzgg"])
+    assert item.title in client.get(url).content.decode()
+    with django_assert_num_queries(0):
+        assert item.title in client.get(url).content.decode()
+    item.withdraw(by=reviewer, reason="内容有误")
+    assert item.title not in client.get(url).content.decode()  # shows at once
+
+
+def test_staff_never_get_cached_pages(client, settings, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    ItemFactory(published=True)
+    url = reverse("disclosure:category", args=["tzgg"])
+    client.get(url)  # an anonymous reader fills the cache
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) > 0

@@ -1,0 +1,205 @@
+"""`make bench`: throughput and latency of the public site under gunicorn on PostgreSQL.
+
+1. Makes sure the benchmark database (BENCH_DATABASE_URL, default portal_bench on 127.0.0.1)
+   holds BENCH_ITEMS published items (1,000,000 by default), generating the missing ones once.
+2. Serves the site with gunicorn (2 workers, production settings, no page cache of our own).
+3. Drives it from this second process with wrk: /healthz (the no-database baseline), the
+   homepage, a column list (page 1 and a deep page), an item page; and measures search latency
+   (p50/p95/p99) over five typical 2–4 character queries.
+4. Prints one `name value unit` line per figure and the ratios page_rps / healthz_rps, and writes
+   the same to bench/latest.json.
+"""
+
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench"
+)
+ITEMS = int(os.environ.get("BENCH_ITEMS", "1000000"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+BASE = f"http://127.0.0.1:{PORT}"
+SEARCHES = ["土地", "征收", "不动产登记", "公告", "宅基地"]
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DJANGO_SECURE": "0",
+    "DJANGO_SETTINGS_MODULE": "portal.settings",
+}
+
+
+def manage(*args, capture=False):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        text=True,
+        capture_output=capture,
+    )
+    return result.stdout if capture else None
+
+
+def ensure_database():
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    server = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(
+                f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
+                "LC_CTYPE 'C.UTF-8' TEMPLATE template0"
+            )
+    manage("migrate", "--noinput", "-v", "0")
+    count = int(
+        manage(
+            "shell",
+            "-c",
+            "from disclosure.models import Item; print(Item.objects.count())",
+            capture=True,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    if count < ITEMS:
+        if count == 0:
+            manage("load_demo")
+        print(f"# generating {ITEMS - count} items (once; later runs reuse them)", flush=True)
+        manage("generate_items", "--count", str(ITEMS - count), "--batch-size", "10000")
+        count = ITEMS
+    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
+        connection.execute("ANALYZE")
+        item_id = connection.execute(
+            "SELECT id FROM disclosure_item WHERE status = 'published' "
+            "AND disclosure_type = 'proactive' ORDER BY id LIMIT 1 OFFSET %s",
+            [count // 2],
+        ).fetchone()[0]
+    return count, item_id
+
+
+def wait_until_up(timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(BASE + "/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(path):
+    """Return requests per second and the latency percentiles wrk reports for one URL."""
+    output = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{DURATION}", "--latency", BASE + path],
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    if non_2xx:
+        raise SystemExit(f"{path}: {non_2xx.group(1)} error responses\n{output}")
+    return rps
+
+
+def latency_ms(path, repeat=40):
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with urllib.request.urlopen(BASE + path, timeout=30) as response:  # noqa: S310
+            response.read()
+            assert response.status == 200
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return timings
+
+
+def percentile(sorted_values, fraction):
+    index = min(int(round(fraction * (len(sorted_values) - 1))), len(sorted_values) - 1)
+    return sorted_values[index]
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    count, item_id = ensure_database()
+    manage("collectstatic", "--noinput", "-v", "0")
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "portal.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
+    )
+    figures = {}
+    try:
+        wait_until_up()
+        pages = {
+            "healthz": "/healthz",
+            "home": "/",
+            "column_list": "/zwgk/lm/tzgg/",
+            "column_list_deep": "/zwgk/lm/tzgg/?page=400",
+            "item_detail": f"/zwgk/xxgk/{item_id}/",
+        }
+        for name, path in pages.items():
+            urllib.request.urlopen(BASE + path, timeout=30).read()  # noqa: S310 — warm up
+            figures[f"{name}_rps"] = (wrk(path), "req/s")
+        search_times = []
+        for query in SEARCHES:
+            path = "/search/?q=" + urllib.request.quote(query)
+            latency_ms(path, repeat=3)  # warm up
+            search_times += latency_ms(path)
+        search_times.sort()
+        for label, fraction in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)]:
+            figures[f"search_{label}"] = (round(percentile(search_times, fraction), 1), "ms")
+        figures["search_mean"] = (round(statistics.mean(search_times), 1), "ms")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    baseline = figures["healthz_rps"][0]
+    for name in ["home", "column_list", "column_list_deep", "item_detail"]:
+        figures[f"{name}_ratio"] = (round(figures[f"{name}_rps"][0] / baseline, 3), "x healthz")
+    for name, (value, unit) in figures.items():
+        print(f"{name} {value} {unit}")
+    result = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "items": count,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "figures": {
+            name: {"value": value, "unit": unit} for name, (value, unit) in figures.items()
+        },
+    }
+    (ROOT / "bench" / "latest.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
