@@ -22,7 +22,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import strip_tags
 
@@ -308,11 +309,49 @@ def registered_fields(model):
     return list(registration.fields) if registration else []
 
 
+def default_text_fields(model):
+    """Return a model's editable free-text fields: what is scanned when it did not register."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField)
+        and field.editable
+        and not field.choices
+    ]
+
+
+def is_html_field(model, name):
+    registration = registration_for(model)
+    if registration is not None:
+        return name in registration.html_fields
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    # Rich-text fields (django-prose-editor) store sanitised HTML.
+    return any(klass.__name__ == "ProseEditorField" for klass in type(field).__mro__)
+
+
+def scan_targets():
+    """Return what scan_content scans: every registration, plus every workflow model
+    (portal.publishing.Reviewable) that did not register, over its default text fields."""
+    from django.apps import apps
+
+    from .publishing import Reviewable
+
+    targets = registrations()
+    for model in apps.get_models():
+        if issubclass(model, Reviewable) and registration_for(model) is None:
+            fields = default_text_fields(model)
+            html = frozenset(name for name in fields if is_html_field(model, name))
+            targets.append(Registration(model, tuple(fields), html, lambda rows: rows.published()))
+    return targets
+
+
 def field_text(obj, name):
     """Return the text of one field as the public reads it (HTML reduced to its text)."""
     value = getattr(obj, name, "") or ""
-    registration = registration_for(type(obj))
-    if registration and name in registration.html_fields:
+    if is_html_field(type(obj), name):
         return text_from_html(str(value))
     return str(value)
 
@@ -320,7 +359,7 @@ def field_text(obj, name):
 def scan_object(obj, fields=None):
     """Return the findings in a record's public text fields."""
     if fields is None:
-        fields = registered_fields(type(obj))
+        fields = registered_fields(type(obj)) or default_text_fields(type(obj))
     scanner = get_scanner()
     findings = []
     for name in fields:

@@ -94,8 +94,13 @@ class Reviewable(models.Model):
         return []
 
     def public_text_fields(self):
-        """Return the fields the public reads, for the content-safety scan (registered ones)."""
-        return content_safety.registered_fields(type(self))
+        """Return the fields the public reads, for the content-safety scan.
+
+        The fields the app registered with content_safety.register(); otherwise every editable
+        free-text field of the model.
+        """
+        model = type(self)
+        return content_safety.registered_fields(model) or content_safety.default_text_fields(model)
 
     # Predicates --------------------------------------------------------------------------
     def is_published(self):

@@ -293,3 +293,29 @@ def test_check_text_reads_stdin(monkeypatch):
 def test_check_text_missing_file_is_a_clear_error():
     with pytest.raises(Exception, match="无法读取文件"):
         call_command("check_text", "/nonexistent/draft.txt")
+
+
+# Workflow models that did not register ------------------------------------------------------
+def test_unregistered_workflow_models_are_scanned_over_their_text_fields(officer):
+    from services.models import ServiceGuide
+    from tests.services.factories import ServiceGuideFactory
+
+    assert content_safety.registration_for(ServiceGuide) is None
+    assert "conditions" in ServiceGuide().public_text_fields()
+    guide = ServiceGuideFactory(author=officer, conditions="持本人身份证\n首存送彩金 百家乐")
+    with pytest.raises(ValidationError) as exc:
+        guide.submit(by=officer)
+    assert exc.value.code == "blocked_content"
+    assert "申请条件 第2行第1列" in exc.value.messages[0]
+
+
+def test_scan_content_covers_unregistered_workflow_models():
+    from services.models import ServiceGuide
+    from tests.services.factories import ServiceGuideFactory
+
+    guide = ServiceGuideFactory(published=True)
+    ServiceGuide.objects.filter(pk=guide.pk).update(location="国土资源部大楼")
+    call_command("scan_content", stdout=StringIO())
+    finding = ContentFinding.objects.get()
+    assert finding.content_object == guide
+    assert (finding.field, finding.suggestion) == ("办理地点", "自然资源部")

@@ -1,8 +1,9 @@
 """Scan everything published for 错敏字 and spam, and record the findings for admin review.
 
 Every model registered with `portal.content_safety.register()` is scanned over its published
-rows. A row's unresolved findings are replaced by the current ones; a finding the office marked
-as resolved is not raised again for the same place.
+rows, and so is every workflow model (`Reviewable`) that did not register, over its text fields.
+A row's unresolved findings are replaced by the current ones; a finding the office marked as
+resolved is not raised again for the same place.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,18 +21,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         now = timezone.now()
         total = rows = 0
-        for registration in content_safety.registrations():
+        for registration in content_safety.scan_targets():
             model = registration.model
             content_type = ContentType.objects.get_for_model(model)
             published = registration.published(model._default_manager.all()).order_by("pk")
             for obj in published.iterator(chunk_size=500):
                 rows += 1
-                total += record_findings(obj, content_type, now)
+                total += record_findings(obj, content_type, now, registration.fields)
         self.stdout.write(f"已扫描 {rows} 条已发布内容，记录 {total} 处问题")
 
 
 @transaction.atomic
-def record_findings(obj, content_type, now):
+def record_findings(obj, content_type, now, fields):
     """Replace the unresolved findings of one row by its current ones; return how many."""
     existing = ContentFinding.objects.filter(content_type=content_type, object_id=str(obj.pk))
     existing.unresolved().delete()
@@ -54,7 +55,7 @@ def record_findings(obj, content_type, now):
             context=f.context[:300],
             found_at=now,
         )
-        for f in content_safety.scan_object(obj)
+        for f in content_safety.scan_object(obj, fields)
         if (f.field_label or f.field, f.matched[:200], f.start) not in resolved
     ]
     ContentFinding.objects.bulk_create(findings)
