@@ -10,7 +10,7 @@ import logging
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 
 from .middleware import start_idle_clock
@@ -110,3 +110,25 @@ def audit_role_change(sender, instance, action, reverse, model, pk_set, **kwargs
         names = model.objects.filter(pk__in=pk_set).values_list("codename", flat=True)
         detail = f"{verb}权限：{'、'.join(names)}"
     record(kind, user=instance, detail=detail)
+
+
+ACCOUNT_FLAGS = {"is_active": "启用", "is_staff": "可登录后台", "is_superuser": "超级管理员"}
+
+
+@receiver(pre_save, dispatch_uid="audit-user-flags")
+def audit_account_flags(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Record a change of the flags that grant access (active, staff, superuser)."""
+    if raw or sender is not get_user_model() or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & set(ACCOUNT_FLAGS):
+        return  # last_login and the like: no flag can change
+    before = sender.objects.filter(pk=instance.pk).values(*ACCOUNT_FLAGS).first()
+    if before is None:
+        return
+    changes = [
+        f"{label}：{'是' if before[flag] else '否'}→{'是' if getattr(instance, flag) else '否'}"
+        for flag, label in ACCOUNT_FLAGS.items()
+        if before[flag] != getattr(instance, flag)
+    ]
+    if changes:
+        record(AuditEntry.Kind.PERMISSIONS_CHANGED, user=instance, detail="；".join(changes))

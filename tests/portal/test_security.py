@@ -231,3 +231,20 @@ def test_a_forged_activity_cookie_is_ignored(client, officer):
         traveller.shift(timedelta(minutes=31))
         client.cookies["staff_activity"] = f"{officer.pk}:9999999999:forged"
         assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_access_flag_changes_are_audited_and_other_saves_are_not():
+    user = UserFactory(is_staff=True)
+    user.full_name = "新名字"
+    user.save()
+    user.is_superuser = True
+    user.is_active = False
+    user.save()
+    entry = AuditEntry.objects.get(kind=AuditEntry.Kind.PERMISSIONS_CHANGED)
+    assert entry.user == user
+    assert entry.detail == "启用：是→否；超级管理员：否→是"
+
+
+def test_a_login_is_not_a_permission_change(client, officer):
+    assert login(client, "officer", PASSWORD).status_code == 302
+    assert not AuditEntry.objects.filter(kind=AuditEntry.Kind.PERMISSIONS_CHANGED).exists()
