@@ -57,6 +57,8 @@ browser-deps:
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} DJANGO_DEBUG=1 \
+	  $(PY) bench/explain.py > bench/explain.txt
 
 # Security checks (CI): bandit at high severity only, and known vulnerabilities of the pins.
 .PHONY: audit

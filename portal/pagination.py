@@ -27,9 +27,9 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
-def paginate(request, queryset, per_page=20):
+def paginate(request, queryset, per_page=20, cap=COUNT_CAP):
     """Return the requested page of queryset; a bad or too large page number gives the last page."""
-    paginator = CappedPaginator(queryset, per_page)
+    paginator = CappedPaginator(queryset, per_page, cap=cap)
     number = request.GET.get("page") or 1
     try:
         return paginator.page(number)

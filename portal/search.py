@@ -55,10 +55,26 @@ def segment(text):
     return " ".join(words(text))
 
 
+def query_groups(query):
+    """Return the query as [(word, parts)]: each word of jieba's accurate cut, with the larger
+    pieces the index also holds for it (不动产登记 → 不动产, 登记). A row matches a word when it
+    holds the word itself or all of its parts, so 土地征收 also finds "征收土地"."""
+    jieba = _jieba()
+    groups = {}
+    for word in jieba.cut(normalise(query)):
+        if not WORD_RE.fullmatch(word) or word in groups:
+            continue
+        pieces = [p for p in jieba.cut_for_search(word) if p != word and WORD_RE.fullmatch(p)]
+        # Keep the largest pieces: 不动 and 动产 are inside 不动产.
+        parts = [p for p in dict.fromkeys(pieces) if not any(p != q and p in q for q in pieces)]
+        groups[word] = parts if len(parts) > 1 else []
+    return list(groups.items())[:8]
+
+
 def query_words(query):
-    """Return the distinct words of a query, longest first (the order does not change hits)."""
-    seen = dict.fromkeys(words(query))
-    return sorted(seen, key=len, reverse=True)[:12]
+    """Return every word and part of a query, longest first (for highlighting)."""
+    terms = {term for word, parts in query_groups(query) for term in [word, *parts]}
+    return sorted(terms, key=len, reverse=True)
 
 
 def plain_text(html_text):
@@ -109,21 +125,39 @@ def match(queryset, query):
 
     Two characters and up work as words (公开, 土地); a query with no word matches nothing.
     """
-    terms = query_words(query)
-    if not terms:
+    groups = query_groups(query)
+    if not groups:
         return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
+        def quote(term):
+            return "'{}'".format(term.replace("'", "''"))
+
         tsquery = SearchQuery(
-            " & ".join(f"'{t}'" for t in terms), config="simple", search_type="raw"
+            " & ".join(
+                f"({quote(word)} | ({' & '.join(map(quote, parts))}))" if parts else quote(word)
+                for word, parts in groups
+            ),
+            config="simple",
+            search_type="raw",
         )
+        # Rank on the small title vector only: ranking the whole text of tens of thousands of
+        # matches means reading every one of them, which is what makes a search slow.
         return queryset.filter(search_vector=tsquery).annotate(
-            rank=SearchRank("search_vector", tsquery)
+            rank=SearchRank("title_vector", tsquery)
         )
     from django.db.models.expressions import RawSQL
 
-    fts = " ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+    def quote_fts(term):
+        return '"{}"'.format(term.replace('"', '""'))
+
+    fts = " AND ".join(
+        f"({quote_fts(word)} OR ({' AND '.join(map(quote_fts, parts))}))"
+        if parts
+        else quote_fts(word)
+        for word, parts in groups
+    )
     matching = RawSQL(
         "SELECT rowid FROM portal_searchentry_fts WHERE portal_searchentry_fts MATCH %s", [fts]
     )

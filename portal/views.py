@@ -54,6 +54,9 @@ def rate_limited(request, exception=None):
     return render(request, "429.html", status=429)
 
 
+SEARCH_COUNT_CAP = 1000  # "1000+ results", as search engines say; counting more costs time
+
+
 def search(request):
     """站内搜索 over every public row the apps put into the index."""
     form = SearchForm(request.GET or None, kinds=SearchEntry.KINDS)
@@ -67,7 +70,7 @@ def search(request):
             year=data["year"],
             order=data["order"] or "relevance",
         )
-        page = paginate(request, entries)
+        page = paginate(request, entries, cap=SEARCH_COUNT_CAP)
         page.object_list = list(page.object_list)
         terms = site_search.query_words(data["q"])
         for entry in page.object_list:

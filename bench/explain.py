@@ -1,0 +1,38 @@
+"""Print the PostgreSQL plans (EXPLAIN ANALYZE) of the hot public queries on the benchmark database.
+
+Run by `make bench` after the measurements; the output is kept in bench/explain.txt.
+"""
+
+import os
+import sys
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from disclosure.models import Category, Item  # noqa: E402
+from portal.models import SearchEntry  # noqa: E402
+from portal.pagination import COUNT_CAP  # noqa: E402
+
+
+def explain(title, queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    print(f"## {title}\n\n{sql % tuple(repr(p) for p in params)}\n\n{plan}\n")
+
+
+column = Category.objects.prefetch_related("children").get(slug="tzgg")
+listing = Item.objects.public().in_category(column).for_list().latest()
+print(f"# Hot queries on {Item.objects.count()} items ({connection.vendor})\n")
+explain("Column list, page 1", listing[:20])
+explain("Column list, deep page (400)", listing[7980:8000])
+explain("Capped count", listing[: COUNT_CAP + 1].values("pk"))
+explain("Item detail", Item.objects.public().for_detail().filter(pk=listing[0].pk))
+explain("Search 不动产登记, page 1", SearchEntry.objects.search("不动产登记")[:20])
+explain("Search capped count", SearchEntry.objects.search("公告")[: COUNT_CAP + 1].values("pk"))
