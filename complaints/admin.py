@@ -242,9 +242,7 @@ class MessageAdmin(DepartmentScopedAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
-        visible = Message.objects.visible_to(request.user)
-        extra_context["overdue_count"] = visible.overdue().count()
-        extra_context["escalated_count"] = visible.open().filter(escalated_at__isnull=False).count()
+        extra_context["notice"] = Message.objects.visible_to(request.user).deadline_counts()
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):

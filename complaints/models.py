@@ -178,6 +178,15 @@ class MessageQuerySet(DepartmentScopedQuerySet):
         """Return open messages past their deadline that have not been escalated yet."""
         return self.overdue(now=now).filter(escalated_at=None)
 
+    def deadline_counts(self, *, now=None):
+        """Return how many open messages are overdue, escalated, or reminded (due soon)."""
+        now = now or timezone.now()
+        return self.open().aggregate(
+            overdue=Count("pk", filter=Q(reply_due_at__lt=now)),
+            escalated=Count("pk", filter=Q(escalated_at__isnull=False)),
+            due_soon=Count("pk", filter=Q(reply_due_at__gte=now, reminder_due_at__lte=now)),
+        )
+
     def public(self):
         """Return messages the public may read: the sender agreed and a reviewer approved."""
         return self.filter(

@@ -54,6 +54,7 @@ def test_queue_is_scoped_sorted_by_deadline_and_coloured(
     assert "deadline-overdue" in html and "deadline-soon" in html and "deadline-ok" in html
     assert "剩 23小时" in html or "剩 24小时" in html
     assert "有 1 条留言已超过答复期限" in html
+    assert "有 1 条留言已过答复时限的75%" in html
 
 
 def test_other_department_message_is_not_reachable_for_head(
