@@ -15,7 +15,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, signals  # noqa: F401
+        from . import audit, checks, signals  # noqa: F401
 
         # Connected here, after auth's own handler, so the permissions exist when roles sync.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal-sync-roles")

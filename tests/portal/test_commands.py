@@ -62,7 +62,11 @@ def test_load_demo_resets_a_password_that_no_longer_matches(accounts_file):
 
 def test_check_deploy_is_clean():
     env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+        },
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "EMAIL_HOST": "smtp.example.gov.cn",
         "DJANGO_DEBUG": "0",
@@ -95,3 +99,35 @@ def test_missing_secret_key_is_an_error_without_debug():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_deploy_check_warns_about_a_non_utf8_database(monkeypatch):
+    from django.db import connection
+
+    from portal.checks import check_database_encoding
+
+    class FakeCursor:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *args):
+            return False
+
+        def execute(self, sql):
+            pass
+
+        def fetchone(self):
+            return ("LATIN1", "C")
+
+    monkeypatch.setattr(connection, "vendor", "postgresql")
+    monkeypatch.setattr(connection, "cursor", lambda: FakeCursor())
+    warnings = check_database_encoding(None)
+    assert [w.id for w in warnings] == ["portal.W001"]
+    assert "UTF-8" in warnings[0].msg
+
+
+def test_deploy_check_passes_on_the_test_database():
+    from portal.checks import check_database_encoding
+
+    # SQLite is always UTF-8; the PostgreSQL test database is created UTF-8 by the server.
+    assert check_database_encoding(None) == []

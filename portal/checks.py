@@ -1,0 +1,29 @@
+"""System checks of our own, run by `manage.py check --deploy`."""
+
+from django.core.checks import Warning, register
+from django.db import connection
+
+
+@register(deploy=True)
+def check_database_encoding(app_configs, databases=None, **kwargs):
+    """PostgreSQL must store and sort Chinese text as UTF-8 (encoding and ctype)."""
+    if connection.vendor != "postgresql":
+        return []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_encoding_to_char(encoding), datctype FROM pg_database "
+                "WHERE datname = current_database()"
+            )
+            encoding, ctype = cursor.fetchone()
+    except Exception:  # noqa: BLE001 — no database to look at (pool timeout, missing database):
+        return []  # migrate will say so; a check must not crash the command
+    if encoding.upper() != "UTF8" or "utf" not in ctype.lower().replace("-", ""):
+        return [
+            Warning(
+                f"数据库编码为 {encoding}，字符分类（ctype）为 {ctype}：中文检索和排序需要 UTF-8。",
+                hint="用 createdb -E UTF8 --locale=C.UTF-8 -T template0 重建数据库后迁入数据。",
+                id="portal.W001",
+            )
+        ]
+    return []
