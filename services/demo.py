@@ -940,8 +940,24 @@ def attach_form(material, title, kind):
 
 
 # Loading ----------------------------------------------------------------------------------------
+THEMES = {
+    "bdcdj": "不动产登记",
+    "jsyd": "建设用地",
+    "ghxk": "规划许可",
+    "kyq": "矿业权",
+    "tdzz": "土地整治",
+    "dcch": "测绘地籍",
+}
+
+
 def load(*, stdout):
-    themes = {theme.slug: theme for theme in ServiceTheme.objects.all()}
+    # The themes come from a data migration; a flushed test database needs them back.
+    themes = {
+        slug: ServiceTheme.objects.get_or_create(
+            slug=slug, defaults={"name": name, "order": order * 10}
+        )[0]
+        for order, (slug, name) in enumerate(THEMES.items(), start=1)
+    }
     departments = {d.code: d for d in Department.objects.all()}
     author = User.objects.filter(username="xinxiyuan").first()
     reviewer = User.objects.filter(username="shenheyuan").first()

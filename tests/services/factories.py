@@ -20,8 +20,14 @@ from tests.portal.factories import DepartmentFactory, UserFactory
 CHECKLIST = dict.fromkeys(REVIEW_CHECKLIST, True)
 
 
+THEMES = {"bdcdj": "不动产登记", "jsyd": "建设用地", "ghxk": "规划许可", "kyq": "矿业权"}
+
+
 def theme(slug="bdcdj"):
-    return ServiceTheme.objects.get(slug=slug)
+    """Return a seeded theme (recreated after a transactional test's flush)."""
+    return ServiceTheme.objects.get_or_create(
+        slug=slug, defaults={"name": THEMES.get(slug, slug), "order": list(THEMES).index(slug)}
+    )[0]
 
 
 class ServiceGuideFactory(DjangoModelFactory):

@@ -312,3 +312,19 @@ def test_screen_page_timers_are_bounded(client):
 def test_homepage_section(client, guide):
     html = client.get(reverse("home")).content.decode()
     assert guide.name in html and reverse("services:result-lookup") in html
+
+
+def test_site_search_finds_guides_and_results_with_masked_applicants(client, guide):
+    ApprovalResultFactory(guide=guide, tracking_number="BDC20261120-0042", applicant_name="钱学林")
+    html = client.get(reverse("search"), {"q": "抵押权"}).content.decode()
+    assert reverse("services:guide-detail", args=[guide.pk]) in html
+    html = client.get(reverse("search"), {"q": "BDC20261120-0042"}).content.decode()
+    assert "BDC20261120-0042" in html and "钱学林" not in html
+    html = client.get(reverse("search"), {"q": "钱学林"}).content.decode()
+    assert "BDC20261120-0042" not in html
+
+
+def test_withdrawn_guide_leaves_the_search(client, guide, reviewer):
+    guide.withdraw(by=reviewer, reason="事项调整")
+    html = client.get(reverse("search"), {"q": "抵押权"}).content.decode()
+    assert reverse("services:guide-detail", args=[guide.pk]) not in html
