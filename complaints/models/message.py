@@ -1,4 +1,4 @@
-"""政民互动: citizens' messages (咨询/建议/投诉/网站纠错), their routing, replies and ratings.
+"""Messages (咨询/建议/投诉/网站纠错), their numbering, deadline, transitions and event log.
 
 A message's life: `submit_message()` (services.py) numbers it, stores its deadline and routes it to
 the department of its category. The department replies (`record_reply`), a reviewer approves the
@@ -7,7 +7,7 @@ public version (`approve`), the sender rates it (`rate`); 不满意 reopens it. 
 """
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +24,9 @@ from portal.exceptions import InvalidTransition
 from portal.masking import mask_personal_data_in_text
 from portal.models import Department, DepartmentScopedQuerySet
 from portal.workdays import is_working_day
+
+from .category import MessageCategory
+from .figures import month_bounds, with_rates
 
 REPLY_HOURS = 24
 # Share of the time to the deadline after which the department is reminded.
@@ -78,63 +81,6 @@ def hash_query_code(code):
     """Return the stored form of a 查询码: an HMAC keyed with the site's secret key."""
     normalised = (code or "").strip().upper()
     return salted_hmac("complaints.query_code", normalised, algorithm="sha256").hexdigest()
-
-
-def month_bounds(day):
-    """Return the aware start of day's month and of the next month (local time)."""
-    start = timezone.make_aware(datetime(day.year, day.month, 1))
-    end = timezone.make_aware(datetime(day.year + day.month // 12, day.month % 12 + 1, 1))
-    return start, end
-
-
-def recent_months(today, count=12):
-    """Return the first days of the count months up to today's, newest first."""
-    months, year, month = [], today.year, today.month
-    for _ in range(count):
-        months.append(date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months
-
-
-def percent(part, whole):
-    """Return part/whole as a rounded percentage, or None when whole is 0."""
-    return round(part * 100 / whole, 1) if whole else None
-
-
-def with_rates(row):
-    """Add reply rate, on-time rate and satisfaction (percentages) to a row of figures."""
-    return {
-        **row,
-        "reply_rate": percent(row["replied_count"], row["received_count"]),
-        "on_time_rate": percent(row["on_time_count"], row["replied_count"]),
-        "satisfaction_rate": percent(row["satisfied_count"], row["rated_count"]),
-    }
-
-
-class MessageCategory(models.Model):
-    """A topic of messages; it routes them to a department and offers a reply template."""
-
-    name = models.CharField("名称", max_length=40, unique=True)
-    department = models.ForeignKey(
-        Department,
-        verbose_name="承办科室",
-        on_delete=models.PROTECT,
-        related_name="message_categories",
-        help_text="该类留言自动分送的科室",
-    )
-    reply_template = models.TextField(
-        "答复模板", blank=True, help_text="答复时预先填入的文字，承办人修改后发出"
-    )
-    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字小的排在前面")
-    is_active = models.BooleanField("在用", default=True, help_text="停用后前台表单不再显示")
-
-    class Meta:
-        verbose_name = "留言类别"
-        verbose_name_plural = "留言类别"
-        ordering = ["order", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class MessageCounter(models.Model):
@@ -647,34 +593,6 @@ class MessageEvent(models.Model):
 
     def __str__(self):
         return f"{self.message.tracking_number} {self.get_kind_display()}"
-
-
-class ComplaintAgencyQuerySet(models.QuerySet):
-    def active(self):
-        """Return the agencies shown on the public pages."""
-        return self.filter(is_active=True)
-
-
-class ComplaintAgency(models.Model):
-    """投诉受理机构: where citizens may complain, as published on the 政民互动 page."""
-
-    name = models.CharField("机构名称", max_length=60)
-    address = models.CharField("地址", max_length=120, blank=True)
-    phone = models.CharField("电话", max_length=40, blank=True)
-    email = models.EmailField("电子邮箱", blank=True)
-    office_hours = models.CharField("受理时间", max_length=120, blank=True)
-    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字小的排在前面")
-    is_active = models.BooleanField("在用", default=True)
-
-    objects = ComplaintAgencyQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "投诉受理机构"
-        verbose_name_plural = "投诉受理机构"
-        ordering = ["order", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 @receiver(post_save, sender=Message, dispatch_uid="complaints-clear-home-blocks")
