@@ -22,7 +22,7 @@ from services.models.hall import HALL_COLUMNS
 from services.services import build_forms_zip, latest_news
 
 KIOSK_IDLE_SECONDS = 120
-SCREEN_REFRESH_SECONDS = 30
+SCREEN_REFRESH_SECONDS = 15
 SCREEN_ROTATE_SECONDS = 15
 
 

@@ -306,7 +306,7 @@ def test_screen_data_queries(client, django_assert_max_num_queries, rows, guide)
 def test_screen_page_timers_are_bounded(client):
     html = client.get(reverse("services:screen"), {"rotate": "0", "refresh": "abc"}).content
     html = html.decode()
-    assert 'data-rotate-seconds="1"' in html and 'data-refresh-seconds="30"' in html
+    assert 'data-rotate-seconds="1"' in html and 'data-refresh-seconds="15"' in html
 
 
 def test_homepage_section(client, guide):
@@ -328,3 +328,43 @@ def test_withdrawn_guide_leaves_the_search(client, guide, reviewer):
     guide.withdraw(by=reviewer, reason="事项调整")
     html = client.get(reverse("search"), {"q": "抵押权"}).content.decode()
     assert reverse("services:guide-detail", args=[guide.pk]) not in html
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_kiosk_page_queries(client, django_assert_max_num_queries, rows, guide):
+    """Kiosk pages: one query for their list (themes, guides, windows, results, news)."""
+    ServiceGuideFactory.create_batch(rows, published=True)
+    ApprovalResultFactory.create_batch(rows, guide=guide)
+    for number in range(1, rows + 1):
+        ServiceWindowFactory(number=number, row=number, column=1)
+    for name, args, budget in [
+        ("services:kiosk", [], 2),
+        ("services:kiosk-theme", ["bdcdj"], 2),
+        ("services:kiosk-windows", [], 1),
+        ("services:kiosk-results", [], 1),
+        ("services:kiosk-news", [], 1),
+        ("services:kiosk-guide", [guide.pk], 6),
+    ]:
+        with django_assert_max_num_queries(budget):
+            assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_lookup_queries(client, django_assert_max_num_queries, rows, guide):
+    """Lookup: one query for the result with its guide."""
+    ApprovalResultFactory.create_batch(rows, guide=guide)
+    with django_assert_max_num_queries(1):
+        url = reverse("services:result-lookup")
+        assert client.get(url, {"number": "BDC20261125-0001"}).status_code == 200
+
+
+def test_bad_filters_never_fail(client, guide):
+    ApprovalResultFactory(guide=guide)
+    for query in [
+        {"accepted_from": "2026-13-45"},
+        {"theme": "abc"},
+        {"status": "x"},
+        {"page": "9999"},
+    ]:
+        assert client.get(reverse("services:result-list"), query).status_code == 200
+        assert client.get(reverse("services:result-export"), query).status_code == 200
