@@ -174,6 +174,10 @@ class ServiceGuideAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published() else None
 
+    def get_queryset(self, request):
+        # The 缺少的要素 column reads annotated flags instead of three queries per row.
+        return super().get_queryset(request).with_element_flags()
+
     @admin.display(description="状态", ordering="status")
     def status_badge(self, obj):
         return format_html(

@@ -75,6 +75,14 @@ class ServiceGuideQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
             "questions",
         )
 
+    def with_element_flags(self):
+        """Annotate whether each guide has 设定依据, 办理材料 and 办理流程 (for admin lists)."""
+        return self.annotate(
+            has_legal_bases=models.Exists(LegalBasis.objects.filter(guide=models.OuterRef("pk"))),
+            has_materials=models.Exists(GuideMaterial.objects.filter(guide=models.OuterRef("pk"))),
+            has_steps=models.Exists(GuideStep.objects.filter(guide=models.OuterRef("pk"))),
+        )
+
     def alphabetical(self):
         """Return guides by the pinyin initial of their name, then by name."""
         return self.order_by("initial", "name", "pk")
@@ -206,12 +214,13 @@ class ServiceGuide(Reviewable):
         missing = [label for field, label in self.REQUIRED_TEXT if not getattr(self, field).strip()]
         if not self.department_id:
             missing.insert(4, "承办科室")
-        if not self.pk or not self.legal_bases.exists():
-            missing.append("设定依据")
-        if not self.pk or not self.materials.exists():
-            missing.append("办理材料")
-        if not self.pk or not self.steps.exists():
-            missing.append("办理流程")
+        for relation, label in [
+            ("legal_bases", "设定依据"),
+            ("materials", "办理材料"),
+            ("steps", "办理流程"),
+        ]:
+            if not self._has_rows(relation):
+                missing.append(label)
         if self.legal_time_limit is None:
             missing.append("法定时限")
         if self.promised_time_limit is None:
@@ -222,6 +231,13 @@ class ServiceGuide(Reviewable):
             if not self.fee_basis.strip():
                 missing.append("收费依据")
         return missing
+
+    def _has_rows(self, relation):
+        """Return whether the guide has rows in relation (annotated by with_element_flags())."""
+        annotated = getattr(self, f"has_{relation}", None)
+        if annotated is not None:
+            return annotated
+        return bool(self.pk) and getattr(self, relation).exists()
 
     # Transitions: the shared ones, plus a booklet rebuild once the change is committed ---------
     def approve(self, *, by, checklist, now=None):

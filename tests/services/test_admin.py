@@ -247,3 +247,15 @@ def test_window_plan_is_shown_in_admin(client, disclosure_office):
     client.force_login(disclosure_office)
     html = client.get(reverse("admin:services_servicewindow_changelist")).content.decode()
     assert "大厅平面图预览" in html and "规划许可" in html
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_guide_changelist_queries(client, disclosure_office, django_assert_max_num_queries, rows):
+    """Guide list: session, user, groups/permissions, count, page with element flags, filters."""
+    ServiceGuideFactory.create_batch(rows, complete=False)
+    client.force_login(disclosure_office)
+    url = reverse("admin:services_serviceguide_changelist")
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        html = client.get(url).content.decode()
+    assert html.count("设定依据、办理材料、办理流程") == rows
