@@ -16,7 +16,9 @@ def pytest_collection_modifyitems(config, items):
             # The live server needs committed data, so these tests flush the database; have
             # pytest-django restore what the data migrations put there (columns, themes, word
             # lists) before each one.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
 
 
 @pytest.fixture(scope="session")
