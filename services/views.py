@@ -5,6 +5,7 @@ Only published guides are ever shown. Applicants of results are shown through
 """
 
 import csv
+import logging
 from itertools import groupby
 
 from django.http import FileResponse, HttpResponse, JsonResponse
@@ -20,6 +21,8 @@ from services.forms import ResultLookupForm
 from services.models import ApprovalResult, MaterialForm, ServiceGuide, ServiceTheme, ServiceWindow
 from services.models.hall import HALL_COLUMNS
 from services.services import build_forms_zip, latest_news
+
+logger = logging.getLogger(__name__)
 
 KIOSK_IDLE_SECONDS = 120
 SCREEN_REFRESH_SECONDS = 15
@@ -81,7 +84,11 @@ def booklet_download(request):
     """The 《行政审批服务指南》 PDF; built once on demand if the background job has not run yet."""
     path = booklet.booklet_file()
     if not path.exists():
-        booklet.build_booklet()
+        try:
+            booklet.build_booklet()
+        except Exception:  # fonts or WeasyPrint broken: say so in Chinese rather than a 500
+            logger.exception("building the booklet on demand failed")
+            return render(request, "services/booklet_unavailable.html", status=503)
     response = FileResponse(path.open("rb"), as_attachment=True, filename=booklet.DOWNLOAD_NAME)
     response["Cache-Control"] = "no-cache"
     return response

@@ -368,3 +368,15 @@ def test_bad_filters_never_fail(client, guide):
     ]:
         assert client.get(reverse("services:result-list"), query).status_code == 200
         assert client.get(reverse("services:result-export"), query).status_code == 200
+
+
+def test_booklet_failure_is_a_chinese_503(client, monkeypatch):
+    from services import booklet
+
+    def broken(**kwargs):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(booklet, "build_booklet", broken)
+    response = client.get(reverse("services:booklet"))
+    assert response.status_code == 503
+    assert "暂不可用" in response.content.decode()
