@@ -499,6 +499,7 @@ class TitleVector(models.Func):
 
 
 class SearchEntryQuerySet(models.QuerySet):
+    RANK_WINDOW = 1000
     def search(self, query, *, kind=None, department=None, year=None, order="relevance"):
         """Return entries with every word of query, filtered, best (or newest) first."""
         from . import search
@@ -510,9 +511,14 @@ class SearchEntryQuerySet(models.QuerySet):
             rows = rows.filter(department=department)
         if year:
             rows = rows.filter(published_at__year=year)
-        ordering = ["-published_at", "-id"] if order == "date" else ["-rank", "-published_at"]
         # Departments are fetched for the page only (a join would run before the sort).
-        return rows.prefetch_related("department").order_by(*ordering)
+        rows = rows.prefetch_related("department")
+        if order == "date":
+            return rows.order_by("-published_at", "-id")
+        # Relevance is ranked among the newest RANK_WINDOW matches: a word such as 土地 matches
+        # hundreds of thousands of rows, and ranking all of them would read every one.
+        newest = rows.order_by("-published_at").values("pk")[: self.RANK_WINDOW]
+        return rows.filter(pk__in=newest).order_by("-rank", "-published_at")
 
 
 class SearchEntry(models.Model):
