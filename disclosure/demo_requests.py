@@ -1,0 +1,280 @@
+"""Demo 依申请公开: about 60 applications over two years, in every state and reply type.
+
+Each application goes through the real services and transitions with past times, so its dates,
+deadlines, events and letters are what the system would have produced. Last year's applications
+are all concluded except a few carried over, so last year's annual report is full. Deterministic
+and idempotent: nothing is added once the demo applications exist.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from portal import workdays
+from portal.models import User
+
+from .models import AnnualReport, InformationRequest, RequestAppeal
+from .services import register_request, submit_request
+
+ApplicantType = InformationRequest.ApplicantType
+ReplyType = InformationRequest.ReplyType
+
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
+GIVEN = [
+    "建国",
+    "秀英",
+    "志强",
+    "丽娟",
+    "海峰",
+    "晓梅",
+    "德明",
+    "春兰",
+    "文斌",
+    "玉珍",
+    "国平",
+    "红霞",
+]
+ORGANISATIONS = {
+    ApplicantType.BUSINESS: [
+        "江川市宏远置业有限公司",
+        "江川滨江建材有限公司",
+        "浙东矿业开发有限公司",
+    ],
+    ApplicantType.RESEARCH: ["江川大学土地资源研究所", "江川市城乡规划设计研究院"],
+    ApplicantType.NONPROFIT: ["江川市环境保护志愿者协会", "江川市农村发展促进会"],
+    ApplicantType.LEGAL_SERVICE: ["浙江江川律师事务所", "江川正衡律师事务所"],
+    ApplicantType.OTHER: ["滨江区东升村股份经济合作社", "江北新区红星村村民委员会"],
+}
+CREDIT_CODES = ["91330200MA2AB1C2DJ", "52330200MJ00001234", "12330200470012345A"]
+DESCRIPTIONS = [
+    "{place}{village}{year}年第{n}批次征收土地的批准文件及征地补偿安置方案",
+    "{place}{year}-{n:02d}号地块国有建设用地使用权出让合同及土地出让金缴纳情况",
+    "{place}{village}集体土地所有权确权登记的相关材料",
+    "{place}建筑用石料矿采矿权出让的评估报告和出让合同",
+    "{year}年度江川市土地利用计划及建设用地指标分配情况",
+    "{place}{village}违法占地案件的行政处罚决定书",
+    "{place}{village}永久基本农田划定及调整的相关文件",
+    "{place}城市更新项目用地预审意见及规划许可文件",
+]
+PLACES = ["滨江区", "西湖镇", "江北新区", "临川街道", "青山乡", "北塘镇"]
+VILLAGES = ["东升村", "红星村", "新塘村", "柳湾村", "石桥村", "前进村"]
+LEGAL_BASIS = {
+    "1": "《中华人民共和国政府信息公开条例》第三十六条第（二）项",
+    "2": "《中华人民共和国政府信息公开条例》第三十六条第（二）项、第三十七条",
+    "3": "《中华人民共和国政府信息公开条例》第十四条、第十五条、第十六条，第三十六条第（三）项",
+    "4": "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项、第三十八条",
+    "5": "《中华人民共和国政府信息公开条例》第三十五条、第三十六条第（六）项、第三十九条",
+    "6": "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
+}
+REPLY_TEXTS = {
+    "1": "经查，您申请的政府信息属于公开范围，现予以公开，详见附件。",
+    "2": "经查，您申请的信息中含有涉及个人隐私的内容，本机关作区分处理后予以公开，其余部分不予公开。",  # noqa: E501
+    "3": "经审查，您申请获取的信息属于不予公开的范围，本机关决定不予公开。",
+    "4": "经检索，本机关未制作或获取您所申请的政府信息，无法提供。",
+    "5": "您的申请不属于《条例》规定的政府信息公开申请，本机关不作为政府信息公开申请处理。",
+    "6": "根据您的申请情况，本机关作其他处理，具体说明如下。",
+}
+
+
+def at(day, hour=10):
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _applicant(rng, applicant_type):
+    if applicant_type == ApplicantType.NATURAL_PERSON:
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        return {
+            "applicant_type": applicant_type,
+            "applicant_name": name,
+            "id_type": InformationRequest.IdType.RESIDENT_ID,
+            "id_number": "330200198506123213",
+            "phone": f"13{rng.randint(5, 9)}{rng.randint(10000000, 99999999)}",
+            "email": f"user{rng.randint(100, 999)}@example.com",
+            "address": f"江川市{rng.choice(PLACES)}{rng.choice(VILLAGES)}{rng.randint(1, 99)}号",
+            "delivery_form": rng.choice(["email", "paper", "pickup"]),
+        }
+    return {
+        "applicant_type": applicant_type,
+        "applicant_name": rng.choice(ORGANISATIONS[applicant_type]),
+        "credit_code": rng.choice(CREDIT_CODES),
+        "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
+        "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+        "phone": f"0571-8706{rng.randint(1000, 9999)}",
+        "email": f"office{rng.randint(100, 999)}@example.com",
+        "address": f"江川市{rng.choice(PLACES)}创业路{rng.randint(1, 200)}号",
+        "delivery_form": rng.choice(["email", "paper", "disc"]),
+    }
+
+
+def _data(rng, applicant_type, year):
+    description = rng.choice(DESCRIPTIONS).format(
+        place=rng.choice(PLACES), village=rng.choice(VILLAGES), year=year - 1, n=rng.randint(1, 12)
+    )
+    return {
+        **_applicant(rng, applicant_type),
+        "description": description,
+        "purpose": rng.choice(["", "维护自身合法权益", "学术研究", "核实补偿标准"]),
+    }
+
+
+def _received(rng, office, applicant_type, day):
+    """An application received on day: online confirmed that day, or handed in / posted."""
+    data = _data(rng, applicant_type, day.year)
+    if rng.random() < 0.6:
+        submission = submit_request(data=data, ip="203.0.113.20", now=at(day, 9))
+        submission.request.confirm_receipt(by=office, now=at(day, 15))
+        return submission.request
+    channel = rng.choice(["in_person", "post"])
+    return register_request(
+        data=data, channel=channel, by=office, received_on=day, now=at(day, 11)
+    ).request
+
+
+def _reply(request, office, reply_type, day):
+    group = reply_type.split(".")[0]
+    request.reply(
+        by=office,
+        reply_type=reply_type,
+        legal_basis=LEGAL_BASIS[group],
+        text=REPLY_TEXTS[group],
+        now=at(day, 16),
+    )
+
+
+def _workday(day):
+    while not workdays.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def load_requests(*, stdout):
+    if InformationRequest.objects.exists():
+        stdout.write(f"依申请公开已有 {InformationRequest.objects.count()} 件，跳过。")
+        return
+    office = User.objects.get(username="gongkaiban")
+    rng = random.Random(2608)
+    today = timezone.localdate()
+    last_year = today.year - 1
+    types = list(ApplicantType)
+    weights = [12, 4, 1, 1, 2, 1]
+    reply_types = [c for c, _ in InformationRequest.REPLY_CHOICES]
+
+    # Last year: every reply type at least once, spread over the year, plus the special paths.
+    plan = reply_types + rng.choices(["1", "1", "2", "2", "4.1", "5.2"], k=14)
+    rng.shuffle(plan)
+    for index, reply_type in enumerate(plan):
+        received_on = _workday(
+            date(last_year, 1, 6) + timedelta(days=index * 8 + rng.randint(0, 3))
+        )
+        request = _received(rng, office, rng.choices(types, weights)[0], received_on)
+        step = received_on + timedelta(days=rng.randint(1, 4))
+        if index % 5 == 0:
+            request.request_correction(
+                by=office,
+                items="请明确所需信息的地块位置、批次或文号。",
+                now=at(_workday(step), 10),
+            )
+            corrected = _workday(step + timedelta(days=3))
+            request.record_correction(by=office, corrected_on=corrected, now=at(corrected))
+            step = corrected + timedelta(days=2)
+        if index % 7 == 3:
+            request.start_consultation(
+                by=office, third_party="江川市宏远置业有限公司", now=at(_workday(step))
+            )
+            step = _workday(step + timedelta(days=10))
+            request.end_consultation(by=office, opinion="不同意公开合同价款部分。", now=at(step))
+        if index % 6 == 2:
+            request.extend(
+                by=office,
+                days=15,
+                reason="需调取历史档案并会同有关科室核查",
+                now=at(_workday(step)),
+            )
+        reply_on = min(_workday(step + timedelta(days=rng.randint(5, 20))), request.due_on)
+        _reply(request, office, reply_type, reply_on)
+        if reply_type.startswith("3") and index % 2 == 0:
+            RequestAppeal.objects.create(
+                request=request,
+                kind=rng.choice(list(RequestAppeal.Kind)),
+                filed_on=reply_on + timedelta(days=30),
+                authority="江川市人民政府",
+                case_number=f"江政复〔{last_year}〕{index + 1}号",
+                outcome=RequestAppeal.Outcome.UPHELD,
+                decided_on=reply_on + timedelta(days=80),
+            )
+    # Last year: a lapsed 补正, a withdrawal, and three carried over into this year.
+    lapsed = _received(rng, office, ApplicantType.NATURAL_PERSON, _workday(date(last_year, 6, 9)))
+    lapsed.request_correction(
+        by=office, items="请补充申请人身份证明。", period_days=10, now=at(date(last_year, 6, 11))
+    )
+    lapsed.lapse_correction(by=office, now=at(lapsed.correction_due_on + timedelta(days=1)))
+    withdrawn = _received(rng, office, ApplicantType.BUSINESS, _workday(date(last_year, 8, 4)))
+    withdrawn.withdraw(by=office, reason="申请人电话申请撤回", now=at(date(last_year, 8, 6)))
+    for offset in range(3):
+        request = _received(
+            rng,
+            office,
+            ApplicantType.NATURAL_PERSON,
+            _workday(date(last_year, 12, 15 + offset * 3)),
+        )
+        reply_on = _workday(date(today.year, 1, 8 + offset))
+        _reply(request, office, rng.choice(["1", "2", "4.1"]), reply_on)
+
+    # This year: concluded ones, and every open state.
+    for index in range(12):
+        received_on = _workday(date(today.year, 2, 2) + timedelta(days=index * 18))
+        if received_on >= today - timedelta(days=40):
+            break
+        request = _received(rng, office, rng.choices(types, weights)[0], received_on)
+        _reply(
+            request,
+            office,
+            rng.choice(["1", "1", "2", "4.1", "5.3", "3.6"]),
+            _workday(received_on + timedelta(days=12)),
+        )
+    open_days = [today - timedelta(days=d) for d in (45, 27, 20, 12, 6, 3, 1)]
+    overdue = _received(rng, office, ApplicantType.NATURAL_PERSON, _workday(open_days[0]))
+    near = _received(rng, office, ApplicantType.LEGAL_SERVICE, _workday(open_days[1]))
+    near.extend(by=office, days=5, reason="涉及多个科室，需会商", now=at(min(today, near.due_on)))
+    consulting = _received(rng, office, ApplicantType.BUSINESS, _workday(open_days[2]))
+    consulting.start_consultation(
+        by=office,
+        third_party="浙东矿业开发有限公司",
+        now=at(min(today, _workday(open_days[2] + timedelta(days=2)))),
+    )
+    correction = _received(rng, office, ApplicantType.NATURAL_PERSON, _workday(open_days[4]))
+    correction.request_correction(
+        by=office,
+        items="请写明所需文件的文号或形成时间。",
+        now=at(min(today, _workday(open_days[4] + timedelta(days=1)))),
+    )
+    _received(rng, office, ApplicantType.RESEARCH, _workday(open_days[3]))
+    for day in open_days[5:]:
+        submit_request(
+            data=_data(rng, ApplicantType.NATURAL_PERSON, today.year),
+            ip="203.0.113.21",
+            now=at(day, 20),
+        )
+    del overdue
+
+    AnnualReport.objects.get_or_create(
+        year=last_year,
+        defaults={
+            "overview": (
+                f"{last_year}年，江川市国土资源局认真贯彻落实《中华人民共和国政府信息公开条例》，"
+                "围绕土地征收、土地供应、不动产登记、矿产资源管理等重点领域，持续加大主动公开力度，"
+                "依法规范办理政府信息公开申请，政府信息公开工作平稳有序。"
+            ),
+            "problems": "一是部分科室对依申请公开答复文书的规范性把握不够；"
+            "二是征地信息公开的及时性有待提高。下一步，本局将加强业务培训，完善征地信息公开工作机制。",
+            "other_matters": "本年度未收取信息处理费。",
+            "permits_count": 1264,
+            "penalties_count": 87,
+            "enforcement_count": 6,
+            "fees_amount": "312.50",
+        },
+    )
+    stdout.write(
+        f"依申请公开 {InformationRequest.objects.count()} 件，{last_year}年度报告草稿 1 份。"
+    )
