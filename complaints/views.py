@@ -44,7 +44,7 @@ def index(request):
 @require_http_methods(["GET", "POST"])
 @public_form_limits("message", phone_field="sender_phone")
 def message_create(request):
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, initial=correction_initial(request))
     if form.is_valid():
         submission = form.save(ip=client_ip(request))
         # Committed (submit_message is atomic) before the receipt is shown.
@@ -58,6 +58,17 @@ def message_create(request):
         "complaints/message_form.html",
         {"form": form, "agencies": ComplaintAgency.objects.active()},
     )
+
+
+def correction_initial(request):
+    """网站纠错 links on every page pass ?kind=site_error&page=<path>: start the form with them."""
+    if request.GET.get("kind") != Message.Kind.SITE_ERROR:
+        return {}
+    page = request.GET.get("page", "")[:200]
+    initial = {"kind": Message.Kind.SITE_ERROR}
+    if page.startswith("/") and not page.startswith("//"):
+        initial["body"] = f"出错的页面：{request.build_absolute_uri(page)}\n问题描述："
+    return initial
 
 
 @never_cache

@@ -111,3 +111,20 @@ def test_crawl_from_home_two_levels_finds_no_broken_link(client, settings, tmp_p
         frontier = next_frontier
     assert len(seen) > 40
     assert failures == []
+
+
+def test_correction_link_opens_the_message_form_filled_in(client):
+    response = client.get(
+        reverse("complaints:message-create"), {"kind": "site_error", "page": "/zwgk/lm/tzgg/"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="site_error" selected' in html or 'value="site_error" checked' in html
+    assert "出错的页面：http://testserver/zwgk/lm/tzgg/" in html
+
+
+def test_correction_link_ignores_foreign_addresses(client):
+    html = client.get(
+        reverse("complaints:message-create"), {"kind": "site_error", "page": "//evil.example/x"}
+    ).content.decode()
+    assert "evil.example" not in html
