@@ -176,3 +176,18 @@ def test_publish_rules(disclosure_office):
     current = AnnualReport.objects.create(year=date.today().year, overview="x")
     with pytest.raises(InvalidTransition, match="年度结束后"):
         current.publish(by=disclosure_office)
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_annual_report_page_queries(client, disclosure_office, django_assert_max_num_queries, rows):
+    """Report, 3 × table 三 counts + conclusions, appeals, 2 catalog aggregates, site settings:
+    the same for 1 and 12 applications."""
+    for index in range(rows):
+        received_request(date(2025, 3, 3) + timedelta(days=index))
+    report = AnnualReport.objects.create(year=2025, overview="总体平稳。")
+    report.publish(by=disclosure_office)
+    client.get(reverse("disclosure:annual-report", args=[2025]))
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("disclosure:annual-report", args=[2025])).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("disclosure:annual-report-list")).status_code == 200
