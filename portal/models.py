@@ -500,6 +500,7 @@ class TitleVector(models.Func):
 
 class SearchEntryQuerySet(models.QuerySet):
     RANK_WINDOW = 1000
+
     def search(self, query, *, kind=None, department=None, year=None, order="relevance"):
         """Return entries with every word of query, filtered, best (or newest) first."""
         from . import search
