@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from portal.exceptions import InvalidTransition
 from portal.masking import mask_name, mask_phone
+from portal.models import WorkCalendarDay
 
 from .. import annual_report
 from ..forms import (
@@ -342,6 +343,14 @@ class InformationRequestAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()
+        missing = WorkCalendarDay.objects.missing_next_year(today=today)
+        if missing:
+            self.message_user(
+                request,
+                f"{missing} 年的工作日历尚未录入，跨入该年的答复期限只能按周末预估。"
+                "请在“门户与系统设置 › 工作日历”录入放假和调休安排。",
+                messages.WARNING,
+            )
         extra_context = {
             **(extra_context or {}),
             "overdue_count": InformationRequest.objects.overdue(today=today).count(),

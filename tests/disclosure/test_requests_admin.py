@@ -36,11 +36,12 @@ def test_office_list_masks_personal_data(
     client, disclosure_office, django_assert_max_num_queries, rows
 ):
     """Session, user, 3 queue counts, calendar, 2 permission, 2 counts, site settings (3 on the
-    first request), the page, date hierarchy (2): constant in the number of rows."""
+    first request), the page, date hierarchy (2), +1 in December (next year's calendar): constant
+    in the number of rows."""
     for _ in range(rows):
         received_request(date(2025, 3, 3))
     client.force_login(disclosure_office)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         html = client.get(LIST).content.decode()
     assert "张**" in html and "138****5678" in html
     assert "张建华" not in html and "13812345678" not in html and VALID_ID_NUMBER not in html
@@ -147,3 +148,12 @@ def test_appeal_register(client, disclosure_office):
     )
     assert "已审结的案件必须填写审结日期" in response.content.decode()
     assert not RequestAppeal.objects.exists()
+
+
+def test_office_queue_warns_when_next_year_has_no_calendar(client, disclosure_office):
+    with time_machine.travel("2026-12-02 09:00 +0800", tick=False):
+        client.force_login(disclosure_office)
+        assert "2027 年的工作日历尚未录入" in client.get(LIST).content.decode()
+    with time_machine.travel("2026-11-02 09:00 +0800", tick=False):
+        client.force_login(disclosure_office)
+        assert "工作日历尚未录入" not in client.get(LIST).content.decode()
