@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n1)
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format install install-dev browser-deps bench clean
+.PHONY: run test test-unit test-browser lint format install install-dev browser-deps bench clean
 
 run: $(VENV)/.installed
 	$(DEV) $(PY) manage.py migrate --noinput
@@ -16,8 +16,15 @@ run: $(VENV)/.installed
 	@echo "门户网站： http://127.0.0.1:$(PORT)/    管理后台： http://127.0.0.1:$(PORT)/admin/    演示账号：.demo-accounts.txt"
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
-	$(PY) -m pytest $(PYTEST_ARGS)
+# The whole suite: unit and integration tests, then the browser tests in their own run (their
+# live server flushes the database; a run of their own keeps that from touching the others).
+test: test-unit test-browser
+
+test-unit: $(VENV)/.installed-dev
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 # axe-core (npm) for the accessibility checks of the browser tests.
 node_modules/axe-core/axe.min.js: package.json package-lock.json
