@@ -525,7 +525,7 @@ class SearchEntryQuerySet(models.QuerySet):
 class SearchEntry(models.Model):
     """One public row of any app in the site search index (filled by portal.search)."""
 
-    KINDS = ("政府信息", "办事指南", "政民互动")
+    KINDS = ("政府信息", "办事指南", "办件公示", "政民互动")
 
     key = models.CharField("来源", max_length=80, unique=True, help_text="应用.模型:主键")
     kind = models.CharField("类型", max_length=10, db_index=True)
