@@ -1,11 +1,16 @@
 """The back office: the admin site itself, and the site-wide models."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import content_safety
+from .exceptions import InvalidTransition
 from .models import (
     AuditEntry,
     ContentFinding,
@@ -16,6 +21,7 @@ from .models import (
     User,
     WorkCalendarDay,
 )
+from .publishing import REVIEW_CHECKLIST
 
 
 class DepartmentScopedAdmin(admin.ModelAdmin):
@@ -40,6 +46,216 @@ class DepartmentScopedAdmin(admin.ModelAdmin):
         if not change and not request.user.spans_departments:
             setattr(obj, f"{self.department_field}_id", request.user.department_id)
         super().save_model(request, obj, form, change)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+
+class ChecklistForm(forms.Form):
+    """The 保密审查 checklist a reviewer confirms before publication."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in REVIEW_CHECKLIST.items():
+            self.fields[key] = forms.BooleanField(label=label, required=False)
+
+
+class ReviewableAdmin(admin.ModelAdmin):
+    """The back office of a `portal.publishing.Reviewable` model (catalog items, service guides).
+
+    Buttons on the change page and one bulk action call the model's transitions; the user gets
+    only the moves their permissions (`<app>.submit_<model>`, `<app>.review_<model>`) and the
+    record's state allow. Officers edit drafts and returns; once submitted, only reviewers do.
+    """
+
+    change_form_template = "admin/portal/reviewable_change_form.html"
+    actions = ["submit_selected"]
+    withdraw_help = "撤回后前台不再显示，编号和首次发布日期保留。"
+    MOVES = [
+        # (name, label, needs a form page, permission)
+        ("submit", "提交审核", False, "submit"),
+        ("approve", "审核发布", True, "review"),
+        ("return", "退回修改", True, "review"),
+        ("withdraw", "撤回", True, "review"),
+        ("revise", "重新编辑", False, "submit"),
+    ]
+
+    # Display -----------------------------------------------------------------------------
+    @admin.display(description="状态", ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="status status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description="保密审查")
+    def checklist_display(self, obj):
+        if not obj.review_checklist:
+            return "—"
+        return "；".join(
+            f"{label}：{'是' if obj.review_checklist.get(key) else '否'}"
+            for key, label in REVIEW_CHECKLIST.items()
+        )
+
+    # Permissions -------------------------------------------------------------------------
+    def _perm(self, request, kind):
+        return request.user.has_perm(f"{self.opts.app_label}.{kind}_{self.opts.model_name}")
+
+    def can_review(self, request):
+        return self._perm(request, "review")
+
+    def can_submit(self, request):
+        return self._perm(request, "submit")
+
+    def has_submit_permission(self, request):
+        return self.can_submit(request)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status not in {obj.Status.DRAFT, obj.Status.RETURNED}:
+            return self.can_review(request) and super().has_change_permission(request, obj)
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A record that was public is a legal record: withdrawn, never deleted.
+        if obj is not None and obj.published_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    # Workflow ----------------------------------------------------------------------------
+    def _url_name(self, move):
+        return f"{self.opts.app_label}_{self.opts.model_name}_{move}"
+
+    def get_urls(self):
+        return [
+            path(
+                f"<int:pk>/{move}/",
+                self.admin_site.admin_view(getattr(self, f"{move}_view")),
+                name=self._url_name(move),
+            )
+            for move, *_ in self.MOVES
+        ] + super().get_urls()
+
+    def workflow_actions(self, request, obj):
+        """Return (url, label, needs a form page) of the moves this user may make on obj now."""
+        transition = {"return": "return_to_author"}
+        actions = []
+        for move, label, needs_form, permission in self.MOVES:
+            if not self._perm(request, permission) or not obj.can(transition.get(move, move)):
+                continue
+            if move == "approve" and obj.author_id == request.user.pk:
+                continue  # nobody publishes their own draft
+            actions.append(
+                (reverse(f"admin:{self._url_name(move)}", args=[obj.pk]), label, needs_form)
+            )
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["workflow_actions"] = self.workflow_actions(request, obj)
+            extra_context["missing_elements"] = obj.missing_elements()
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _object_for(self, request, pk, permission):
+        obj = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self._perm(request, permission):
+            raise PermissionDenied
+        return obj
+
+    def _run(self, request, obj, move, success):
+        try:
+            move()
+        except (InvalidTransition, ValidationError) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, success, messages.SUCCESS)
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", obj.pk)
+
+    def _post_only(self, request, pk, permission, transition, success):
+        obj = self._object_for(request, pk, permission)
+        if request.method != "POST":
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", pk)
+        return self._run(
+            request, obj, lambda: getattr(obj, transition)(by=request.user), success.format(obj=obj)
+        )
+
+    def submit_view(self, request, pk):
+        return self._post_only(request, pk, "submit", "submit", "“{obj}”已提交审核")
+
+    def revise_view(self, request, pk):
+        return self._post_only(
+            request, pk, "submit", "revise", "“{obj}”已转为草稿，可重新编辑后送审"
+        )
+
+    def approve_view(self, request, pk):
+        obj = self._object_for(request, pk, "review")
+        form = ChecklistForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._run(
+                request,
+                obj,
+                lambda: obj.approve(by=request.user, checklist=form.cleaned_data),
+                f"“{obj}”已发布",
+            )
+        return self._form_page(request, obj, form, "审核发布", "保密审查：请逐项确认后发布。")
+
+    def return_view(self, request, pk):
+        obj = self._object_for(request, pk, "review")
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            return self._run(
+                request,
+                obj,
+                lambda: obj.return_to_author(by=request.user, reason=reason),
+                f"“{obj}”已退回起草人",
+            )
+        return self._form_page(request, obj, form, "退回修改", "请写明需要修改的地方。")
+
+    def withdraw_view(self, request, pk):
+        obj = self._object_for(request, pk, "review")
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            return self._run(
+                request,
+                obj,
+                lambda: obj.withdraw(by=request.user, reason=reason),
+                f"“{obj}”已撤回，前台不再显示",
+            )
+        return self._form_page(request, obj, form, "撤回", self.withdraw_help)
+
+    def _form_page(self, request, obj, form, title, help_text):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"{title}：{obj}",
+            "help_text": help_text,
+            "form": form,
+            "button": title,
+        }
+        return TemplateResponse(request, "admin/portal/workflow_form.html", context)
+
+    @admin.action(description="提交所选条目审核", permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        done = 0
+        for obj in queryset:
+            try:
+                obj.submit(by=request.user)
+                done += 1
+            except (InvalidTransition, ValidationError) as exc:
+                errors = "；".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"“{obj}”：{errors}", messages.WARNING)
+        if done:
+            self.message_user(request, f"已提交 {done} 条审核", messages.SUCCESS)
 
 
 @admin.register(Department)

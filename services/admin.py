@@ -3,15 +3,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import DepartmentScopedAdmin
-from portal.exceptions import InvalidTransition
-from portal.publishing import REVIEW_CHECKLIST
+from portal.admin import DepartmentScopedAdmin, ReviewableAdmin
 from services.forms import ResultImportForm
 from services.models import (
     ApprovalResult,
@@ -83,21 +80,8 @@ class ServiceGuideEventInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
-
-
-class ChecklistForm(forms.Form):
-    """The 保密审查 checklist a reviewer confirms before publication."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for key, label in REVIEW_CHECKLIST.items():
-            self.fields[key] = forms.BooleanField(label=label, required=False)
-
-
 @admin.register(ServiceGuide)
-class ServiceGuideAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
+class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "code",
@@ -168,8 +152,8 @@ class ServiceGuideAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
             },
         ),
     )
-    actions = ["submit_selected"]
     change_form_template = "admin/services/serviceguide/change_form.html"
+    withdraw_help = "撤回后前台、自助终端和服务指南汇编不再显示该指南。"
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published() else None
@@ -178,206 +162,16 @@ class ServiceGuideAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
         # The 缺少的要素 column reads annotated flags instead of three queries per row.
         return super().get_queryset(request).with_element_flags()
 
-    @admin.display(description="状态", ordering="status")
-    def status_badge(self, obj):
-        return format_html(
-            '<span class="status status-{}">{}</span>', obj.status, obj.get_status_display()
-        )
-
     @admin.display(description="缺少的要素")
     def missing_display(self, obj):
         missing = obj.missing_elements() if obj.pk else ["（保存后检查）"]
         return "、".join(missing) if missing else "要素齐全"
-
-    @admin.display(description="保密审查")
-    def checklist_display(self, obj):
-        if not obj.review_checklist:
-            return "—"
-        return "；".join(
-            f"{label}：{'是' if obj.review_checklist.get(key) else '否'}"
-            for key, label in REVIEW_CHECKLIST.items()
-        )
-
-    # Permissions -------------------------------------------------------------------------
-    def can_review(self, request):
-        return request.user.has_perm("services.review_serviceguide")
-
-    def can_submit(self, request):
-        return request.user.has_perm("services.submit_serviceguide")
-
-    def has_change_permission(self, request, obj=None):
-        # Once submitted, only reviewers may correct a guide; officers edit drafts and returns.
-        if obj is not None and obj.status not in {
-            ServiceGuide.Status.DRAFT,
-            ServiceGuide.Status.RETURNED,
-        }:
-            return self.can_review(request) and super().has_change_permission(request, obj)
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        # A guide that was public is a legal record: withdrawn, never deleted.
-        if obj is not None and obj.published_at is not None:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if form.instance.is_published():
             # A correction to a public guide reaches the booklet too.
             schedule_booklet_rebuild()
-
-    # Workflow ----------------------------------------------------------------------------
-    def get_urls(self):
-        def wrap(view):
-            return self.admin_site.admin_view(view)
-
-        return [
-            path("<int:pk>/submit/", wrap(self.submit_view), name="services_serviceguide_submit"),
-            path(
-                "<int:pk>/approve/", wrap(self.approve_view), name="services_serviceguide_approve"
-            ),
-            path("<int:pk>/return/", wrap(self.return_view), name="services_serviceguide_return"),
-            path(
-                "<int:pk>/withdraw/",
-                wrap(self.withdraw_view),
-                name="services_serviceguide_withdraw",
-            ),
-            path("<int:pk>/revise/", wrap(self.revise_view), name="services_serviceguide_revise"),
-            *super().get_urls(),
-        ]
-
-    def workflow_actions(self, request, obj):
-        """Return (url name, label, needs a form) of the moves this user may make on obj now."""
-        moves = []
-        if self.can_submit(request) and obj.can("submit"):
-            moves.append(("services_serviceguide_submit", "提交审核", False))
-        if self.can_review(request):
-            if obj.can("approve") and obj.author_id != request.user.pk:
-                moves.append(("services_serviceguide_approve", "审核发布", True))
-            if obj.can("return_to_author"):
-                moves.append(("services_serviceguide_return", "退回修改", True))
-            if obj.can("withdraw"):
-                moves.append(("services_serviceguide_withdraw", "撤回", True))
-        if self.can_submit(request) and obj.can("revise"):
-            moves.append(("services_serviceguide_revise", "重新编辑", False))
-        return moves
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            extra_context["workflow_actions"] = [
-                (reverse(f"admin:{name}", args=[obj.pk]), label, needs_form)
-                for name, label, needs_form in self.workflow_actions(request, obj)
-            ]
-            extra_context["missing_elements"] = obj.missing_elements()
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def _guide_for(self, request, pk, permission_check):
-        guide = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not permission_check(request):
-            raise PermissionDenied
-        return guide
-
-    def _run(self, request, guide, move, success):
-        try:
-            move()
-        except (InvalidTransition, ValidationError) as exc:
-            for message in getattr(exc, "messages", [str(exc)]):
-                self.message_user(request, message, messages.ERROR)
-        else:
-            self.message_user(request, success, messages.SUCCESS)
-        return redirect("admin:services_serviceguide_change", guide.pk)
-
-    def submit_view(self, request, pk):
-        guide = self._guide_for(request, pk, self.can_submit)
-        if request.method != "POST":
-            return redirect("admin:services_serviceguide_change", pk)
-        return self._run(
-            request, guide, lambda: guide.submit(by=request.user), f"“{guide}”已提交审核"
-        )
-
-    def revise_view(self, request, pk):
-        guide = self._guide_for(request, pk, self.can_submit)
-        if request.method != "POST":
-            return redirect("admin:services_serviceguide_change", pk)
-        return self._run(
-            request,
-            guide,
-            lambda: guide.revise(by=request.user),
-            f"“{guide}”已转为草稿，可重新编辑后送审",
-        )
-
-    def approve_view(self, request, pk):
-        guide = self._guide_for(request, pk, self.can_review)
-        form = ChecklistForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            return self._run(
-                request,
-                guide,
-                lambda: guide.approve(by=request.user, checklist=form.cleaned_data),
-                f"“{guide}”已发布",
-            )
-        return self._form_page(request, guide, form, "审核发布", "保密审查：请逐项确认后发布。")
-
-    def return_view(self, request, pk):
-        guide = self._guide_for(request, pk, self.can_review)
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            return self._run(
-                request,
-                guide,
-                lambda: guide.return_to_author(by=request.user, reason=form.cleaned_data["reason"]),
-                f"“{guide}”已退回起草人",
-            )
-        return self._form_page(request, guide, form, "退回修改", "请写明需要修改的地方。")
-
-    def withdraw_view(self, request, pk):
-        guide = self._guide_for(request, pk, self.can_review)
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            return self._run(
-                request,
-                guide,
-                lambda: guide.withdraw(by=request.user, reason=form.cleaned_data["reason"]),
-                f"“{guide}”已撤回，前台和服务指南汇编不再显示",
-            )
-        return self._form_page(
-            request, guide, form, "撤回", "撤回后前台、自助终端和服务指南汇编不再显示该指南。"
-        )
-
-    def _form_page(self, request, guide, form, title, help_text):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": guide,
-            "title": f"{title}：{guide}",
-            "help_text": help_text,
-            "form": form,
-            "button": title,
-        }
-        return TemplateResponse(request, "admin/services/serviceguide/workflow_form.html", context)
-
-    @admin.action(description="提交所选办事指南审核", permissions=["submit"])
-    def submit_selected(self, request, queryset):
-        done = 0
-        for guide in queryset:
-            try:
-                guide.submit(by=request.user)
-                done += 1
-            except (InvalidTransition, ValidationError) as exc:
-                errors = "；".join(getattr(exc, "messages", [str(exc)]))
-                self.message_user(request, f"“{guide}”：{errors}", messages.WARNING)
-        if done:
-            self.message_user(request, f"已提交 {done} 个办事指南审核", messages.SUCCESS)
-
-    def has_submit_permission(self, request):
-        return self.can_submit(request)
 
 
 class MaterialFormInline(admin.TabularInline):
