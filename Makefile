@@ -66,6 +66,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} DJANGO_DEBUG=1 \
 	  $(PY) bench/explain.py > bench/explain.txt
+	$(PY) bench/profile_page.py /zwgk/lm/tzgg/ /zwgk/xxgk/{item}/ --repeat 300 --profile > bench/profile.txt
 
 # Security checks (CI): bandit at high severity only, and known vulnerabilities of the pins.
 .PHONY: audit

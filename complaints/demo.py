@@ -1,4 +1,6 @@
-"""Demo 政民互动 desk: categories with reply templates, complaint agencies, a year of messages.
+"""Demo 政民互动 desk: categories with reply templates, complaint agencies, a year of messages;
+征求意见 (one open with comments, one closed with published feedback, one announced) and 网上评议
+(one round running, one closed with its results).
 
 Deterministic (random.Random with a fixed seed) and idempotent: categories and agencies are
 updated in place; messages are generated only while the desk has none. Messages go through the
@@ -7,14 +9,24 @@ lateness are exactly what the live desk would have stored.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from portal.models import Department, User
+from portal.publishing import REVIEW_CHECKLIST
 
-from .models import ComplaintAgency, Message, MessageCategory
-from .services import submit_message
+from .models import (
+    ASPECTS,
+    ComplaintAgency,
+    Consultation,
+    EvaluationRound,
+    EvaluationSubject,
+    Message,
+    MessageCategory,
+    default_closes_on,
+)
+from .services import submit_comment, submit_evaluation, submit_message
 
 SEED = 20261125
 COUNT = 320
@@ -297,10 +309,11 @@ def load(*, stdout):
     stdout.write(f"留言类别 {len(categories)} 个，投诉受理机构 {len(AGENCIES)} 个。")
     if Message.objects.exists():
         stdout.write(f"已有留言 {Message.objects.count()} 条，不再生成。")
-        return
-    demo_query = generate_messages(categories)
-    stdout.write(f"生成留言 {Message.objects.count()} 条（近一年，含超期、未公开和评价）。")
-    stdout.write("演示查询：受理编号 {} 查询码 {}".format(*demo_query))
+    else:
+        demo_query = generate_messages(categories)
+        stdout.write(f"生成留言 {Message.objects.count()} 条（近一年，含超期、未公开和评价）。")
+        stdout.write("演示查询：受理编号 {} 查询码 {}".format(*demo_query))
+    load_participation(stdout=stdout)
 
 
 def staff(username):
@@ -393,3 +406,321 @@ def handle(message, rng, now, reply, head, reviewer, office, departments):
                     message.record_reply(by=replier, text=text, now=at)
                     if at + timedelta(hours=2) < now:
                         message.approve(by=reviewer, now=at + timedelta(hours=2))
+
+
+# 征求意见 and 网上评议 ------------------------------------------------------------------------
+def paragraphs(*lines):
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+OPEN_DRAFT = paragraphs(
+    "江川市集体土地征收补偿安置办法（征求意见稿）",
+    "第一章 总则",
+    "第一条 为规范集体土地征收补偿安置工作，保障被征地农村集体经济组织和农民的合法权益，"
+    "根据《中华人民共和国土地管理法》《中华人民共和国土地管理法实施条例》等法律法规，结合本市实际，"
+    "制定本办法。",
+    "第二条 本市行政区域内征收农民集体所有土地的补偿安置，适用本办法。",
+    "第三条 征收土地应当依法及时足额支付土地补偿费、安置补助费以及农村村民住宅、其他地上附着物和"
+    "青苗等的补偿费用，并安排被征地农民的社会保障费用。",
+    "土地补偿费和安置补助费按照区片综合地价确定，区片综合地价每三年调整或者重新公布一次。",
+    "第四条 市自然资源主管部门负责全市征收土地补偿安置工作的组织、协调和监督；"
+    "区（县）人民政府负责本行政区域内征收土地补偿安置工作的具体实施。",
+    "第二章 征收程序",
+    "第五条 启动征收前，区（县）人民政府应当开展拟征收土地现状调查和社会稳定风险评估，"
+    "并将征收范围、土地现状、征收目的、补偿标准、安置方式等在拟征收土地所在的乡（镇）和村、"
+    "村民小组范围内公告，公告时间不少于十个工作日。",
+    "第六条 征地补偿安置方案应当在拟征收土地所在的乡（镇）和村、村民小组范围内公告，"
+    "公告时间不少于三十日。多数被征地的农村集体经济组织成员认为方案不符合法律法规规定的，"
+    "应当组织召开听证会。",
+    "第七条 拟征收土地的所有权人、使用权人应当在公告规定期限内，持不动产权属证明材料办理补偿登记。",
+    "第三章 补偿安置",
+    "第八条 农村村民住宅按照先补偿后搬迁、居住条件有改善的原则给予公平、合理的补偿，"
+    "可以采取重新安排宅基地建房、提供安置房或者货币补偿等方式。",
+    "第九条 青苗补偿费按照一季产值计算；多年生经济作物按照其生长期和产值合理确定。",
+    "第十条 被征地农民按照规定纳入相应的养老等社会保障体系，社会保障费用主要用于符合条件的"
+    "被征地农民的养老保险等社会保险缴费补贴。",
+    "第四章 附则",
+    "第十一条 违反本办法规定，侵占、挪用征地补偿费用的，依法追究责任。",
+    "第十二条 本办法自2027年3月1日起施行。",
+)
+OPEN_COMMENTS = [
+    # (article number or None, name, body, approve?)
+    (
+        3,
+        "张建华",
+        "建议明确区片综合地价调整时对已公告但尚未补偿的项目如何适用，避免同村不同价。",
+        True,
+    ),
+    (
+        3,
+        "李秀英",
+        "第三条第二款建议改为“每三年至少调整一次”，并在调整前公开征求被征地农民意见。",
+        True,
+    ),
+    (3, "王磊", "希望补偿费用支付期限写进办法，比如方案批准后三个月内足额支付到户。", True),
+    (6, "赵丽", "听证会的组织时限建议明确为收到申请后二十日内，并公开听证记录。", True),
+    (5, "陈志强", "社会稳定风险评估结果建议向村民公开，电话13905781234可联系我。", True),
+    (8, "刘芳", "安置房建议明确交付时限和过渡期临时安置费标准。", True),
+    (9, "杨帆", "多年生经济作物（如杨梅、茶叶）的补偿标准建议附表列明，便于群众对照。", True),
+    (None, "黄伟", "整体赞成，建议配套出台征地补偿费用发放和监督的实施细则。", True),
+    (10, "周敏", "社保补贴的缴费年限和标准希望能更具体，最好举例说明。", False),
+    (12, "吴刚", "施行日期前已经公告的征收项目如何衔接，建议在附则中写明。", False),
+    (None, "郑华", "看不懂，太长了。", None),
+]
+CLOSED_DRAFT = paragraphs(
+    "江川市不动产登记便民服务若干规定",
+    "第一条 为优化不动产登记营商环境，提升登记便利度，制定本规定。",
+    "第二条 不动产登记实行“一窗受理、集成服务”，申请人只需向一个窗口提交一套材料。",
+    "第三条 一般登记在5个工作日内办结，抵押登记在3个工作日内办结，查封登记、异议登记即时办结。",
+    "第四条 推行不动产登记“网上办”“掌上办”，申请人可通过江川政务服务平台在线申请、在线缴费、"
+    "邮寄领证。",
+    "第五条 对老年人、残疾人等特殊群体，提供预约、上门和帮办代办服务。",
+    "第六条 不动产登记信息依法查询，权利人可凭身份证明在自助终端查询本人名下不动产登记结果。",
+    "第七条 本规定自发布之日起施行。",
+)
+CLOSED_COMMENTS = [
+    (
+        3,
+        "孙丽",
+        "建议抵押登记压缩到1个工作日内办结，周边城市已经做到。",
+        "partly",
+        "部分采纳。我市已将抵押登记办结时限压缩至2个工作日，系统对接银行后将进一步压缩。",
+    ),
+    (4, "马超", "希望网上办理支持二手房转移登记全流程，不用再到现场核验。", "adopted", ""),
+    (5, "朱红", "上门服务建议扩大到行动不便的重病患者。", "adopted", ""),
+    (
+        6,
+        "胡斌",
+        "建议允许利害关系人在线查询登记信息。",
+        "not_adopted",
+        "未采纳。利害关系人查询须依照《不动产登记资料查询暂行办法》现场核验身份和利害关系证明，"
+        "暂不具备在线办理条件。",
+    ),
+    (None, "林静", "规定很实用，建议在大厅张贴办事流程图。", "adopted", ""),
+    (
+        3,
+        "何强",
+        "查封登记即时办结的表述建议改为“当日办结”，更符合实际。",
+        "partly",
+        "部分采纳。对法院当场送达的查封文书即时办结，邮寄送达的在收到当日办结。",
+    ),
+]
+UPCOMING_DRAFT = paragraphs(
+    "江川市耕地占补平衡指标交易管理办法（征求意见稿）",
+    "第一条 为规范耕地占补平衡指标交易，落实耕地保护目标，制定本办法。",
+    "第二条 补充耕地指标通过市公共资源交易平台公开交易。",
+    "第三条 指标交易价格实行政府指导价，由市自然资源主管部门会同价格主管部门制定。",
+    "第四条 本办法自印发之日起施行。",
+)
+EXPLANATION = paragraphs(
+    "一、起草背景：新修订的《中华人民共和国土地管理法》及其实施条例对征收程序和补偿安置作了调整，"
+    "我市现行办法制定于2014年，部分条款已不适应。",
+    "二、起草依据：《中华人民共和国土地管理法》《中华人民共和国土地管理法实施条例》"
+    "《浙江省土地管理条例》。",
+    "三、主要内容：共四章十二条，明确了征收前期程序、补偿安置方式、社会保障和监督责任。",
+)
+CONTACT = {
+    "contact_address": "江川市滨江区府前路88号 江川市国土资源局政策法规科（邮编330201）",
+    "contact_email": "zcfg@jiangchuan.gov.cn",
+    "contact_phone": "0571-87061211",
+}
+SUBJECTS = [
+    ("window", "不动产登记受理窗口（1—4号）", "bdcdj"),
+    ("window", "抵押登记窗口（5号）", "bdcdj"),
+    ("window", "建设用地窗口（8号）", "tdly"),
+    ("window", "矿业权窗口（9号）", "kczy"),
+    ("department", "地籍与不动产登记科", "bdcdj"),
+    ("department", "土地利用管理科", "tdly"),
+    ("department", "执法监察支队", "zfjc"),
+]
+EVALUATION_COMMENTS = [
+    "窗口工作人员很耐心，一次就办好了。",
+    "排队时间有点长，建议高峰期多开窗口。",
+    "网上预约很方便，希望推广。",
+    "办事指南写得清楚，材料一次备齐。",
+    "执法队员态度很好，解释得很清楚。",
+    "希望缩短抵押登记的办理时间。",
+]
+
+
+def load_participation(*, stdout, now=None):
+    """Create the demo consultations and evaluation rounds once (looked up by title)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    officer, reviewer, head = staff("xinxiyuan"), staff("shenheyuan"), staff("kezhang")
+    if not (officer and reviewer and head):
+        stdout.write("演示账号缺失，未生成征求意见和网上评议。")
+        return
+    departments = {d.code: d for d in Department.objects.all()}
+    rng = random.Random(SEED + 12)
+    made = []
+    if not Consultation.objects.filter(title=CLOSED_TITLE).exists():
+        made.append(closed_consultation(departments, officer, reviewer, head, rng, now))
+    if not Consultation.objects.filter(title=OPEN_TITLE).exists():
+        made.append(open_consultation(departments, officer, reviewer, rng, now))
+    if not Consultation.objects.filter(title=UPCOMING_TITLE).exists():
+        opens_on = today + timedelta(days=5)
+        consultation = publish_consultation(
+            title=UPCOMING_TITLE,
+            department=departments["gdbh"],
+            draft=UPCOMING_DRAFT,
+            opens_on=opens_on,
+            closes_on=opens_on + timedelta(days=19),
+            short_period_reason="根据省自然资源厅统一部署，本办法须于年底前印发实施，"
+            "征求意见期限相应缩短为20日。",
+            officer=officer,
+            reviewer=reviewer,
+            now=now - timedelta(days=1),
+        )
+        made.append(consultation)
+    stdout.write(f"征求意见：新建 {len(made)} 项（征集中、已反馈、预告各一项）。")
+    rounds = 0
+    if not EvaluationRound.objects.filter(title=CLOSED_ROUND).exists():
+        evaluation_round(
+            CLOSED_ROUND, departments, rng, today - timedelta(days=200), 60, reviewer, now
+        )
+        rounds += 1
+    if not EvaluationRound.objects.filter(title=OPEN_ROUND).exists():
+        evaluation_round(
+            OPEN_ROUND, departments, rng, today - timedelta(days=20), 18, reviewer, now
+        )
+        rounds += 1
+    stdout.write(f"网上评议：新建 {rounds} 轮（进行中、已结束各一轮）。")
+
+
+OPEN_TITLE = "江川市集体土地征收补偿安置办法（征求意见稿）"
+CLOSED_TITLE = "江川市不动产登记便民服务若干规定（征求意见稿）"
+UPCOMING_TITLE = "江川市耕地占补平衡指标交易管理办法（征求意见稿）"
+OPEN_ROUND = "2026年下半年窗口服务和机关作风网上评议"
+CLOSED_ROUND = "2026年上半年窗口服务和机关作风网上评议"
+
+
+def publish_consultation(*, officer, reviewer, now, **fields):
+    """Create a consultation, split its articles and take it through review to publication."""
+    consultation = Consultation.objects.create(
+        explanation=EXPLANATION, author=officer, created_at=now, **CONTACT, **fields
+    )
+    consultation.rebuild_articles()
+    consultation.submit(by=officer, now=now)
+    consultation.approve(by=reviewer, checklist=dict.fromkeys(REVIEW_CHECKLIST, True), now=now)
+    return consultation
+
+
+def open_consultation(departments, officer, reviewer, rng, now):
+    opens_on = timezone.localdate(now) - timedelta(days=10)
+    consultation = publish_consultation(
+        title=OPEN_TITLE,
+        department=departments["tdly"],
+        draft=OPEN_DRAFT,
+        opens_on=opens_on,
+        closes_on=default_closes_on(opens_on),
+        officer=officer,
+        reviewer=reviewer,
+        now=now - timedelta(days=10, hours=2),
+    )
+    articles = {a.number: a for a in consultation.articles.all()}
+    for index, (number, name, body, approve) in enumerate(OPEN_COMMENTS):
+        at = now - timedelta(days=9 - index * 0.8, hours=rng.uniform(0, 5))
+        comment = demo_comment(consultation, articles.get(number), name, body, rng, at)
+        if approve is True:
+            comment.approve(by=reviewer, now=at + timedelta(hours=3))
+        elif approve is None:
+            comment.reject(by=reviewer, reason="与草案内容无关", now=at + timedelta(hours=3))
+    return consultation
+
+
+def demo_comment(consultation, article, name, body, rng, at):
+    """Submit a citizen's comment as the public form would have, at the moment at."""
+    return submit_comment(
+        consultation=consultation,
+        data={
+            "article": article,
+            "body": body,
+            "sender_name": name,
+            "sender_phone": f"139{rng.randrange(10**8):08d}",
+        },
+        ip="192.0.2.20",
+        now=at,
+    )
+
+
+def closed_consultation(departments, officer, reviewer, head, rng, now):
+    opens_on = timezone.localdate(now) - timedelta(days=90)
+    consultation = publish_consultation(
+        title=CLOSED_TITLE,
+        department=departments["bdcdj"],
+        draft=CLOSED_DRAFT,
+        opens_on=opens_on,
+        closes_on=default_closes_on(opens_on),
+        officer=officer,
+        reviewer=reviewer,
+        now=now - timedelta(days=91),
+    )
+    articles = {a.number: a for a in consultation.articles.all()}
+    for index, (number, name, body, adoption, reason) in enumerate(CLOSED_COMMENTS):
+        at = now - timedelta(days=88 - index * 4, hours=rng.uniform(0, 5))
+        comment = demo_comment(consultation, articles.get(number), name, body, rng, at)
+        comment.approve(by=reviewer, now=at + timedelta(hours=5))
+        comment.record_adoption(
+            by=head, adoption=adoption, reason=reason, now=now - timedelta(days=55)
+        )
+    figures = consultation.adoption_figures()
+    consultation.publish_feedback(
+        by=head,
+        summary=(
+            f"{opens_on:%Y年%m月%d日}至{consultation.closes_on:%Y年%m月%d日}，我局就本规定公开征求社会"
+            f"意见，共收到意见{figures['received_count']}条。经认真研究，采纳{figures['adopted_count']}条，"
+            f"部分采纳{figures['partly_count']}条，未采纳{figures['not_adopted_count']}条。"
+            "主要采纳情况：一是将上门服务对象扩大至行动不便的重病患者；二是实现二手房转移登记全流程网上办理；"
+            "三是细化查封登记办结时限。未采纳的意见已逐条说明理由。"
+        ),
+        now=now - timedelta(days=52),
+    )
+    return consultation
+
+
+def evaluation_round(title, departments, rng, opens_on, responses, reviewer, now):
+    closes_on = opens_on + timedelta(days=40)
+    round = EvaluationRound.objects.create(
+        title=title,
+        description="为改进窗口服务和机关作风，本局开展网上评议。请您对办理过业务的窗口或科室，"
+        "从服务态度、办事效率、政务公开、廉洁自律四个方面打分。评议结果将公开，"
+        "并作为年度考核的重要依据。",
+        opens_on=opens_on,
+        closes_on=closes_on,
+        is_published=True,
+        created_at=now - timedelta(days=(timezone.localdate(now) - opens_on).days + 2),
+    )
+    subjects = [
+        EvaluationSubject.objects.create(
+            round=round, kind=kind, name=name, department=departments.get(code), order=order
+        )
+        for order, (kind, name, code) in enumerate(SUBJECTS, start=1)
+    ]
+    start = timezone.make_aware(datetime.combine(opens_on, time(9)))
+    last = min(now, timezone.make_aware(datetime.combine(closes_on, time(17))))
+    span = (last - start).total_seconds()
+    for n in range(responses):
+        at = start + timedelta(seconds=span * (n + 0.5) / responses)
+        rated = rng.sample(subjects, rng.randint(1, 3))
+        answers = {
+            subject: {
+                name: rng.choices([5, 4, 3, 2, 1], weights=[55, 28, 10, 5, 2])[0]
+                for name, _, _ in ASPECTS
+            }
+            for subject in rated
+        }
+        comment = rng.choice(EVALUATION_COMMENTS) if rng.random() < 0.4 else ""
+        response = submit_evaluation(
+            round=round,
+            data={
+                "phone": f"158{rng.randrange(10**8):08d}",
+                "answers": answers,
+                "comment": comment,
+            },
+            ip="192.0.2.30",
+            now=at,
+        )
+        if comment and at + timedelta(hours=4) < now:
+            response.approve_comment(by=reviewer, now=at + timedelta(hours=4))
+    return round

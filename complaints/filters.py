@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from complaints.models import Message, MessageCategory
+from portal.forms import PublicFilterSet
 from portal.models import Department
 
 
@@ -11,7 +12,7 @@ def year_choices():
     return [(str(year), f"{year}年") for year in range(this_year, this_year - 8, -1)]
 
 
-class MessageFilter(django_filters.FilterSet):
+class MessageFilter(PublicFilterSet):
     """Filters of the public list of messages; always fed Message.objects.public()."""
 
     kind = django_filters.ChoiceFilter(

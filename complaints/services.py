@@ -1,4 +1,4 @@
-"""Orchestration of messages with the outside world: submission and reminder mail."""
+"""Orchestration of 政民互动 with the outside world: submissions from citizens, reminder mail."""
 
 import logging
 from dataclasses import dataclass
@@ -6,14 +6,29 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal import roles
+from portal.masking import mask_phone
 
-from .models import Message, MessageCounter, MessageEvent, hash_query_code, new_query_code
+from .models import (
+    ASPECTS,
+    Consultation,
+    ConsultationComment,
+    EvaluationAnswer,
+    EvaluationResponse,
+    EvaluationRound,
+    Message,
+    MessageCounter,
+    MessageEvent,
+    hash_evaluation_phone,
+    hash_query_code,
+    new_query_code,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -116,3 +131,67 @@ def send_due_reminders(*, now: datetime | None = None) -> dict:
                     message=message,
                 )
     return {"reminded": reminded, "escalated": escalated}
+
+
+@transaction.atomic
+def submit_comment(
+    *, consultation: Consultation, data: dict, ip: str | None, now: datetime | None = None
+) -> ConsultationComment:
+    """Accept a comment on a draft while it is open; it waits for review before it is public."""
+    now = now or timezone.now()
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not locked.is_open(today=timezone.localdate(now)):
+        raise ValidationError("本次征求意见不在意见征集期内，不能提交意见", code="not_open")
+    article = data.get("article")
+    if article is not None and article.consultation_id != consultation.pk:
+        raise ValidationError("所选条文不属于本草案", code="wrong_article")
+    return ConsultationComment.objects.create(
+        consultation=consultation,
+        article=article,
+        body=data["body"],
+        sender_name=data["sender_name"],
+        sender_phone=data["sender_phone"],
+        sender_ip=ip or None,
+        submitted_at=now,
+    )
+
+
+def submit_evaluation(
+    *, round: EvaluationRound, data: dict, ip: str | None, now: datetime | None = None
+) -> EvaluationResponse:
+    """Accept a questionnaire: one per phone per round (the unique hash decides under races).
+
+    data["answers"] maps each rated EvaluationSubject to {aspect: score}.
+    """
+    now = now or timezone.now()
+    if not round.is_open(today=timezone.localdate(now)):
+        raise ValidationError("本次评议不在评议期内，不能提交", code="not_open")
+    comment = data.get("comment", "").strip()
+    try:
+        with transaction.atomic():
+            response = EvaluationResponse.objects.create(
+                round=round,
+                phone_hash=hash_evaluation_phone(data["phone"]),
+                masked_phone=mask_phone(data["phone"]),
+                comment=comment,
+                comment_status=(
+                    EvaluationResponse.CommentStatus.PENDING
+                    if comment
+                    else EvaluationResponse.CommentStatus.NONE
+                ),
+                submitted_at=now,
+                sender_ip=ip or None,
+            )
+            EvaluationAnswer.objects.bulk_create(
+                EvaluationAnswer(
+                    response=response,
+                    subject=subject,
+                    **{name: scores[name] for name, _, _ in ASPECTS},
+                )
+                for subject, scores in data["answers"].items()
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            "该手机号码已参加过本次评议，每个手机号码只能提交一次", code="already_answered"
+        ) from exc
+    return response

@@ -1,7 +1,9 @@
-"""Public pages of 政民互动: write, look up, rate, read published messages, statistics."""
+"""Public pages of 政民互动: messages (write, look up, rate, read, statistics), 征求意见 and
+网上评议."""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,10 +12,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.forms import public_form_limits
 from portal.pagination import paginate
+from portal.uploads import attachment_response
 
 from .filters import MessageFilter
-from .forms import LookupForm, MessageForm, RatingForm
-from .models import ComplaintAgency, Message, month_bounds, recent_months
+from .forms import CommentForm, EvaluationForm, LookupForm, MessageForm, RatingForm
+from .models import (
+    ComplaintAgency,
+    Consultation,
+    ConsultationFile,
+    EvaluationRound,
+    Message,
+    month_bounds,
+    recent_months,
+)
 
 RECEIPT_SESSION_KEY = "complaints:receipt"  # the 查询码 in clear, shown once on the receipt
 LOOKUP_SESSION_KEY = "complaints:verified"  # tracking numbers the visitor has unlocked
@@ -36,6 +47,8 @@ def index(request):
         "figures": this_month_figures(),
         "latest": Message.objects.public().for_public_list()[:8],
         "agencies": ComplaintAgency.objects.active(),
+        "consultations": Consultation.objects.open().select_related("department")[:5],
+        "rounds": EvaluationRound.objects.open(),
     }
     return render(request, "complaints/index.html", context)
 
@@ -191,3 +204,167 @@ def _parse_month(value, allowed):
     except ValueError:
         return None
     return chosen if chosen in allowed else None
+
+
+# 征求意见 ----------------------------------------------------------------------------------
+COMMENT_DONE_SESSION_KEY = "complaints:comment-done"
+
+
+def consultation_list(request):
+    """Published consultations, newest first, optionally in one phase (预告/征集中/…)."""
+    consultations = Consultation.objects.public().for_public_list()
+    phase = request.GET.get("phase", "")
+    if phase in Consultation.Phase.values:
+        consultations = consultations.in_phase(phase)
+    else:
+        phase = ""
+    page = paginate(request, consultations, PER_PAGE)
+    context = {
+        "page_obj": page,
+        "phases": Consultation.Phase.choices,
+        "phase": phase,
+        "query_string": f"phase={phase}" if phase else "",
+    }
+    return render(request, "complaints/consultation_list.html", context)
+
+
+def _consultation_context(consultation, form):
+    articles, general_comments = consultation.public_comments_by_article()
+    return {
+        "consultation": consultation,
+        "articles": articles,
+        "general_comments": general_comments,
+        "files": consultation.files.all(),
+        "figures": consultation.adoption_figures() if consultation.has_feedback() else None,
+        "form": form,
+    }
+
+
+@never_cache
+def consultation_detail(request, pk):
+    """The draft article by article, the public comments, and the comment form while open."""
+    consultation = get_object_or_404(
+        Consultation.objects.public().select_related("department", "final_item"), pk=pk
+    )
+    form = None
+    if consultation.is_open():
+        initial = {}
+        article = request.GET.get("article", "")
+        if article.isdigit():
+            initial["article"] = int(article)
+        form = CommentForm(initial=initial, consultation=consultation)
+    context = _consultation_context(consultation, form)
+    return render(request, "complaints/consultation_detail.html", context)
+
+
+@never_cache
+@require_POST
+@public_form_limits("consultation-comment", phone_field="sender_phone")
+def consultation_comment(request, pk):
+    consultation = get_object_or_404(
+        Consultation.objects.public().select_related("department", "final_item"), pk=pk
+    )
+    form = CommentForm(request.POST, consultation=consultation)
+    if form.is_valid():
+        try:
+            comment = form.save(ip=client_ip(request))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            request.session[COMMENT_DONE_SESSION_KEY] = comment.pk
+            return redirect("complaints:consultation-comment-done", consultation.pk)
+    context = _consultation_context(consultation, form)
+    return render(request, "complaints/consultation_detail.html", context, status=400)
+
+
+@never_cache
+def consultation_comment_done(request, pk):
+    consultation = get_object_or_404(Consultation.objects.public(), pk=pk)
+    comment_pk = request.session.get(COMMENT_DONE_SESSION_KEY)
+    comment = consultation.comments.select_related("article").filter(pk=comment_pk).first()
+    if comment is None:
+        return redirect(consultation)
+    return render(
+        request,
+        "complaints/consultation_comment_done.html",
+        {"consultation": consultation, "comment": comment},
+    )
+
+
+def consultation_feedback(request, pk):
+    """The published 采纳情况: the summary, the counts and the decision on every public comment."""
+    consultation = get_object_or_404(
+        Consultation.objects.public()
+        .filter(feedback_published_at__isnull=False)
+        .select_related("department", "final_item"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "complaints/consultation_feedback.html",
+        {
+            "consultation": consultation,
+            "figures": consultation.adoption_figures(),
+            "comments": consultation.comments.for_public_list(),
+        },
+    )
+
+
+def consultation_file(request, pk, file_pk):
+    attachment = get_object_or_404(
+        ConsultationFile.objects.filter(consultation__in=Consultation.objects.public()),
+        consultation_id=pk,
+        pk=file_pk,
+    )
+    return attachment_response(attachment)
+
+
+# 网上评议 ----------------------------------------------------------------------------------
+EVALUATION_DONE_SESSION_KEY = "complaints:evaluation-done"
+
+
+def evaluation_list(request):
+    rounds = EvaluationRound.objects.for_public_list()
+    return render(request, "complaints/evaluation_list.html", {"rounds": rounds})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@public_form_limits("evaluation", phone_field="phone")
+def evaluation_detail(request, pk):
+    """The questionnaire while the round is open; before and after, what the citizen can do."""
+    round = get_object_or_404(EvaluationRound.objects.public(), pk=pk)
+    form = None
+    if round.is_open():
+        form = EvaluationForm(request.POST or None, round=round)
+        if form.is_valid():
+            try:
+                form.save(ip=client_ip(request))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                request.session[EVALUATION_DONE_SESSION_KEY] = round.pk
+                return redirect("complaints:evaluation-done", round.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "complaints/evaluation_detail.html", {"round": round, "form": form}, status=status
+    )
+
+
+@never_cache
+def evaluation_done(request, pk):
+    round = get_object_or_404(EvaluationRound.objects.public(), pk=pk)
+    if request.session.get(EVALUATION_DONE_SESSION_KEY) != round.pk:
+        return redirect(round)
+    return render(request, "complaints/evaluation_done.html", {"round": round})
+
+
+def evaluation_results(request, pk):
+    """Results per subject, public once the round has closed."""
+    round = get_object_or_404(EvaluationRound.objects.public(), pk=pk)
+    context = {"round": round}
+    if round.has_public_results():
+        context["results"] = round.results()
+        context["comments"] = round.responses.public_comments()[:50]
+        context["response_count"] = round.responses.count()
+    return render(request, "complaints/evaluation_results.html", context)

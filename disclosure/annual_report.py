@@ -164,16 +164,19 @@ def section_two(report):
     item_model = apps.get_model("disclosure", "Item")
     year = report.year
     end = date(year, 12, 31)
+    ended = ["repealed", "expired"]
     rows = []
     for slug, label in DOCUMENT_COLUMNS:
         items = item_model.objects.published().filter(category__slug=slug)
         counts = items.aggregate(
             made=Count("pk", filter=Q(written_on__year=year)),
-            repealed=Count(
+            repealed=Count("pk", filter=Q(validity__in=ended, validity_changed_on__year=year)),
+            # In force at the year's end: made by then and not repealed or expired by then.
+            in_force=Count(
                 "pk",
-                filter=Q(validity__in=["repealed", "expired"], updated_at__year=year),
+                filter=Q(written_on__lte=end)
+                & (~Q(validity__in=ended) | Q(validity_changed_on__gt=end)),
             ),
-            in_force=Count("pk", filter=Q(validity__in=["valid", "amended"], written_on__lte=end)),
         )
         rows.append({"label": label, **counts})
     return {

@@ -319,6 +319,8 @@ def link_demo_items(rng):
             old.validity = Item.Validity.REPEALED if rng.random() < 0.5 else Item.Validity.AMENDED
             old.replaced_by = new
             old.save(update_fields=["validity", "replaced_by", "updated_at"])
+            # Demo history: repealed when the replacing document was made, not today.
+            Item.objects.filter(pk=old.pk).update(validity_changed_on=new.written_on)
     interpretations = list(Item.objects.public().filter(category__slug="zcjd"))
     for interpretation in interpretations:
         if documents:

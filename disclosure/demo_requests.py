@@ -12,10 +12,11 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from portal import workdays
-from portal.models import User
+from portal.models import Department, User
+from portal.publishing import REVIEW_CHECKLIST
 
 from .models import AnnualReport, InformationRequest, RequestAppeal
-from .services import register_request, submit_request
+from .services import register_request, submit_annual_report_item, submit_request
 
 ApplicantType = InformationRequest.ApplicantType
 ReplyType = InformationRequest.ReplyType
@@ -151,6 +152,10 @@ def _workday(day):
 def load_requests(*, stdout):
     if InformationRequest.objects.exists():
         stdout.write(f"依申请公开已有 {InformationRequest.objects.count()} 件，跳过。")
+        assign_departments(random.Random(2608))
+        load_annual_report(
+            office=User.objects.get(username="gongkaiban"), today=timezone.localdate()
+        )
         return
     office = User.objects.get(username="gongkaiban")
     rng = random.Random(2608)
@@ -258,7 +263,18 @@ def load_requests(*, stdout):
         )
     del overdue
 
-    AnnualReport.objects.get_or_create(
+    assign_departments(rng)
+    load_annual_report(office=office, today=today)
+    stdout.write(
+        f"依申请公开 {InformationRequest.objects.count()} 件，"
+        f"{last_year}年度报告 1 份（已在公开年报栏目发布）。"
+    )
+
+
+def load_annual_report(*, office, today):
+    """Last year's report, published in the 公开年报 column in January (idempotent)."""
+    last_year = today.year - 1
+    report, _ = AnnualReport.objects.get_or_create(
         year=last_year,
         defaults={
             "overview": (
@@ -275,6 +291,24 @@ def load_requests(*, stdout):
             "fees_amount": "312.50",
         },
     )
-    stdout.write(
-        f"依申请公开 {InformationRequest.objects.count()} 件，{last_year}年度报告草稿 1 份。"
-    )
+    if report.item_id is None:
+        # Published in the 公开年报 column in January, as the Regulation requires.
+        published = at(min(today, _workday(date(today.year, 1, 20))))
+        item = submit_annual_report_item(report=report, by=office, now=published)
+        reviewer = User.objects.get(username="shenheyuan")
+        item.approve(by=reviewer, checklist=dict.fromkeys(REVIEW_CHECKLIST, True), now=published)
+
+
+# Which department holds the information a demo application asks for.
+HANDLING_DEPARTMENTS = ["tdly", "tdly", "bdcdj", "bdcdj", "ghk", "gdbh", "kczy", "zfjc", "zcfg"]
+
+
+def assign_departments(rng):
+    """Give every demo application without one its handling department (idempotent)."""
+    departments = {d.code: d for d in Department.objects.filter(code__in=HANDLING_DEPARTMENTS)}
+    codes = [code for code in HANDLING_DEPARTMENTS if code in departments]
+    if not codes:
+        return
+    for info_request in InformationRequest.objects.filter(department=None).order_by("pk"):
+        info_request.department = departments[rng.choice(codes)]
+        info_request.save(update_fields=["department"])

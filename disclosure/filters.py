@@ -3,6 +3,7 @@ from django import forms
 from django.utils import timezone
 
 from disclosure.models import Item
+from portal.forms import PublicFilterSet
 from portal.models import Department
 
 
@@ -11,7 +12,7 @@ def year_choices():
     return [(str(year), f"{year}年") for year in range(this_year, this_year - 12, -1)]
 
 
-class ItemFilter(django_filters.FilterSet):
+class ItemFilter(PublicFilterSet):
     """Filters of a catalog column page; always fed Item.objects.public()."""
 
     department = django_filters.ModelChoiceFilter(

@@ -145,7 +145,7 @@ def request_attachment(request, tracking_number, pk):
 
 
 def annual_report_list(request):
-    reports = AnnualReport.objects.published()
+    reports = AnnualReport.objects.published().for_list()
     return render(request, "disclosure/annual_report_list.html", {"reports": reports})
 
 

@@ -5,16 +5,20 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal import roles
+from portal.exceptions import InvalidTransition
 from portal.models import SiteSettings
+from portal.querycodes import new_query_code
 
 from .models import InformationRequest, InformationRequestEvent, RequestCounter
-from .models.requests import hash_query_code, new_query_code
+from .models.requests import hash_query_code
 
 APPLICANT_FIELDS = [
     "applicant_type",
@@ -149,6 +153,31 @@ def send_request_reminders(*, now: datetime | None = None) -> dict:
     return counts
 
 
+@transaction.atomic
+def draft_annual_report(*, today: date | None = None):
+    """In January, open last year's annual report as a draft and tell the 政务公开办 it is due
+    by 31 January (Art. 49); idempotent, so it can run every day."""
+    from .models import AnnualReport
+
+    today = today or timezone.localdate()
+    if today.month != 1:
+        return None
+    report, created = AnnualReport.objects.get_or_create(year=today.year - 1)
+    if not created:
+        return None
+    recipients = staff_emails(role=roles.DISCLOSURE_OFFICE)
+    if recipients:
+        context = {"report": report, "due_on": date(today.year, 1, 31)}
+        subject = render_to_string("disclosure/emails/annual_report_draft_subject.txt", context)
+        body = render_to_string("disclosure/emails/annual_report_draft.txt", context)
+        transaction.on_commit(
+            lambda: send_mail(
+                subject.strip(), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
+            )
+        )
+    return report
+
+
 def render_pdf(html: str) -> bytes:
     """Return the PDF of a standalone HTML page (WeasyPrint, Noto CJK fonts)."""
     from weasyprint import HTML
@@ -168,3 +197,62 @@ def render_letter_pdf(letter) -> bytes:
         },
     )
     return render_pdf(html)
+
+
+@transaction.atomic
+def submit_annual_report_item(*, report, by, now: datetime | None = None):
+    """Put the annual report into the 公开年报 column as an item with its PDF, and submit it.
+
+    One item per year: the first call creates it, later calls refresh its text and PDF while it
+    is a draft, returned or withdrawn. A 审核员 then approves it like any other item.
+    """
+    from . import annual_report
+    from .models import Category, Item, ItemAttachment
+
+    now = now or timezone.now()
+    report = type(report).objects.select_for_update().get(pk=report.pk)
+    report.check_complete(action="submit_item", now=now)
+    if by.department_id is None:
+        raise ValidationError("您的账号没有所在科室，不能以科室名义发布", code="no_department")
+    item = report.item
+    if item is not None and item.status == Item.Status.PENDING:
+        raise InvalidTransition(
+            item, "submit", "该年度报告的信息条目正在审核中，审核员退回后才能更新"
+        )
+    if item is not None and item.status == Item.Status.PUBLISHED:
+        raise InvalidTransition(
+            item, "submit", "该年度报告已在“公开年报”栏目发布；如需更正，请先撤回该信息条目"
+        )
+    if item is not None and item.status == Item.Status.WITHDRAWN:
+        item.revise(by=by, now=now)
+    if item is None:
+        item = Item(
+            category=Category.objects.get(slug="gknb"),
+            department_id=by.department_id,
+            author=by,
+            source="政务公开办",
+        )
+    context = annual_report.context(report)
+    title = f"{context['bureau']}{report.year}年政府信息公开工作年度报告"
+    item.title = title
+    item.written_on = timezone.localdate(now)
+    item.summary = (
+        f"{report.year}年政府信息公开工作年度报告：总体情况，主动公开、依申请公开、"
+        "行政复议和行政诉讼情况，存在的问题及改进情况。"
+    )
+    item.body = render_to_string("disclosure/annual_report_item_body.html", context)
+    item.save()
+    pdf_name = f"{title}.pdf"
+    for old in item.attachments.filter(original_name=pdf_name):
+        old.delete()
+        transaction.on_commit(lambda file=old.file: file.storage.delete(file.name))
+    ItemAttachment.objects.create(
+        item=item,
+        file=ContentFile(annual_report.render_pdf(report), name=f"annual-report-{report.year}.pdf"),
+        original_name=pdf_name,
+    )
+    item.submit(by=by, now=now)
+    if report.item_id != item.pk:
+        report.item = item
+        report.save(update_fields=["item"])
+    return item

@@ -1,5 +1,6 @@
 """Public pages of the 政务公开 catalog. Only published 主动公开 items are ever shown."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from disclosure.filters import ItemFilter
@@ -14,12 +15,7 @@ LANDING_COLUMNS = ["tzgg", "zcwj", "zcjd", "tdzs", "tdgy", "xzxk", "xzcf", "zwdt
 
 @cache_public_page
 def index(request):
-    columns = {
-        c.slug: c
-        for c in Category.objects.visible()
-        .filter(slug__in=LANDING_COLUMNS)
-        .prefetch_related("children")
-    }
+    columns = Category.objects.public_by_slug()
     sections = [
         (columns[slug], Item.objects.public().in_category(columns[slug]).for_list().latest()[:6])
         for slug in LANDING_COLUMNS
@@ -45,12 +41,12 @@ def guide(request):
 
 @cache_public_page
 def category(request, slug):
-    column = get_object_or_404(
-        Category.objects.visible().select_related("parent").prefetch_related("children"), slug=slug
-    )
+    column = Category.objects.public_by_slug().get(slug)
+    if column is None:
+        raise Http404("没有这个栏目")
     items = Item.objects.public().in_category(column).for_list().latest()
     filterset = ItemFilter(request.GET or None, queryset=items)
-    page = paginate(request, filterset.qs if filterset.is_bound else items)
+    page = paginate(request, filterset.qs if filterset.is_bound else items, count_cache=True)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -11,12 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.page import PageMargins
 
 from portal.admin import DepartmentScopedAdmin
-from portal.exceptions import InvalidTransition
+from portal.exceptions import InvalidTransition, error_messages
+from portal.richtext import sanitize_html
 
 from . import services
 from .models import (
@@ -344,9 +346,19 @@ class BulletinAdmin(admin.ModelAdmin):
     def item_status(self, obj):
         return obj.item.get_status_display() if obj.item_id else "—"
 
+    @admin.display(description="正文")
+    def body_display(self, obj):
+        return mark_safe(sanitize_html(obj.body))  # noqa: S308 -- nh3 allow-list only
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.status != Bulletin.Status.DRAFT:
+            # A sent bulletin is read, not edited: show its text laid out, not its HTML source.
+            return [name if name != "body" else "body_display" for name in self.fields]
+        return self.fields
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status != Bulletin.Status.DRAFT:
-            return ["month_on", "title", "body", *self.readonly_fields]
+            return ["month_on", "title", "body_display", *self.readonly_fields]
         if obj is not None:
             return ["month_on", *self.readonly_fields]
         return self.readonly_fields
@@ -392,9 +404,7 @@ class BulletinAdmin(admin.ModelAdmin):
         try:
             item = bulletin.publish(by=request.user)
         except (InvalidTransition, ValidationError) as exc:
-            self.message_user(
-                request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
-            )
+            self.message_user(request, " ".join(error_messages(exc)), messages.ERROR)
         else:
             self.message_user(
                 request,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from disclosure.models import Category, Item
+from portal import content_safety
 from portal.exceptions import InvalidTransition
 from portal.models import Department, DepartmentScopedQuerySet
 from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
@@ -312,6 +313,10 @@ class Bulletin(models.Model):
         # The body is printed and published as HTML: only the allow-list is ever stored.
         self.body = sanitize_html(self.body)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Text the public reads: blocking 错敏字/spam never gets saved.
+        content_safety.validate(self)
 
     @transaction.atomic
     def publish(self, *, by, now=None):

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from disclosure.models import Category, Item, ItemEvent
+from disclosure.models import Category, InformationRequest, Item, ItemEvent
 from portal import roles
 from portal.models import Department, SiteSettings
 
@@ -337,6 +337,116 @@ def monthly_messages(*, today=None, count=12):
     ]
 
 
+def _rate(part, whole):
+    return round(part * 100 / whole) if whole else None
+
+
+def monthly_requests(*, today=None, count=12):
+    """Return [{month, received, replied, on time, late}] of 依申请公开 for the last count months
+    (two grouped queries: by month of receipt and by month of reply)."""
+    today = today or timezone.localdate()
+    months = last_months(today, count)
+    start, last = months[0], next_month(today) - timedelta(days=1)
+    received = {
+        _as_date(month): n
+        for month, n in InformationRequest.objects.received_by(last)
+        .filter(received_on__gte=start)
+        .order_by()
+        .annotate(month=TruncMonth("received_on"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    }
+    replied = {
+        _as_date(row["month"]): row
+        for row in InformationRequest.objects.replied_between(start, last)
+        .order_by()
+        .annotate(month=TruncMonth("closed_on"))
+        .values("month")
+        .annotate(
+            replied_count=Count("pk"), on_time_count=Count("pk", filter=Q(is_replied_late=False))
+        )
+    }
+    rows = []
+    for month in months:
+        replied_count = replied.get(month, {}).get("replied_count", 0)
+        on_time_count = replied.get(month, {}).get("on_time_count", 0)
+        rows.append(
+            {
+                "month": month,
+                "received_count": received.get(month, 0),
+                "replied_count": replied_count,
+                "on_time_count": on_time_count,
+                "late_count": replied_count - on_time_count,
+            }
+        )
+    return rows
+
+
+def request_figures(*, start, end, today):
+    """Return 依申请公开 in [start, end] by department and by reply type, with the running
+    requests overdue or near their deadline (within 5 working days) as of today."""
+    requests = InformationRequest.objects.all()
+    replied = Q(pk__in=requests.replied_between(start, end).values("pk"))
+    rows = (
+        requests.order_by()
+        .values("department__name")
+        .annotate(
+            received_count=Count("pk", filter=Q(received_on__gte=start, received_on__lte=end)),
+            replied_count=Count("pk", filter=replied),
+            on_time_count=Count("pk", filter=replied & Q(is_replied_late=False)),
+            overdue_count=Count("pk", filter=Q(pk__in=requests.overdue(today=today).values("pk"))),
+            near_deadline_count=Count(
+                "pk", filter=Q(pk__in=requests.near_deadline(today=today).values("pk"))
+            ),
+        )
+    )
+    keys = [
+        "received_count",
+        "replied_count",
+        "on_time_count",
+        "overdue_count",
+        "near_deadline_count",
+    ]
+    departments = [
+        {**row, "department": row["department__name"] or "未指定承办科室"}
+        for row in rows
+        if any(row[key] for key in keys)
+    ]
+    departments.sort(key=lambda row: (-row["received_count"], row["department"]))
+    for row in departments:
+        row["on_time_rate"] = _rate(row["on_time_count"], row["replied_count"])
+    totals = {key: sum(row[key] for row in departments) for key in keys}
+    totals["late_count"] = totals["replied_count"] - totals["on_time_count"]
+    totals["on_time_rate"] = _rate(totals["on_time_count"], totals["replied_count"])
+    labels = dict(InformationRequest.ReplyType.choices)
+    reply_types = [
+        {"code": code, "label": labels.get(code, code), "count": n}
+        for code, n in requests.concluded_between(start, end)
+        .order_by()
+        .values_list("reply_type")
+        .annotate(n=Count("pk"))
+        .values_list("reply_type", "n")
+        .order_by("reply_type")
+    ]
+    urgent = requests.open().filter(
+        Q(pk__in=requests.overdue(today=today).values("pk"))
+        | Q(pk__in=requests.near_deadline(today=today).values("pk"))
+    )
+    return {
+        "departments": departments,
+        "totals": totals,
+        "reply_types": reply_types,
+        "urgent": [
+            {"request": row, "is_overdue": row.is_overdue(today=today)}
+            for row in urgent.select_related("department")
+            .only("tracking_number", "status", "due_on", "is_due_provisional", "department__name")
+            .order_by("due_on", "tracking_number")
+        ],
+        "today": today,
+    }
+
+
 def _as_date(value):
     if isinstance(value, datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -396,6 +506,11 @@ def bulletin_context(month_on, *, today=None):
             replied_count=Count("pk", filter=Q(replied_at__isnull=False)),
             on_time_count=Count("pk", filter=Q(replied_at__isnull=False, replied_late=False)),
         ),
+        "requests": request_figures(
+            start=month_on,
+            end=next_month(month_on) - timedelta(days=1),
+            today=today or timezone.localdate(),
+        ),
         "top": [row for row in ranked if row["is_target_met"]][:3],
         "bottom": [row for row in reversed(ranked) if not row["is_target_met"]][:3],
     }
@@ -432,8 +547,12 @@ def dashboard_data(*, today=None):
     replied = sum(row["replied_count"] for row in messages)
     on_time = sum(row["on_time_count"] for row in messages)
     departments = department_figures(today)
+    request_months = monthly_requests(today=today)
+    requests = request_figures(start=request_months[0]["month"], end=today, today=today)
     return {
         "today": today,
+        "request_months": request_months,
+        "requests": requests,
         "publication": publication,
         "publication_total": sum(count for _, count in publication),
         "message_months": messages,
@@ -458,6 +577,16 @@ def dashboard_data(*, today=None):
                 "labels": [f"{row['month']:%Y-%m}" for row in messages],
                 "received": [row["received_count"] for row in messages],
                 "on_time": [row["on_time_count"] for row in messages],
+            },
+            "requests": {
+                "labels": [f"{row['month']:%Y-%m}" for row in request_months],
+                "received": [row["received_count"] for row in request_months],
+                "replied": [row["replied_count"] for row in request_months],
+                "on_time": [row["on_time_count"] for row in request_months],
+            },
+            "reply_types": {
+                "labels": [row["label"] for row in requests["reply_types"]],
+                "values": [row["count"] for row in requests["reply_types"]],
             },
             "departments": {
                 "labels": [row["department"].name for row in departments],

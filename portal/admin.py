@@ -2,15 +2,18 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import content_safety
-from .exceptions import InvalidTransition
+from .exceptions import InvalidTransition, error_messages
 from .models import (
     AuditEntry,
     ContentFinding,
@@ -18,10 +21,26 @@ from .models import (
     Leader,
     SensitiveTerm,
     SiteSettings,
+    TwoFactorDevice,
     User,
     WorkCalendarDay,
 )
 from .publishing import REVIEW_CHECKLIST
+
+
+def finding_html(finding):
+    """One content-safety finding for an admin message or form error, its hit marked."""
+    before, hit, after = finding.context_parts
+    advice = f"应为“{finding.suggestion}”" if finding.suggestion else finding.note or finding.term
+    return format_html(
+        "{} {}：…{}<mark>{}</mark>{}…（{}）",
+        finding.severity_label,
+        finding.place,
+        before,
+        hit,
+        after,
+        advice,
+    )
 
 
 class DepartmentScopedAdmin(admin.ModelAdmin):
@@ -40,7 +59,42 @@ class DepartmentScopedAdmin(admin.ModelAdmin):
         if db_field.name == self.department_field and not request.user.spans_departments:
             kwargs["queryset"] = Department.objects.filter(pk=request.user.department_id)
             kwargs["initial"] = request.user.department_id
+        elif (
+            "queryset" not in kwargs and (rows := self.linkable_rows(db_field, request)) is not None
+        ):
+            kwargs["queryset"] = rows
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs and (rows := self.linkable_rows(db_field, request)) is not None:
+            kwargs["queryset"] = rows
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @staticmethod
+    def linkable_rows(db_field, request):
+        """Rows a relation may point at: for department-owned models, the user's own rows and
+        what the public already sees, so nobody links another department's draft by its id."""
+        rows = db_field.remote_field.model._default_manager.all()
+        if not hasattr(rows, "visible_to"):
+            return None
+        visible = rows.visible_to(request.user)
+        public = getattr(rows, "public", None) or getattr(rows, "published", None)
+        return visible | public() if public else visible
+
+    def _check_visible(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404("没有这条记录，或您无权查看")
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history falls back to the stored versions of a row the queryset does not
+        # contain; another department's row must answer 404 here like on its change page.
+        self._check_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history reads the version straight from the history table.
+        self._check_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change and not request.user.spans_departments:
@@ -172,7 +226,7 @@ class ReviewableAdmin(admin.ModelAdmin):
         try:
             move()
         except (InvalidTransition, ValidationError) as exc:
-            for message in getattr(exc, "messages", [str(exc)]):
+            for message in error_messages(exc):
                 self.message_user(request, message, messages.ERROR)
         else:
             self.message_user(request, success, messages.SUCCESS)
@@ -252,7 +306,7 @@ class ReviewableAdmin(admin.ModelAdmin):
                 obj.submit(by=request.user)
                 done += 1
             except (InvalidTransition, ValidationError) as exc:
-                errors = "；".join(getattr(exc, "messages", [str(exc)]))
+                errors = "；".join(error_messages(exc))
                 self.message_user(request, f"“{obj}”：{errors}", messages.WARNING)
         if done:
             self.message_user(request, f"已提交 {done} 条审核", messages.SUCCESS)
@@ -523,3 +577,68 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-otp's own admin for TOTP devices shows keys and English labels; the office needs only to
+# see who enrolled and to remove a lost phone's device.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TwoFactorDevice)
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    """Who has enrolled an authenticator app; deleting a device lets its owner enrol again."""
+
+    # django-otp's field labels are English: every column here has its own Chinese label.
+    list_display = ["owner", "department", "device_name", "confirmed_display", "last_used"]
+    list_select_related = ["user__department"]
+    search_fields = ["user__username", "user__full_name"]
+    fields = ["owner", "department", "device_name", "confirmed_display", "last_used"]
+    readonly_fields = fields
+    actions = ["delete_selected"]
+
+    @admin.display(description="工作人员", ordering="user__username")
+    def owner(self, obj):
+        return f"{obj.user}（{obj.user.username}）"
+
+    @admin.display(description="所在科室")
+    def department(self, obj):
+        return obj.user.department or "—"
+
+    @admin.display(description="设备名称")
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description="状态", ordering="confirmed")
+    def confirmed_display(self, obj):
+        return "已启用" if obj.confirmed else "启用中（未确认）"
+
+    @admin.display(description="最近使用")
+    def last_used(self, obj):
+        return obj.last_used_at or "—"
+
+    def has_add_permission(self, request):
+        return False  # staff enrol themselves (两步验证 in the top bar)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        self._audit_reset(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._audit_reset(request, list(queryset.select_related("user")))
+        super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _audit_reset(request, devices):
+        from .audit import record
+
+        for device in devices:
+            record(
+                AuditEntry.Kind.OTP_RESET,
+                user=device.user,
+                request=request,
+                detail=f"由 {request.user.username} 删除两步验证设备",
+            )

@@ -15,7 +15,14 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models import fields
+
         from . import audit, checks, signals  # noqa: F401
+
+        # Django 6.1's blank choice label has no zh-hans translation yet; Django's documented
+        # way to set another is to override it here. The admin's action menu and every
+        # optional select of a model form show it.
+        fields.BLANK_CHOICE_LABEL = "- 请选择 -"
 
         # Connected here, after auth's own handler, so the permissions exist when roles sync.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal-sync-roles")

@@ -13,7 +13,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 
-from .middleware import start_idle_clock
+from .middleware import OTP_DEVICE_KEY, has_two_factor_device, start_idle_clock
 from .models import AuditEntry
 
 logger = logging.getLogger("portal.audit")
@@ -45,6 +45,9 @@ def audit_login(sender, request, user, **kwargs):
     record(AuditEntry.Kind.LOGIN, user=user, request=request)
     if request is not None:
         start_idle_clock(request)
+        if hasattr(request, "session"):
+            request.session.pop(OTP_DEVICE_KEY, None)
+            has_two_factor_device(request, user=user)  # once per login, saved with the session
 
 
 @receiver(user_logged_out, dispatch_uid="audit-logout")

@@ -373,7 +373,12 @@ def scan_object(obj, fields=None):
 
 def check_blocking(obj, fields=None):
     """Raise ValidationError (code blocked_content) listing every blocking hit in the record."""
-    blocking = [f for f in scan_object(obj, fields) if f.is_blocking]
+    raise_for_blocking(scan_object(obj, fields))
+
+
+def raise_for_blocking(findings):
+    """Raise ValidationError (code blocked_content) listing the blocking ones among findings."""
+    blocking = [f for f in findings if f.is_blocking]
     if blocking:
         error = ValidationError(
             "内容安全检查未通过，请修改以下内容后再提交：\n"
@@ -382,3 +387,29 @@ def check_blocking(obj, fields=None):
         )
         error.findings = blocking  # for callers that want to highlight the places
         raise error
+
+
+def check_text(text, *, field="", field_label=""):
+    """Raise ValidationError (code blocked_content) if one piece of text has a blocking hit
+    (text about to be stored by a transition, such as a reply)."""
+    raise_for_blocking(get_scanner().scan(text or "", field=field, field_label=field_label))
+
+
+def validate(obj, fields=None):
+    """Model.clean() hook: raise ValidationError keyed by field for every blocking hit in the
+    record's public text, so admin forms, inlines and imports show it on the field concerned.
+
+    For records edited straight into public view (departments, leaders, 办件公示 results, guide
+    materials and steps); workflow records are checked at submission and approval instead."""
+    errors = {}
+    for finding in scan_object(obj, fields):
+        if finding.is_blocking:
+            errors.setdefault(finding.field, []).append(
+                ValidationError(
+                    "内容安全检查未通过：%(finding)s",
+                    code="blocked_content",
+                    params={"finding": finding.describe()},
+                )
+            )
+    if errors:
+        raise ValidationError(errors)

@@ -1,10 +1,16 @@
-"""Staff sessions end after a period without activity (等保: 30 minutes idle by default)."""
+"""Staff sessions: expiry after a period without activity (等保: 30 minutes idle by default), and
+the TOTP two-factor step before the admin for the roles that publish."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core import signing
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
+
+from .models import TwoFactorDevice
 
 ACTIVITY_COOKIE = "staff_activity"
 ACTIVITY_SALT = "portal.middleware.staff-activity"
@@ -76,3 +82,52 @@ class StaffIdleTimeoutMiddleware:
     def is_staff(request):
         user = getattr(request, "user", None)
         return user is not None and user.is_authenticated and user.is_staff
+
+
+OTP_DEVICE_KEY = "_staff_has_otp_device"
+
+
+def has_two_factor_device(request, *, user=None, refresh=False):
+    """Whether the logged-in user has a confirmed authenticator app; looked up at login (stored
+    in the session, which login() saves anyway) rather than on every admin request."""
+    if refresh or OTP_DEVICE_KEY not in request.session:
+        request.session[OTP_DEVICE_KEY] = TwoFactorDevice.objects.filter(
+            user=user or request.user, confirmed=True
+        ).exists()
+    return request.session[OTP_DEVICE_KEY]
+
+
+class StaffTwoFactorMiddleware:
+    """Ask staff for their TOTP code before the admin (after django_otp's OTPMiddleware).
+
+    A staff member who enrolled an authenticator app verifies a code once per login; one whose
+    role publishes (`User.must_use_two_factor()`) and has no app yet is sent to enrol first. The
+    enrol and verify pages, logout and the admin's JavaScript catalogue stay reachable.
+    """
+
+    OPEN_URL_NAMES = {"otp-verify", "otp-enrol", "logout", "jsi18n", "login"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        redirect_to = self.redirect_for(request)
+        if redirect_to:
+            return redirect(f"{redirect_to}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    def redirect_for(self, request):
+        user = getattr(request, "user", None)
+        if not (user and user.is_authenticated and user.is_staff) or user.is_verified():
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.namespace != "admin" or match.url_name in self.OPEN_URL_NAMES:
+            return None
+        if has_two_factor_device(request):
+            return reverse("admin:otp-verify")
+        if user.must_use_two_factor():
+            return reverse("admin:otp-enrol")
+        return None

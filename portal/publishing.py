@@ -122,9 +122,17 @@ class Reviewable(models.Model):
                 "以下要素尚未填写，不能提交或发布：" + "、".join(missing), code="incomplete"
             )
 
+    def public_text_rows(self):
+        """Return related rows published with the record (a guide's materials and steps), whose
+        text is scanned with the record's own; none by default."""
+        return []
+
     def _check_content(self):
         # Blocking 错敏字/spam stop the record here; warnings are only shown in the admin.
-        content_safety.check_blocking(self, self.public_text_fields())
+        findings = content_safety.scan_object(self, self.public_text_fields())
+        for row in self.public_text_rows():
+            findings += content_safety.scan_object(row)
+        content_safety.raise_for_blocking(findings)
 
     def _log(self, kind, by, now, note=""):
         self.events.create(kind=kind, actor=by, at=now, note=note)

@@ -76,6 +76,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABAS
     # Django's own pool (psycopg 3); persistent connections and the pool exclude each other.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 8}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Every select of departments or columns (ModelChoiceField) iterates with .iterator(), which
+    # on PostgreSQL opens a server-side cursor: DECLARE, FETCH, CLOSE for nine rows, a quarter of
+    # a column page's time. Long scans read keyset batches instead (reindex, scan_content).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
@@ -87,7 +92,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "portal",
         }
@@ -114,6 +119,8 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "captcha",
     "django_tasks_db",
     "django_ratelimit",
@@ -134,6 +141,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.StaffIdleTimeoutMiddleware",  # staff only; public pages stay session-free
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.StaffTwoFactorMiddleware",  # TOTP before the admin for roles that publish
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -187,6 +196,11 @@ AXES_IPWARE_PROXY_COUNT = 1 if SECURE_PROXY_HEADER else None
 # without a request, and the audit log keeps at least 180 days (prune_audit_log).
 AXES_LOCKOUT_TEMPLATE = "portal/lockout.html"
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30")) * 60
+# TOTP two-factor (django-otp): roles that publish (portal.roles.PUBLISHING_ROLES) must verify a
+# code from an authenticator app before using the admin. On in production, off in development so
+# the demo accounts work; STAFF_OTP_REQUIRED=1/0 decides explicitly.
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "国土资源局政务公开管理平台"
 AUDIT_RETENTION_DAYS = max(int(os.environ.get("AUDIT_RETENTION_DAYS", "180")), 180)
 
 # --------------------------------------------------------------------------------------------
@@ -276,12 +290,15 @@ RATELIMIT_VIEW = "portal.views.rate_limited"
 # Anonymous readers get catalog pages from the cache for this long; any published change empties
 # it at once (portal.pagecache). 0 switches it off.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+# The capped row count of catalog and guide lists is kept this long, keyed by the same content
+# version, so a publication changes it at once (portal.pagination). 0 switches it off.
+LIST_COUNT_CACHE_SECONDS = int(os.environ.get("LIST_COUNT_CACHE_SECONDS", "600"))
 # Public forms: submissions per IP and per phone number (django-ratelimit syntax, e.g. "10/h").
 PUBLIC_FORM_RATES = {
     "ip": os.environ.get("PUBLIC_FORM_RATE_IP", "20/h"),
     "phone": os.environ.get("PUBLIC_FORM_RATE_PHONE", "5/h"),
 }
-# Load tests may switch the CAPTCHA off (PUBLIC_FORM_CAPTCHA_OFF=1); never in production.
+# Load tests may switch the CAPTCHA off (PUBLIC_FORM_CAPTCHA_OFF=1) for requests from 127.0.0.1.
 PUBLIC_FORM_CAPTCHA = not env_bool("PUBLIC_FORM_CAPTCHA_OFF", False)
 # 政民互动 (complaints): how a message's reply deadline is counted: "natural" = 24 clock hours,
 # "working" = 24 hours counted on working days only (portal.workdays). Stored per message at

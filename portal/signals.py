@@ -4,9 +4,16 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import SiteSettings
+from .models import Department, SiteSettings
+from .pagecache import content_changed
 
 
 @receiver([post_save, post_delete], sender=SiteSettings)
 def clear_site_settings_cache(sender, **kwargs):
     cache.delete(SiteSettings.CACHE_KEY)
+
+
+@receiver([post_save, post_delete], sender=Department)
+def department_changed(sender, **kwargs):
+    """Department names are on cached pages and in the cached filter choices."""
+    content_changed()

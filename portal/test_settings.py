@@ -18,5 +18,7 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PUBLIC_PAGE_CACHE_SECONDS = 0  # tests that want the page cache switch it on
+LIST_COUNT_CACHE_SECONDS = 0  # likewise the cached list counts
 CAPTCHA_TEST_MODE = True  # the CAPTCHA answer "PASSED" is accepted in tests
 AXES_ENABLED = True
+STAFF_OTP_REQUIRED = False  # tests of two-factor switch it on

@@ -1,13 +1,25 @@
-"""Site-wide pages: home, organisation, health probes and error answers."""
+"""Site-wide pages: home, organisation, search, health probes, error answers, and the admin's
+two-factor (TOTP) enrol and verify pages."""
 
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.contrib import admin, messages
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
 
 from . import search as site_search
-from .forms import SearchForm
-from .models import Department, Leader, SearchEntry
+from .audit import record
+from .forms import SearchForm, TokenForm
+from .middleware import has_two_factor_device
+from .models import AuditEntry, Department, Leader, SearchEntry, TwoFactorDevice
 from .pagecache import cache_public_page
 from .pagination import paginate
 
@@ -82,3 +94,82 @@ def search(request):
         query.pop("page", None)
         context.update(query=data["q"], page_obj=page, query_string=query.urlencode())
     return render(request, "portal/search.html", context)
+
+
+# Two-factor (TOTP) pages of the admin -------------------------------------------------------
+def _safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("admin:index")
+
+
+def _admin_page(request, template, context):
+    # Before the code is confirmed nothing of the admin is offered: no sidebar, no app list.
+    return render(
+        request,
+        template,
+        {
+            **admin.site.each_context(request),
+            "is_nav_sidebar_enabled": False,
+            "available_apps": [],
+            "issuer": settings.OTP_TOTP_ISSUER,
+            **context,
+        },
+    )
+
+
+def otp_enrol(request):
+    """启用两步验证: scan the QR code (or type the key) into an authenticator app, then a code."""
+    user = request.user
+    confirmed = TwoFactorDevice.objects.filter(user=user, confirmed=True).first()
+    if confirmed is not None:
+        return _admin_page(
+            request, "admin/portal/otp_enrol.html", {"title": "两步验证", "device": confirmed}
+        )
+    device = TwoFactorDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TwoFactorDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST":
+        if form.is_valid():
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            has_two_factor_device(request, refresh=True)
+            record(AuditEntry.Kind.OTP_ENROLLED, user=user, request=request)
+            messages.success(request, "两步验证已启用。以后每次登录后需输入身份验证器中的验证码。")
+            return redirect(_safe_next(request))
+        record(AuditEntry.Kind.OTP_FAILED, user=user, request=request, detail="启用时验证码错误")
+    key = b32encode(device.bin_key).decode()
+    context = {
+        "title": "启用两步验证",
+        "form": form,
+        "qr_svg": mark_safe(  # noqa: S308 - segno's own SVG markup, no user input in it
+            segno.make(device.config_url, error="m").svg_inline(scale=5, omitsize=False)
+        ),
+        "manual_key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+        "required": user.must_use_two_factor(),
+        "next": _safe_next(request),
+    }
+    return _admin_page(request, "admin/portal/otp_enrol.html", context)
+
+
+def otp_verify(request):
+    """两步验证: the code from the authenticator app, once per login."""
+    user = request.user
+    device = TwoFactorDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        has_two_factor_device(request, refresh=True)
+        return redirect(f"{reverse('admin:otp-enrol')}?next={_safe_next(request)}")
+    if user.is_verified():
+        return redirect(_safe_next(request))
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST":
+        if form.is_valid():
+            otp_login(request, device)
+            record(AuditEntry.Kind.OTP_VERIFIED, user=user, request=request)
+            return redirect(_safe_next(request))
+        record(AuditEntry.Kind.OTP_FAILED, user=user, request=request, detail="登录时验证码错误")
+    context = {"title": "两步验证", "form": form, "next": _safe_next(request)}
+    return _admin_page(request, "admin/portal/otp_verify.html", context)

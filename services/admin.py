@@ -244,7 +244,13 @@ class ApprovalResultAdmin(DepartmentScopedAdmin, SimpleHistoryAdmin):
         "completed_on",
         "updated_at",
     ]
-    list_filter = ["status", "applicant_kind", "guide__theme", "guide"]
+    list_filter = [
+        "status",
+        "applicant_kind",
+        "guide__theme",
+        # Only guides with results the user sees (another department's drafts stay hidden).
+        ("guide", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["guide"]
     search_fields = ["tracking_number", "applicant_name", "guide__name"]
     date_hierarchy = "accepted_on"

@@ -7,13 +7,29 @@ class ServicesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import search
+        from portal import content_safety, search
 
         from . import signals  # noqa: F401
-        from .models import ApprovalResult, ServiceGuide
+        from .models import (
+            ApprovalResult,
+            GuideMaterial,
+            GuideQuestion,
+            GuideStep,
+            LegalBasis,
+            ServiceGuide,
+        )
 
-        # Content safety scans every editable text field of a guide before submit/approve
-        # (portal.content_safety's default for workflow models), so no registration here.
+        # The guide's own fields are scanned before submit/approve (portal.content_safety's
+        # default for workflow models). Its materials, steps, questions and legal bases, and the
+        # 办件公示 results, are checked when saved (their clean()) and rescanned by scan_content.
+        for model in [GuideMaterial, GuideStep, GuideQuestion, LegalBasis]:
+            content_safety.register(
+                model,
+                fields=content_safety.default_text_fields(model),
+                published=lambda rows: rows.filter(guide__status="published"),
+            )
+        content_safety.register(ApprovalResult, fields=["result"], published=lambda rows: rows)
+
         # Published guides and the 办件公示 (applicants masked) join the site search.
         search.register(
             ServiceGuide,

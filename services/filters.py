@@ -1,10 +1,11 @@
 import django_filters
 from django import forms
 
+from portal.forms import PublicFilterSet
 from services.models import ApprovalResult, ServiceTheme
 
 
-class ApprovalResultFilter(django_filters.FilterSet):
+class ApprovalResultFilter(PublicFilterSet):
     """Filters of the public 办件公示 list; always fed ApprovalResult.objects.for_list()."""
 
     number = django_filters.CharFilter(

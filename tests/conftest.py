@@ -17,9 +17,13 @@ def media_root(settings, tmp_path):
 def clear_cache():
     from django.core.cache import cache
 
+    from portal.pagecache import forget_version
+
     cache.clear()
+    forget_version()
     yield
     cache.clear()
+    forget_version()
 
 
 def make_staff(role, department=None, **kwargs):

@@ -1,10 +1,35 @@
-"""政民互动 models: messages with their events and numbering, categories, complaint agencies.
+"""政民互动 models: messages with their events and numbering, categories, complaint agencies,
+consultations on drafts (征求意见) and public evaluation rounds (网上评议).
 
 Everything is re-exported here: import from `complaints.models`.
 """
 
+from portal.querycodes import new_query_code
+
 from .agency import ComplaintAgency, ComplaintAgencyQuerySet
 from .category import MessageCategory
+from .consultation import (
+    MIN_PERIOD_DAYS,
+    Consultation,
+    ConsultationArticle,
+    ConsultationComment,
+    ConsultationCommentQuerySet,
+    ConsultationEvent,
+    ConsultationFile,
+    ConsultationQuerySet,
+    default_closes_on,
+    split_articles,
+)
+from .evaluation import (
+    ASPECTS,
+    SCORE_LABELS,
+    EvaluationAnswer,
+    EvaluationResponse,
+    EvaluationRound,
+    EvaluationRoundQuerySet,
+    EvaluationSubject,
+    hash_evaluation_phone,
+)
 from .figures import month_bounds, percent, recent_months, with_rates
 from .message import (
     HOME_CACHE_KEYS,
@@ -14,12 +39,29 @@ from .message import (
     MessageEventQuerySet,
     MessageQuerySet,
     hash_query_code,
-    new_query_code,
     reminder_time,
     reply_deadline,
 )
 
 __all__ = [
+    "ASPECTS",
+    "MIN_PERIOD_DAYS",
+    "SCORE_LABELS",
+    "Consultation",
+    "ConsultationArticle",
+    "ConsultationComment",
+    "ConsultationCommentQuerySet",
+    "ConsultationEvent",
+    "ConsultationFile",
+    "ConsultationQuerySet",
+    "EvaluationAnswer",
+    "EvaluationResponse",
+    "EvaluationRound",
+    "EvaluationRoundQuerySet",
+    "EvaluationSubject",
+    "default_closes_on",
+    "hash_evaluation_phone",
+    "split_articles",
     "HOME_CACHE_KEYS",
     "ComplaintAgency",
     "ComplaintAgencyQuerySet",

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from portal import content_safety
+
 
 class ComplaintAgencyQuerySet(models.QuerySet):
     def active(self):
@@ -29,3 +31,7 @@ class ComplaintAgency(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Text the public reads: blocking 错敏字/spam never gets saved.
+        content_safety.validate(self)

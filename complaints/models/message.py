@@ -6,7 +6,6 @@ public version (`approve`), the sender rates it (`rate`); 不满意 reopens it. 
 `MessageEvent`, which is also the timeline the sender sees through the lookup.
 """
 
-import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,21 +17,21 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
+from portal import content_safety, querycodes
 from portal.exceptions import InvalidTransition
 from portal.masking import mask_personal_data_in_text
-from portal.models import Department, DepartmentScopedQuerySet
+from portal.models import Department, DepartmentScopedQuerySet, HandlingEvent
 from portal.workdays import is_working_day
 
 from .category import MessageCategory
 from .figures import month_bounds, with_rates
 
 REPLY_HOURS = 24
+# What the public reads of a published message (masked); scanned before approval and nightly.
+PUBLIC_TEXT_FIELDS = ["public_subject", "public_body", "public_reply"]
 # Share of the time to the deadline after which the department is reminded.
 REMINDER_SHARE = 0.75
-QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
-QUERY_CODE_LENGTH = 8
 # Cached home-page blocks (complaints_tags); any saved message clears them.
 HOME_CACHE_KEYS = {"figures": "complaints:home-figures", "latest": "complaints:home-latest"}
 
@@ -72,15 +71,12 @@ def reminder_time(received_at, reply_due_at):
     return received_at + (reply_due_at - received_at) * REMINDER_SHARE
 
 
-def new_query_code():
-    """Return a fresh random 查询码 (about 40 bits; lookups are rate-limited)."""
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+QUERY_CODE_PURPOSE = "complaints.query_code"
 
 
 def hash_query_code(code):
-    """Return the stored form of a 查询码: an HMAC keyed with the site's secret key."""
-    normalised = (code or "").strip().upper()
-    return salted_hmac("complaints.query_code", normalised, algorithm="sha256").hexdigest()
+    """Return the stored form of a 查询码 (portal.querycodes)."""
+    return querycodes.hash_query_code(code, purpose=QUERY_CODE_PURPOSE)
 
 
 class MessageCounter(models.Model):
@@ -368,13 +364,11 @@ class Message(models.Model):
 
     def check_query_code(self, code):
         """Return whether code is this message's 查询码 (constant-time comparison)."""
-        return constant_time_compare(self.query_code_hash, hash_query_code(code))
+        return querycodes.query_code_matches(self.query_code_hash, code, purpose=QUERY_CODE_PURPOSE)
 
     def check_public_text(self):
-        """Mask personal data in the public subject, question and reply.
-
-        Single hook for the content-safety scanner (PRODUCT.md §4.8) once portal provides it.
-        """
+        """Mask personal data in the public subject, question and reply (before approval, which
+        then runs the content-safety scan over PUBLIC_TEXT_FIELDS)."""
         self.public_subject = mask_personal_data_in_text(self.public_subject or self.subject)
         self.public_body = mask_personal_data_in_text(self.public_body or self.body)
         # The reply is the bureau's own text: its office telephone numbers stay readable.
@@ -431,6 +425,8 @@ class Message(models.Model):
         self._lock_and_check("record_reply")
         if not text.strip():
             raise InvalidTransition(self, "record_reply", "答复内容不能为空")
+        # The reply is published with the message: blocking 错敏字/spam stops it here.
+        content_safety.check_text(text, field="reply", field_label="答复内容")
         now = now or timezone.now()
         self.status, self.reply, self.replied_at, self.replied_by = (
             self.Status.REPLIED,
@@ -455,6 +451,9 @@ class Message(models.Model):
             public_reply,
         )
         self.check_public_text()
+        if self.has_publication_consent:
+            # What the public will read must pass the content-safety scan.
+            content_safety.check_blocking(self, PUBLIC_TEXT_FIELDS)
         self.status, self.reviewed_at, self.reviewed_by = self.Status.APPROVED, now, by
         fields = ["status", "reviewed_at", "reviewed_by", "public_subject", "public_body"]
         fields += ["public_reply"]
@@ -552,7 +551,7 @@ class MessageEventQuerySet(DepartmentScopedQuerySet):
         ).order_by("at", "pk")
 
 
-class MessageEvent(models.Model):
+class MessageEvent(HandlingEvent):
     """One step of a message's handling: who did what, when, and why."""
 
     class Kind(models.TextChoices):
@@ -573,23 +572,11 @@ class MessageEvent(models.Model):
         Message, verbose_name="留言", on_delete=models.PROTECT, related_name="events"
     )
     kind = models.CharField("环节", max_length=12, choices=Kind)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    at = models.DateTimeField("时间", default=timezone.now)
-    note = models.TextField("说明", blank=True)
 
     objects = MessageEventQuerySet.as_manager()
 
-    class Meta:
-        verbose_name = "办理记录"
+    class Meta(HandlingEvent.Meta):
         verbose_name_plural = "办理记录"
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.message.tracking_number} {self.get_kind_display()}"

@@ -8,7 +8,7 @@ from django import template
 from django.core.cache import cache
 from django.utils import timezone
 
-from complaints.models import HOME_CACHE_KEYS, Message, month_bounds
+from complaints.models import HOME_CACHE_KEYS, Consultation, Message, month_bounds
 
 register = template.Library()
 CACHE_SECONDS = 300
@@ -49,3 +49,22 @@ def hours(duration):
 def rate(value):
     """Return a percentage for display ("—" when it cannot be computed)."""
     return "—" if value is None else f"{value:g}%"
+
+
+@register.inclusion_tag("complaints/_item_consultations.html")
+def consultations_for_item(item):
+    """Render the consultations whose final document is this catalog item.
+
+    Few items are final documents, and every item page asks: the map of item → consultations is
+    kept in the cache under the content version, which a consultation's change moves on.
+    """
+    from portal.pagecache import content_version
+
+    key = f"consultations-by-final-item:{content_version()}"
+    by_item = cache.get(key)
+    if by_item is None:
+        by_item = {}
+        for consultation in Consultation.objects.public().filter(final_item__isnull=False):
+            by_item.setdefault(consultation.final_item_id, []).append(consultation)
+        cache.set(key, by_item, 600)
+    return {"consultations": by_item.get(item.pk, [])}

@@ -94,6 +94,7 @@ class ItemAdmin(
     autocomplete_fields = ["replaced_by", "interprets"]
     inlines = [ItemAttachmentInline, ItemEventInline]
     readonly_fields = [
+        "validity_changed_on",
         "index_number",
         "status",
         "published_at",
@@ -128,6 +129,7 @@ class ItemAdmin(
                     "non_disclosure_reason",
                     "disclosure_method",
                     "validity",
+                    "validity_changed_on",
                     "replaced_by",
                     "interprets",
                 )

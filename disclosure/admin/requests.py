@@ -1,17 +1,17 @@
 """依申请公开 back office: the office's queue, registration, workflow steps, letters, the report."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from portal.exceptions import InvalidTransition
+from portal.exceptions import InvalidTransition, error_messages
 from portal.masking import mask_name, mask_phone
-from portal.models import WorkCalendarDay
+from portal.models import Department, WorkCalendarDay
 
 from .. import annual_report
 from ..forms import (
@@ -35,7 +35,7 @@ from ..models import (
     RequestAppeal,
     RequestLetter,
 )
-from ..services import render_letter_pdf
+from ..services import render_letter_pdf, submit_annual_report_item
 
 # action -> (button label, form, call, permission)
 WORKFLOW = {
@@ -192,8 +192,15 @@ class InformationRequestAdmin(admin.ModelAdmin):
         "deadline",
         "reply_type",
     ]
-    list_filter = [DeadlineFilter, "status", "applicant_type", "channel", "reply_type"]
-    list_select_related = ["registered_by"]
+    list_filter = [
+        DeadlineFilter,
+        "status",
+        "applicant_type",
+        "channel",
+        "reply_type",
+        "department",
+    ]
+    list_select_related = ["registered_by", "department"]
     search_fields = ["tracking_number", "=applicant_name", "=phone", "description"]
     date_hierarchy = "submitted_at"
     ordering = ["-submitted_at"]
@@ -262,7 +269,7 @@ class InformationRequestAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("所需信息", {"fields": ("description", "purpose", "delivery_form")}),
+        ("所需信息", {"fields": ("description", "purpose", "delivery_form", "department")}),
         (
             "答复期限",
             {
@@ -318,7 +325,12 @@ class InformationRequestAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_staff_queue()
+        return super().get_queryset(request).for_staff_queue().visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "department":
+            kwargs["queryset"] = Department.objects.active()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="申请人")
     def masked_applicant(self, obj):
@@ -448,6 +460,8 @@ class InformationRequestAdmin(admin.ModelAdmin):
         )
 
     def letter_view(self, request, pk, letter_pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
         letter = get_object_or_404(obj.letters.all(), pk=letter_pk)
         if request.GET.get("format") == "pdf":
@@ -499,13 +513,19 @@ class RequestAppealAdmin(admin.ModelAdmin):
     ordering = ["-filed_on"]
     raw_id_fields = ["request"]
 
+    def get_queryset(self, request):
+        # Appeals follow their request: bureau-wide roles only.
+        requests = InformationRequest.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(request__in=requests)
+
 
 @admin.register(AnnualReport)
 class AnnualReportAdmin(admin.ModelAdmin):
-    list_display = ["year", "report_links", "status", "published_at", "updated_at"]
-    list_select_related = ["published_by"]
+    list_display = ["year", "report_links", "status", "published_at", "item_status", "updated_at"]
+    list_select_related = ["published_by", "item"]
     ordering = ["-year"]
-    readonly_fields = ["published_at", "published_by", "updated_at"]
+    readonly_fields = ["published_at", "published_by", "updated_at", "item_link"]
+    change_form_template = "admin/disclosure/annualreport/change_form.html"
     actions = ["publish_selected"]
 
     @admin.display(description="状态")
@@ -533,8 +553,27 @@ class AnnualReportAdmin(admin.ModelAdmin):
             {"fields": ("permits_count", "penalties_count", "enforcement_count", "fees_amount")},
         ),
         ("五、六", {"fields": ("problems", "other_matters")}),
-        ("发布", {"fields": ("published_at", "published_by", "updated_at")}),
+        ("发布", {"fields": ("published_at", "published_by", "updated_at", "item_link")}),
     )
+
+    def view_on_site(self, obj):
+        # An unpublished report has no public page yet: no link to a 404.
+        return obj.get_absolute_url() if obj.is_published() else None
+
+    @admin.display(description="公开年报栏目")
+    def item_status(self, obj):
+        return obj.item.get_status_display() if obj.item_id else "—"
+
+    @admin.display(description="公开年报栏目信息条目")
+    def item_link(self, obj):
+        if not obj.item_id:
+            return "尚未送“公开年报”栏目"
+        return format_html(
+            '<a href="{}">{}</a>（{}）',
+            reverse("admin:disclosure_item_change", args=[obj.item_id]),
+            obj.item.title,
+            obj.item.get_status_display(),
+        )
 
     @admin.display(description="报告")
     def report_links(self, obj):
@@ -548,6 +587,11 @@ class AnnualReportAdmin(admin.ModelAdmin):
                 "<int:pk>/preview/",
                 wrap(self.preview_view),
                 name="disclosure_annualreport_preview",
+            ),
+            path(
+                "<int:pk>/catalog/",
+                wrap(self.submit_item_view),
+                name="disclosure_annualreport_submit_item",
             ),
             *super().get_urls(),
         ]
@@ -564,3 +608,23 @@ class AnnualReportAdmin(admin.ModelAdmin):
             return response
         context = annual_report.context(report)
         return TemplateResponse(request, "disclosure/annual_report_print.html", context)
+
+    def submit_item_view(self, request, pk):
+        """Send the report to the 公开年报 column as an item for review (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        report = get_object_or_404(self.get_queryset(request), pk=pk)
+        try:
+            item = submit_annual_report_item(report=report, by=request.user)
+        except (InvalidTransition, ValidationError) as exc:
+            self.message_user(request, " ".join(error_messages(exc)), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"已将{report}作为信息条目提交审核（公开年报栏目，附PDF），"
+                f"审核员审核后在网站发布：{item.title}",
+                messages.SUCCESS,
+            )
+        return redirect("admin:disclosure_annualreport_change", pk)

@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
-from portal import workdays
+from portal import content_safety, workdays
 from portal.models import Department, DepartmentScopedQuerySet, SiteSettings
 from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
 from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
@@ -24,6 +25,10 @@ DOCUMENT_NUMBER_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z]{2,20}〔(19|20)\d{2}〕
 LATE_AFTER_WORKING_DAYS = 20  # Art. 26: publish within 20 working days of the document's making
 
 
+COLUMN_CACHE_SECONDS = 600
+_columns_seen = {}  # this worker's last tree and its version: read-only, shared by requests
+
+
 class CategoryQuerySet(models.QuerySet):
     def visible(self):
         """Return columns shown on the public site."""
@@ -32,6 +37,28 @@ class CategoryQuerySet(models.QuerySet):
     def roots(self):
         """Return top-level columns."""
         return self.filter(parent__isnull=True)
+
+    def public_by_slug(self):
+        """Return {slug: column} of the visible columns, each with its parent and sub-columns.
+
+        Every catalog page starts by looking up its column (two queries); the tree is small and
+        changes rarely, so it is read from the cache under the content version, which a change to
+        any column moves on (disclosure.signals).
+        """
+        from portal.pagecache import content_version
+
+        version = content_version()
+        remembered = _columns_seen.get("tree")
+        if remembered and remembered[0] == version:  # the home page asks four times
+            return remembered[1]
+        key = f"columns:{version}"
+        columns = cache.get(key)
+        if columns is None:
+            rows = self.visible().select_related("parent").prefetch_related("children")
+            columns = {column.slug: column for column in rows}
+            cache.set(key, columns, COLUMN_CACHE_SECONDS)
+        _columns_seen["tree"] = (version, columns)
+        return columns
 
 
 class Category(models.Model):
@@ -80,6 +107,10 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("disclosure:category", args=[self.slug])
+
+    def clean(self):
+        # Text the public reads: blocking 错敏字/spam never gets saved.
+        content_safety.validate(self)
 
     def with_descendants_ids(self):
         """Return this column's id and its sub-columns' ids (the tree is two levels deep)."""
@@ -180,6 +211,13 @@ class Item(Reviewable):
     keywords = models.CharField("主题词", max_length=100, blank=True, help_text="多个词用空格分隔")
     summary = models.TextField("内容概述", max_length=300, blank=True)
     validity = models.CharField("有效性", max_length=10, choices=Validity, default=Validity.VALID)
+    validity_changed_on = models.DateField(
+        "有效性变更日期",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="有效性最近一次变更的日期，由系统记录（年度报告按此统计本年废止件数）",
+    )
     replaced_by = models.ForeignKey(
         "self",
         verbose_name="替代文件",
@@ -225,6 +263,13 @@ class Item(Reviewable):
         indexes = [
             models.Index(fields=["status", "category", "-published_at"], name="item_category_list"),
             models.Index(fields=["status", "-published_at"], name="item_latest"),
+            # Public column pages: their count and deep pages read only this index (the id is in
+            # it, so a page's ids come without touching the table; see portal.pagination).
+            models.Index(
+                fields=["category", "-published_at", "id"],
+                name="item_public_list",
+                condition=Q(status="published", disclosure_type="proactive"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -276,10 +321,39 @@ class Item(Reviewable):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Remember the stored validity so that save() can tell when it changes.
+        instance._stored_validity = instance.__dict__.get("validity")
+        return instance
+
     def save(self, *args, **kwargs):
         # Whatever path the body took (editor, import, shell), only the allow-list is stored.
         self.body = sanitize_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if self.has_validity_changed() and (update_fields is None or "validity" in update_fields):
+            # The annual report counts documents repealed in a year by this date.
+            self.validity_changed_on = timezone.localdate()
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "validity_changed_on"]
         super().save(*args, **kwargs)
+        if "validity" in self.__dict__:
+            self._stored_validity = self.validity
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        if "validity" in self.__dict__:
+            self._stored_validity = self.validity
+
+    def has_validity_changed(self):
+        """Return whether validity differs from the stored row (a new row: from 有效)."""
+        if "validity" not in self.__dict__:
+            return False  # deferred, so not edited
+        stored = getattr(self, "_stored_validity", None)
+        if stored is None:
+            stored = self.Validity.VALID if self._state.adding else self.validity
+        return self.validity != stored
 
     # Workflow hooks ----------------------------------------------------------------------
     def missing_elements(self):

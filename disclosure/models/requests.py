@@ -10,7 +10,6 @@ of up to 20 working days needs the approval of the 政务公开办. Every step i
 """
 
 import re
-import secrets
 from datetime import date
 
 from django.conf import settings
@@ -21,10 +20,10 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
-from portal import workdays
+from portal import querycodes, workdays
 from portal.exceptions import InvalidTransition
+from portal.models import HandlingEvent
 from portal.richtext import sanitize_html
 from portal.uploads import Attachment
 
@@ -45,8 +44,6 @@ CORRECTION_NOTICE_WORKING_DAYS = 7  # Art. 30: the 补正 notice within 7 workin
 CONSULTATION_MAX_WORKING_DAYS = 15  # Art. 32
 EXTENSION_MAX_WORKING_DAYS = 20  # Art. 33
 NEAR_DEADLINE_WORKING_DAYS = 5  # the office is reminded this many working days before due_on
-QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
-QUERY_CODE_LENGTH = 8
 
 # 统一社会信用代码 (GB 32100-2015): 18 characters from this alphabet; the last is a check digit.
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -91,15 +88,12 @@ def validate_id_card(value):
         raise ValidationError("居民身份证号码校验位不正确，请核对", code="id_number_checksum")
 
 
-def new_query_code():
-    """Return a fresh random 查询码 (about 40 bits; lookups are rate-limited)."""
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+QUERY_CODE_PURPOSE = "disclosure.query_code"
 
 
 def hash_query_code(code):
-    """Return the stored form of a 查询码: an HMAC keyed with the site's secret key."""
-    normalised = (code or "").strip().upper()
-    return salted_hmac("disclosure.query_code", normalised, algorithm="sha256").hexdigest()
+    """Return the stored form of a 查询码 (portal.querycodes)."""
+    return querycodes.hash_query_code(code, purpose=QUERY_CODE_PURPOSE)
 
 
 def format_day(day):
@@ -170,6 +164,13 @@ class InformationRequestQuerySet(models.QuerySet):
         """Return overdue requests that have not been escalated to 局领导 yet."""
         return self.overdue(today=today).filter(escalated_at=None)
 
+    def visible_to(self, user):
+        """Requests are handled by the 政务公开办 for the whole bureau: only bureau-wide roles
+        see them, whatever permissions a departmental account was given by hand."""
+        if user.is_authenticated and user.is_active and user.spans_departments:
+            return self
+        return self.none()
+
     def for_staff_queue(self):
         """Load what the admin list shows, most urgent first."""
         return self.select_related("registered_by").order_by(
@@ -183,6 +184,10 @@ class InformationRequestQuerySet(models.QuerySet):
     def concluded_between(self, start, end):
         """Return requests concluded (replied or withdrawn) in [start, end]."""
         return self.filter(closed_on__gte=start, closed_on__lte=end)
+
+    def replied_between(self, start, end):
+        """Return requests answered (a reply, not a withdrawal or lapse) in [start, end]."""
+        return self.concluded_between(start, end).filter(status=InformationRequest.Status.REPLIED)
 
     def open_on(self, day):
         """Return requests received by day and not concluded by then (carried over)."""
@@ -299,6 +304,15 @@ class InformationRequest(models.Model):
         "获取信息的方式", max_length=8, choices=DeliveryForm, default=DeliveryForm.EMAIL
     )
     channel = models.CharField("申请方式", max_length=10, choices=Channel, default=Channel.ONLINE)
+    department = models.ForeignKey(
+        "portal.Department",
+        verbose_name="承办科室",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="掌握所申请信息、负责提供材料的科室（考核统计按此分科室）",
+    )
     submitter_ip = models.GenericIPAddressField("提交IP", null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField("提交时间", default=timezone.now, editable=False)
     registered_by = models.ForeignKey(
@@ -466,7 +480,7 @@ class InformationRequest(models.Model):
 
     def check_query_code(self, code):
         """Return whether code is this request's 查询码 (constant-time comparison)."""
-        return constant_time_compare(self.query_code_hash, hash_query_code(code))
+        return querycodes.query_code_matches(self.query_code_hash, code, purpose=QUERY_CODE_PURPOSE)
 
     def report_row(self):
         """Return the row of table 三 of the annual report this request's outcome counts in."""
@@ -825,7 +839,7 @@ class InformationRequestEventQuerySet(models.QuerySet):
         ).order_by("at", "pk")
 
 
-class InformationRequestEvent(models.Model):
+class InformationRequestEvent(HandlingEvent):
     """One step of a request's handling: who did what, when, and why."""
 
     class Kind(models.TextChoices):
@@ -847,23 +861,11 @@ class InformationRequestEvent(models.Model):
         InformationRequest, verbose_name="申请", on_delete=models.PROTECT, related_name="events"
     )
     kind = models.CharField("环节", max_length=24, choices=Kind)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    at = models.DateTimeField("时间", default=timezone.now)
-    note = models.TextField("说明", blank=True)
 
     objects = InformationRequestEventQuerySet.as_manager()
 
-    class Meta:
-        verbose_name = "办理记录"
+    class Meta(HandlingEvent.Meta):
         verbose_name_plural = "依申请公开办理记录"
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.request.tracking_number} {self.get_kind_display()}"
@@ -1083,8 +1085,13 @@ class RequestAppeal(models.Model):
 
 class AnnualReportQuerySet(models.QuerySet):
     def published(self):
-        """Return the reports published on the site."""
-        return self.filter(published_at__isnull=False)
+        """Return the reports published on the site: on the 依申请公开 pages, or through their
+        approved item in the 公开年报 column."""
+        return self.filter(Q(published_at__isnull=False) | Q(item__status="published"))
+
+    def for_list(self):
+        """Return reports ready for the public list: their catalog item joined."""
+        return self.select_related("item")
 
 
 class AnnualReport(models.Model):
@@ -1117,6 +1124,16 @@ class AnnualReport(models.Model):
         editable=False,
     )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    item = models.OneToOneField(
+        "disclosure.Item",
+        verbose_name="公开年报栏目信息条目",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="报告送“公开年报”栏目审核发布后生成的信息条目",
+    )
 
     objects = AnnualReportQuerySet.as_manager()
 
@@ -1143,20 +1160,33 @@ class AnnualReport(models.Model):
         return date(self.year, 1, 1), date(self.year, 12, 31)
 
     def is_published(self):
-        return self.published_at is not None
+        """Return whether the public can read the report (either way it was published)."""
+        return self.published_at is not None or (
+            self.item_id is not None and self.item.is_published()
+        )
+
+    def first_published_at(self):
+        """Return when the report went public, or None."""
+        if self.published_at is not None:
+            return self.published_at
+        return self.item.published_at if self.is_published() else None
 
     @transaction.atomic
     def publish(self, *, by, now=None):
         """Publish the report on the 依申请公开 pages; only a finished year can be reported."""
         now = now or timezone.now()
-        if self.published_at is not None:
+        if self.is_published():
             raise InvalidTransition(self, "publish", "该年度报告已经发布")
-        if self.year >= timezone.localdate(now).year:
-            raise InvalidTransition(self, "publish", "年度结束后才能发布该年度报告")
-        if not self.overview.strip():
-            raise InvalidTransition(self, "publish", "请先填写“一、总体情况”")
+        self.check_complete(action="publish", now=now)
         self.published_at, self.published_by = now, by
         self.save(update_fields=["published_at", "published_by"])
 
+    def check_complete(self, *, action, now):
+        """Raise InvalidTransition unless the year has ended and section 一 is written."""
+        if self.year >= timezone.localdate(now).year:
+            raise InvalidTransition(self, action, "年度结束后才能发布该年度报告")
+        if not self.overview.strip():
+            raise InvalidTransition(self, action, "请先填写“一、总体情况”")
+
     def get_status_display(self):
-        return "已发布" if self.published_at else "草稿"
+        return "已发布" if self.is_published() else "草稿"

@@ -13,7 +13,7 @@ IMAGE_FILES = ItemAttachment.objects.filter(file__iregex=r"\.(jpe?g|png)$").orde
 @register.inclusion_tag("disclosure/_latest_items.html")
 def latest_items(slug, count=8, title=None):
     """The newest public items of a column (and its sub-columns), with a 更多 link."""
-    column = Category.objects.visible().prefetch_related("children").filter(slug=slug).first()
+    column = Category.objects.public_by_slug().get(slug)
     items = Item.objects.public().in_category(column).for_list().latest()[:count] if column else []
     return {"column": column, "items": items, "title": title or (column.name if column else "")}
 
@@ -21,7 +21,7 @@ def latest_items(slug, count=8, title=None):
 @register.inclusion_tag("disclosure/_headlines.html")
 def headlines(count=6):
     """要闻: the newest 政务动态, the first ones that have a photo shown with it."""
-    column = Category.objects.filter(slug="zwdt").first()
+    column = Category.objects.public_by_slug().get("zwdt")
     items = (
         list(
             Item.objects.public()
@@ -46,7 +46,8 @@ def headlines(count=6):
 @register.inclusion_tag("disclosure/_campaigns.html")
 def campaigns():
     """专题: the campaign columns under 宣传活动."""
-    return {"campaigns": Category.objects.visible().filter(parent__slug="xchd")}
+    columns = Category.objects.public_by_slug().values()
+    return {"campaigns": [c for c in columns if c.parent and c.parent.slug == "xchd"]}
 
 
 @register.inclusion_tag("disclosure/_column_tree.html")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from portal import content_safety
 from portal.models import PHONE_VALIDATOR, Department, DepartmentScopedQuerySet
 from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
 from portal.uploads import Attachment
@@ -209,6 +210,15 @@ class ServiceGuide(Reviewable):
         ("online_url", "网上办理地址"),
     ]
 
+    def public_text_rows(self):
+        """The guide's materials, steps, questions and legal bases are published with it."""
+        return [
+            *self.materials.all(),
+            *self.steps.all(),
+            *self.questions.all(),
+            *self.legal_bases.all(),
+        ]
+
     def missing_elements(self):
         """Return the Chinese names of the key elements still missing, in the guide's order."""
         missing = [label for field, label in self.REQUIRED_TEXT if not getattr(self, field).strip()]
@@ -289,6 +299,10 @@ class LegalBasis(models.Model):
     def __str__(self):
         return f"{self.law}{self.article}"
 
+    def clean(self):
+        # Text the public reads: blocking 错敏字/spam never gets saved.
+        content_safety.validate(self)
+
 
 class GuideMaterialQuerySet(DepartmentScopedQuerySet):
     department_field = "guide__department"
@@ -349,6 +363,10 @@ class GuideMaterial(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        # Text the public reads: blocking 错敏字/spam never gets saved.
+        content_safety.validate(self)
+
     def requirement_label(self):
         """Return 必须 or 容缺/情形 text as the materials table shows it."""
         return "必须" if self.is_required else f"情形提交：{self.condition}"
@@ -403,6 +421,10 @@ class GuideStep(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        # Text the public reads: blocking 错敏字/spam never gets saved.
+        content_safety.validate(self)
+
 
 class GuideQuestion(models.Model):
     """A 常见问题 with its answer."""
@@ -421,6 +443,10 @@ class GuideQuestion(models.Model):
 
     def __str__(self):
         return self.question
+
+    def clean(self):
+        # Text the public reads: blocking 错敏字/spam never gets saved.
+        content_safety.validate(self)
 
 
 class ServiceGuideEvent(PublicationEvent):

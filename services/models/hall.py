@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from portal import content_safety
+
 HALL_COLUMNS = 6  # the plan is a grid this many cells wide; rows grow as needed
 
 
@@ -53,6 +55,7 @@ class ServiceWindow(models.Model):
         return f"{self.number}号窗口 {self.name}"
 
     def clean(self):
+        content_safety.validate(self)  # window names and duties are shown in the hall
         if self.column and self.width and self.column + self.width - 1 > HALL_COLUMNS:
             raise ValidationError(
                 {

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from portal import masking, workdays
+from portal import content_safety, masking, workdays
 from portal.models import DepartmentScopedQuerySet
 
 from .guides import ServiceGuide
@@ -146,6 +146,7 @@ class ApprovalResult(models.Model):
         return instance
 
     def clean(self):
+        content_safety.validate(self, ["result"])  # the result text is public (办件公示)
         errors = {}
         stored = getattr(self, "_stored_status", None)
         if stored and self.status != stored and self.status not in self.TRANSITIONS[stored]:

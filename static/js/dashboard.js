@@ -35,6 +35,23 @@
           { name: "按时答复", type: "line", data: data.messages.on_time, itemStyle: { color: "#2e7d32" } }
         ]
       })),
+      draw("chart-requests", Object.assign({}, base, {
+        legend: { data: ["收到申请", "答复", "按期答复"] },
+        xAxis: { type: "category", data: data.requests.labels },
+        yAxis: { type: "value", minInterval: 1, name: "件" },
+        series: [
+          { name: "收到申请", type: "bar", data: data.requests.received, itemStyle: { color: "#1e5aa8" } },
+          { name: "答复", type: "bar", data: data.requests.replied, itemStyle: { color: "#9e9e9e" } },
+          { name: "按期答复", type: "line", data: data.requests.on_time, itemStyle: { color: "#2e7d32" } }
+        ]
+      })),
+      draw("chart-reply-types", Object.assign({}, base, {
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        grid: { left: 16, right: 24, top: 16, bottom: 24, containLabel: true },
+        xAxis: { type: "value", minInterval: 1, name: "件" },
+        yAxis: { type: "category", data: data.reply_types.labels.slice().reverse(), axisLabel: { width: 200, overflow: "truncate" } },
+        series: [{ name: "办结", type: "bar", barMaxWidth: 24, data: data.reply_types.values.slice().reverse(), itemStyle: { color: "#1e5aa8" } }]
+      })),
       draw("chart-departments", Object.assign({}, base, {
         legend: { data: ["本月发布", "任务数"] },
         xAxis: { type: "category", data: data.departments.labels, axisLabel: { interval: 0, rotate: 30 } },

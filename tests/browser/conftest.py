@@ -68,3 +68,11 @@ def screenshot():
         return path
 
     return take
+
+
+def admin_login(page, base, username, password):
+    """Fill the admin's login form and send it (callers wait for where it should lead)."""
+    page.goto(base + "/admin/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()

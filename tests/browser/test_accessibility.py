@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from complaints.models import Consultation, EvaluationRound
 from disclosure.models import Item
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,6 +55,12 @@ def public_pages():
         "organisation": "/jggk/",
         "message-form": "/zmhd/xiexin/",
         "services": "/bsfw/",
+        "consultation": Consultation.objects.open().first().get_absolute_url(),
+        "consultation-feedback": Consultation.objects.in_phase("feedback")
+        .first()
+        .get_feedback_url(),
+        "evaluation-form": EvaluationRound.objects.open().first().get_absolute_url(),
+        "evaluation-results": EvaluationRound.objects.closed().first().get_results_url(),
     }
 
 

@@ -10,6 +10,7 @@ from disclosure import annual_report
 from disclosure.models import AnnualReport, InformationRequest
 from portal import workdays
 from portal.models import SiteSettings, WorkCalendarDay
+from tests.disclosure.factories import CHECKLIST
 from tests.disclosure.request_factories import VALID_ID_NUMBER
 from tests.portal.factories import DepartmentFactory, UserFactory
 
@@ -84,6 +85,14 @@ def test_citizen_applies_office_handles_citizen_follows(
     staff.goto(base + "/admin/disclosure/informationrequest/")
     assert "张**" in staff.content() and "张建华" not in staff.content()
     staff_step(staff, base, info_request, "确认收到")
+    # The office records which department holds the information (counted by oversight).
+    land = DepartmentFactory(name="土地利用管理科", code="tdly")
+    staff.goto(f"{base}/admin/disclosure/informationrequest/{info_request.pk}/change/")
+    staff.get_by_label("承办科室").select_option(label="土地利用管理科")
+    staff.get_by_role("button", name="保存并继续编辑").click()
+    staff.wait_for_url(re.compile(rf".*/informationrequest/{info_request.pk}/change/$"))
+    info_request.refresh_from_db()
+    assert info_request.department == land
     staff_step(
         staff,
         base,
@@ -148,3 +157,28 @@ def test_citizen_applies_office_handles_citizen_follows(
     assert row.nth(6).inner_text() == "1"  # 总计
     assert annual_report.section_three(today.year)["is_balanced"]
     screenshot(staff, "annual-report")
+
+    # Last year's report goes to the 公开年报 column as an item; a 审核员 approves it; the citizen
+    # finds it in the column with its PDF.
+    last = AnnualReport.objects.create(
+        year=today.year - 1, overview="上年度政府信息公开工作总体平稳。", permits_count=1264
+    )
+    staff.goto(f"{base}/admin/disclosure/annualreport/{last.pk}/change/")
+    staff.get_by_role("button", name="送公开年报栏目审核").click()
+    staff.wait_for_url(re.compile(rf".*/annualreport/{last.pk}/change/$"))
+    assert "作为信息条目提交审核" in staff.locator(".messagelist").inner_text()
+    assert "待审核" in staff.locator(".field-item_link").inner_text()
+    screenshot(staff, "annual-report-submitted")
+    last.refresh_from_db()
+    last.item.approve(by=UserFactory(full_name="黄志强"), checklist=CHECKLIST)
+    citizen.goto(base + "/zwgk/lm/gknb/")
+    citizen.get_by_role("link", name=last.item.title).click()
+    body = citizen.locator(".article-body").inner_text()
+    assert "三、收到和处理政府信息公开申请情况" in body and "1264" in body
+    with citizen.expect_download() as download:
+        citizen.locator(".attachments").get_by_role("link").first.click()
+    assert download.value.suggested_filename == f"{last.item.title}.pdf"
+    screenshot(citizen, "annual-report-item-phone")
+    assert citizen.evaluate("document.documentElement.scrollWidth") <= 375
+    citizen.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(citizen, "annual-report-item")

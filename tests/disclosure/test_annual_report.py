@@ -1,15 +1,20 @@
 """The annual report: a year of applications, every cell of table 三, tables 二 and 四, pages."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from disclosure import annual_report
-from disclosure.models import AnnualReport, InformationRequest, RequestAppeal
+from disclosure.models import AnnualReport, Category, InformationRequest, Item, RequestAppeal
+from disclosure.services import submit_annual_report_item
 from portal import workdays
 from portal.exceptions import InvalidTransition
 from portal.models import WorkCalendarDay
+from tests.disclosure.factories import CHECKLIST, CategoryFactory, ItemFactory
 from tests.disclosure.request_factories import (
     at,
     online_request,
@@ -19,6 +24,7 @@ from tests.disclosure.request_factories import (
 )
 
 pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 NP, BUS, RES, NPO, LEG, OTH = (
     "natural_person",
@@ -161,6 +167,8 @@ def test_pages_print_and_pdf(client, year_of_requests, disclosure_office, admin_
     html = admin_client.get(preview).content.decode()
     assert "三、收到和处理政府信息公开申请情况" in html and "各列均相符" in html and "1264" in html
     report.publish(by=disclosure_office)
+    change = reverse("admin:disclosure_annualreport_change", args=[report.pk])
+    assert "在站点上查看" in admin_client.get(change).content.decode()
     page = client.get(reverse("disclosure:annual-report", args=[2025])).content.decode()
     assert "2025年政府信息公开工作年度报告" in page and "总体平稳。" in page
     assert client.get(reverse("disclosure:annual-report-print", args=[2025])).status_code == 200
@@ -191,3 +199,153 @@ def test_annual_report_page_queries(client, disclosure_office, django_assert_max
         assert client.get(reverse("disclosure:annual-report", args=[2025])).status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get(reverse("disclosure:annual-report-list")).status_code == 200
+
+
+# Section 二: documents made, repealed and in force ------------------------------------------
+def test_validity_change_is_dated_when_it_happens():
+    item = ItemFactory(published=True)
+    assert item.validity_changed_on is None
+    with time_machine.travel(datetime(2025, 3, 4, 10, tzinfo=SHANGHAI), tick=False):
+        item.title = "改了标题，有效性没变"
+        item.save()
+        assert Item.objects.get(pk=item.pk).validity_changed_on is None
+        loaded = Item.objects.get(pk=item.pk)
+        loaded.validity = Item.Validity.REPEALED
+        loaded.save(update_fields=["validity"])
+    assert Item.objects.get(pk=item.pk).validity_changed_on == date(2025, 3, 4)
+    with time_machine.travel(datetime(2025, 6, 1, 10, tzinfo=SHANGHAI), tick=False):
+        loaded.summary = "其他修改不改变日期"
+        loaded.save()
+    assert Item.objects.get(pk=item.pk).validity_changed_on == date(2025, 3, 4)
+    # A row created as already expired is dated on the day it was recorded.
+    with time_machine.travel(datetime(2025, 7, 1, 10, tzinfo=SHANGHAI), tick=False):
+        expired = ItemFactory(validity=Item.Validity.EXPIRED)
+    assert expired.validity_changed_on == date(2025, 7, 1)
+
+
+def make_document(slug, written_on, validity="valid", changed_on=None):
+    item = ItemFactory(
+        category=Category.objects.get(slug=slug), written_on=written_on, published=True
+    )
+    if validity != "valid":
+        with time_machine.travel(datetime.combine(changed_on, time(10), SHANGHAI), tick=False):
+            item.validity = validity
+            item.save()
+    return item
+
+
+def test_section_two_counts_documents_by_their_dates():
+    for slug in ["gz", "gfxwj"]:
+        CategoryFactory(slug=slug, name=slug)
+    make_document("gfxwj", date(2023, 5, 1))  # in force
+    make_document("gfxwj", date(2025, 2, 1))  # made in 2025, in force
+    make_document("gfxwj", date(2025, 3, 1), "amended", date(2025, 9, 1))  # made, still in force
+    make_document("gfxwj", date(2022, 1, 1), "repealed", date(2025, 4, 1))  # repealed in 2025
+    make_document("gfxwj", date(2022, 1, 1), "expired", date(2025, 12, 31))  # expired in 2025
+    make_document("gfxwj", date(2021, 1, 1), "repealed", date(2024, 6, 1))  # repealed earlier
+    make_document("gfxwj", date(2024, 1, 1), "repealed", date(2026, 1, 5))  # in force at 2025's end
+    make_document("gfxwj", date(2026, 1, 2))  # made after the year
+    make_document("gz", date(2025, 8, 8))
+    ItemFactory(category=Category.objects.get(slug="gfxwj"), written_on=date(2025, 5, 5))  # draft
+    report = AnnualReport.objects.create(year=2025, permits_count=7)
+    two = annual_report.section_two(report)
+    assert two["documents"] == [
+        {"label": "规章", "made": 1, "repealed": 0, "in_force": 1},
+        {"label": "行政规范性文件", "made": 2, "repealed": 2, "in_force": 4},
+    ]
+    assert two["permits_count"] == 7
+
+
+# The report as an item of the 公开年报 column -----------------------------------------------
+@pytest.fixture
+def report_2025(year_of_requests):
+    return AnnualReport.objects.create(
+        year=2025, overview="本年度依申请公开工作总体平稳。", permits_count=1264
+    )
+
+
+def test_report_goes_to_the_catalog_for_review(client, report_2025, disclosure_office, reviewer):
+    item = submit_annual_report_item(report=report_2025, by=disclosure_office)
+    report_2025.refresh_from_db()
+    assert report_2025.item == item
+    assert item.category.slug == "gknb" and item.status == Item.Status.PENDING
+    assert item.department == disclosure_office.department and item.author == disclosure_office
+    assert item.title.endswith("2025年政府信息公开工作年度报告")
+    assert "三、收到和处理政府信息公开申请情况" in item.body and "1264" in item.body
+    assert "本年度依申请公开工作总体平稳。" in item.body
+    [pdf] = item.attachments.all()
+    assert pdf.original_name == f"{item.title}.pdf" and pdf.file.read(4) == b"%PDF"
+    # Not public until a reviewer approves it through the usual workflow.
+    report_page = reverse("disclosure:annual-report", args=[2025])
+    assert client.get(item.get_absolute_url()).status_code == 404
+    assert client.get(report_page).status_code == 404
+    item.approve(by=reviewer, checklist=CHECKLIST)
+    # The approval publishes it on the 依申请公开 pages too, with the item's date.
+    report_2025.refresh_from_db()
+    assert report_2025.is_published() and report_2025.get_status_display() == "已发布"
+    assert client.get(report_page).status_code == 200
+    listed = client.get(reverse("disclosure:annual-report-list")).content.decode()
+    assert f"{timezone.localtime(item.published_at):%Y-%m-%d}" in listed
+    with pytest.raises(InvalidTransition, match="已经发布"):
+        report_2025.publish(by=disclosure_office)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert item.title in page and "一、本年新收政府信息公开申请数量" in page
+    assert reverse("disclosure:attachment", args=[pdf.pk]) in page
+    column = client.get(reverse("disclosure:category", args=["gknb"])).content.decode()
+    assert item.title in column
+
+
+def test_one_item_per_year_updated_until_published(report_2025, disclosure_office, reviewer):
+    item = submit_annual_report_item(report=report_2025, by=disclosure_office)
+    with pytest.raises(InvalidTransition, match="正在审核中"):
+        submit_annual_report_item(report=report_2025, by=disclosure_office)
+    item.return_to_author(by=reviewer, reason="请补充第五部分")
+    report_2025.refresh_from_db()
+    report_2025.problems = "依申请公开答复文书格式有待统一。"
+    report_2025.save()
+    again = submit_annual_report_item(report=report_2025, by=disclosure_office)
+    assert again.pk == item.pk and again.status == Item.Status.PENDING
+    assert "依申请公开答复文书格式有待统一。" in again.body
+    assert again.attachments.count() == 1
+    again.approve(by=reviewer, checklist=CHECKLIST)
+    with pytest.raises(InvalidTransition, match="请先撤回"):
+        submit_annual_report_item(report=report_2025, by=disclosure_office)
+    again.withdraw(by=reviewer, reason="数据更正")
+    third = submit_annual_report_item(report=report_2025, by=disclosure_office)
+    assert third.pk == item.pk and third.status == Item.Status.PENDING
+    assert third.index_number == again.index_number  # the 索引号 never changes
+    assert Item.objects.filter(category__slug="gknb").count() == 1
+
+
+def test_only_a_finished_and_written_report_goes_to_the_catalog(disclosure_office):
+    empty = AnnualReport.objects.create(year=2025)
+    with pytest.raises(InvalidTransition, match="总体情况"):
+        submit_annual_report_item(report=empty, by=disclosure_office)
+    current = AnnualReport.objects.create(year=date.today().year, overview="x")
+    with pytest.raises(InvalidTransition, match="年度结束后"):
+        submit_annual_report_item(report=current, by=disclosure_office)
+    assert not Item.objects.filter(category__slug="gknb").exists()
+
+
+def test_admin_sends_the_report_to_the_catalog(client, report_2025, disclosure_office, officer):
+    change = reverse("admin:disclosure_annualreport_change", args=[report_2025.pk])
+    url = reverse("admin:disclosure_annualreport_submit_item", args=[report_2025.pk])
+    client.force_login(disclosure_office)
+    page = client.get(change).content.decode()
+    assert "送公开年报栏目审核" in page
+    assert "在站点上查看" not in page  # not public yet
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "作为信息条目提交审核" in response.content.decode()
+    report_2025.refresh_from_db()
+    assert report_2025.item.status == Item.Status.PENDING
+    page = client.get(change).content.decode()
+    assert "待审核" in page and "送公开年报栏目审核</button>" not in page
+    response = client.post(url, follow=True)
+    assert "正在审核中" in response.content.decode()
+    # An 信息员 may not publish the bureau's report.
+    officer.is_staff = True
+    officer.save()
+    client.force_login(officer)
+    assert client.post(url).status_code in {302, 403}
+    assert Item.objects.filter(category__slug="gknb").count() == 1

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from disclosure.models import InformationRequest, InformationRequestEvent, validate_credit_code
@@ -291,3 +292,34 @@ def test_overdue_and_near_deadline_querysets(disclosure_office):
     assert due_soon.working_days_left(today=today) == 3
     assert late.due_on == date(2025, 3, 4)
     assert late.working_days_left(today=today) == -16
+
+
+def test_the_clock_on_the_wall_calendar(disclosure_office):
+    """The same rules with the real clock moved by time-machine (no now= passed anywhere)."""
+
+    def on(day):
+        return time_machine.travel(at(day), tick=False)
+
+    with on(date(2025, 9, 26)):
+        request = received_request(date(2025, 9, 26))
+    # 14 Oct is 8 working days after receipt (国庆 in between): too late for a 补正 notice.
+    with on(date(2025, 10, 14)), pytest.raises(InvalidTransition, match="7个工作日内"):
+        request.request_correction(by=disclosure_office, items="补充地块位置")
+    with on(date(2025, 9, 30)):
+        request.request_correction(by=disclosure_office, items="补充地块位置")
+        assert request.correction_requested_on == date(2025, 9, 30)
+    with on(date(2025, 10, 15)):
+        request.record_correction(by=disclosure_office)  # arrives today: the clock restarts
+    request.refresh_from_db()
+    assert (request.clock_started_on, request.due_on) == (date(2025, 10, 15), date(2025, 11, 12))
+    with on(date(2025, 11, 12)):
+        assert not request.is_overdue() and request.is_near_deadline()
+        assert InformationRequest.objects.near_deadline().get() == request
+    with on(date(2025, 11, 13)):
+        assert request.is_overdue()
+        assert InformationRequest.objects.overdue().get() == request
+        with pytest.raises(InvalidTransition, match="期限已过"):
+            request.extend(by=disclosure_office, days=5, reason="调取档案")
+        request.reply(by=disclosure_office, reply_type="1", legal_basis="x", text="y")
+    request.refresh_from_db()
+    assert request.is_replied_late and request.closed_on == date(2025, 11, 13)

@@ -3,12 +3,13 @@
 from datetime import date
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from disclosure.models import InformationRequest, LetterTemplate
-from disclosure.services import send_request_reminders
-from disclosure.tasks import send_information_request_reminders
+from disclosure.models import AnnualReport, InformationRequest, LetterTemplate
+from disclosure.services import draft_annual_report, send_request_reminders
+from disclosure.tasks import draft_last_years_annual_report, send_information_request_reminders
 from portal import workdays
 from portal.models import WorkCalendarDay
 from tests.disclosure.request_factories import at, received_request
@@ -79,3 +80,29 @@ def test_edited_template_changes_later_letters_only(disclosure_office):
     with pytest.raises(Exception) as error:
         template.full_clean()
     assert "模板语法错误" in str(error.value)
+
+
+def test_annual_report_draft_in_january_once(mailboxes, django_capture_on_commit_callbacks):
+    assert draft_annual_report(today=date(2026, 2, 1)) is None
+    assert draft_annual_report(today=date(2025, 12, 31)) is None
+    assert not AnnualReport.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = draft_annual_report(today=date(2026, 1, 2))
+    assert report.year == 2025 and not report.is_published()
+    [message] = mail.outbox
+    assert message.to == ["office@example.gov.cn"]
+    assert "2025年政府信息公开工作年度报告" in message.subject and "1月31日" in message.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        assert draft_annual_report(today=date(2026, 1, 3)) is None
+    assert AnnualReport.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_annual_report_draft_command_and_task(capsys):
+    with time_machine.travel(at(date(2026, 3, 2)), tick=False):
+        call_command("draft_annual_report")
+        assert "无需生成" in capsys.readouterr().out
+    with time_machine.travel(at(date(2026, 1, 5)), tick=False):
+        assert draft_last_years_annual_report.enqueue().return_value == 2025
+        call_command("draft_annual_report")  # already there: nothing new
+        assert "无需生成" in capsys.readouterr().out
+    assert list(AnnualReport.objects.values_list("year", flat=True)) == [2025]

@@ -147,7 +147,8 @@ def test_column_list_query_count(client, django_assert_max_num_queries, rows):
 @pytest.mark.parametrize("rows", [1, 30])
 def test_item_detail_query_count(client, django_assert_max_num_queries, rows):
     """Detail: item with column, parent column, department, replacement (1); attachments,
-    interpretations, interpreted documents (3)."""
+    interpretations, interpreted documents (3); the consultations it concludes come from the
+    cache."""
     document = ItemFactory(published=True)
     for n in range(rows):
         reading = ItemFactory(title=f"解读{n}", published=True)

@@ -106,6 +106,9 @@ def test_admin_generate_edit_print_publish(client, june, disclosure_office):
     bulletin.refresh_from_db()
     assert bulletin.item.status == Item.Status.PENDING
     assert bulletin.item.body == "<p>6月通报（已修改）</p>"
+    # Once sent, the text is shown laid out (read-only), not as HTML source.
+    page = client.get(change_url).content.decode()
+    assert "<p>6月通报（已修改）</p>" in page and "&lt;p&gt;" not in page
 
 
 def test_cannot_generate_current_month(client, disclosure_office):

@@ -8,8 +8,12 @@ from django.utils import timezone
 
 from oversight import services
 from oversight.models import Task
+from portal import workdays
+from portal.models import WorkCalendarDay
 from tests.complaints.factories import MessageCategoryFactory, MessageFactory
+from tests.disclosure.request_factories import received_request
 from tests.oversight.factories import TaskFactory, publish_item
+from tests.portal.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,10 +89,15 @@ def test_dashboard_page(client, leadership):
 
 
 @pytest.mark.parametrize("rows", [1, 20])
-def test_dashboard_query_budget(client, leadership, officer, rows, django_assert_max_num_queries):
+def test_dashboard_query_budget(
+    client, leadership, officer, disclosure_office, rows, django_assert_max_num_queries
+):
     """Dashboard: session, user, perms x2, roles; freshness (2); publication per month; messages
-    per month; events by department, targets, messages by department, departments; events by
-    author, officers; overdue tasks, co-departments (+ site settings once, 3)."""
+    per month; 依申请公开 received per month, replied per month, by department, by reply type,
+    overdue and near-deadline list; events by department, targets, messages by department,
+    departments; events by author, officers; overdue tasks, co-departments (+ site settings
+    once, 3)."""
+    workdays.seed_calendar(WorkCalendarDay)
     category = MessageCategoryFactory(department=officer.department)
     for n in range(rows):
         publish_item(at=timezone.now() - timedelta(days=n * 10), author=officer)
@@ -96,6 +105,11 @@ def test_dashboard_query_budget(client, leadership, officer, rows, django_assert
             due_on=timezone.localdate() - timedelta(days=1), lead_department=officer.department
         )
         MessageFactory(category=category)
+        info_request = received_request(timezone.localdate() - timedelta(days=n * 10))
+        info_request.department = DepartmentFactory()
+        info_request.save(update_fields=["department"])
+        if n % 2:
+            info_request.reply(by=disclosure_office, reply_type="1", legal_basis="x", text="y")
     client.force_login(leadership)
     with django_assert_max_num_queries(22):
         assert client.get(reverse("admin:oversight_dashboard_changelist")).status_code == 200

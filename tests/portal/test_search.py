@@ -154,3 +154,85 @@ def test_reindex_command_rebuilds_the_index(corpus):
     call_command("reindex", stdout=out)
     assert hits("征收") == {corpus["zhengshou"].title}
     assert SearchEntry.objects.count() == 3
+
+
+@pytest.mark.parametrize("sparse_below", [0, 10**9])
+def test_both_ways_of_reading_the_window_give_the_same_hits(corpus, monkeypatch, sparse_below):
+    """PostgreSQL reads dense matches along the date index and sparse ones from the GIN index."""
+    monkeypatch.setattr(search.SearchResults, "SPARSE_MATCHES", sparse_below)
+    assert [entry.title for entry in SearchEntry.objects.search("公告", order="date")] == [
+        corpus["budongchan"].title,
+        corpus["zhengshou"].title,
+    ]
+    assert hits("宅基地") == {corpus["guifan"].title}
+
+
+def test_window_is_capped_and_pages_read_their_own_rows(corpus, monkeypatch):
+    monkeypatch.setattr(search.SearchResults, "WINDOW", 1)
+    results = SearchEntry.objects.search("公告")
+    assert len(results) == 2  # the window and one more, so that the page can say "1+"
+    assert [entry.title for entry in results[1:2]] and results[0].department is not None
+
+
+def test_published_messages_join_the_search_with_their_public_text_only(client, department):
+    from complaints.models import Message
+    from portal import roles
+    from tests.complaints.factories import MessageFactory
+    from tests.conftest import make_staff
+
+    replier = make_staff(roles.OFFICER, department)
+    reviewer = make_staff(roles.REVIEWER)
+    message = MessageFactory(subject="宅基地翻建审批需要哪些材料", sender_name="王秀英")
+    hidden = MessageFactory(subject="宅基地确权进度", has_publication_consent=False)
+    for row in (message, hidden):
+        row.record_reply(by=replier, text="请携带身份证和宅基地使用权证到窗口办理。")
+    hidden.approve(by=reviewer)
+    assert not SearchEntry.objects.filter(kind="政民互动").exists()  # approved, not published
+    message.approve(
+        by=reviewer,
+        public_subject="宅基地翻建审批需要哪些材料",
+        public_body="村民王**询问宅基地翻建审批材料。",
+        public_reply="请携带身份证和宅基地使用权证到窗口办理。",
+    )
+    entry = SearchEntry.objects.get(kind="政民互动")
+    assert entry.url == message.get_absolute_url() and entry.department_id == message.department_id
+    assert "王秀英" not in entry.body + entry.search_text  # only the reviewed public text
+    html = client.get(reverse("search"), {"q": "宅基地", "kind": "政民互动"}).content.decode()
+    assert "<mark>宅基地</mark>" in html and message.get_absolute_url() in html
+    assert Message.objects.public().count() == 1
+
+
+def test_highlight_marks_the_longest_term_where_several_start():
+    terms = search.query_words("宅基地")
+    assert str(search.highlight("宅基地审批", terms)) == "<mark>宅基地</mark>审批"
+    terms = search.query_words("不动产登记")
+    assert str(search.highlight("办理不动产登记", terms)) == "办理<mark>不动产登记</mark>"
+
+
+def test_guides_and_documents_rank_above_daily_approval_rows_with_the_same_words():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    search.index_document(
+        key="services.serviceguide:1",
+        kind="办事指南",
+        title="宅基地使用权及房屋所有权首次登记办事指南",
+        url="/bszn/1/",
+        text="申请条件",
+        published_at=now - timedelta(days=300),
+    )
+    for n in range(3):
+        search.index_document(
+            key=f"services.approvalresult:{n}",
+            kind="办件公示",
+            title=f"宅基地使用权及房屋所有权首次登记（受理编号 BDC2026112{n}-0001）",
+            url=f"/bjgs/?number={n}",
+            text="申请人：王**；状态：办结",
+            published_at=now - timedelta(days=n),
+        )
+    results = SearchEntry.objects.search("宅基地")
+    assert results[0].kind == "办事指南"
+    by_date = SearchEntry.objects.search("宅基地", order="date")
+    assert [entry.kind for entry in by_date[:4]][-1] == "办事指南"  # the oldest, by date

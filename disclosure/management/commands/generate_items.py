@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from datetime import time as clock
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from disclosure.demo import COLUMNS, PARAGRAPHS, PLACES, VILLAGES, ensure_columns
@@ -118,7 +118,29 @@ class Command(BaseCommand):
                 f"\r已生成 {done}/{count}（{done * 100 // count}%），每秒 {rate:.0f} 条"
             )
             sys.stdout.flush()
+        self.lay_out_by_date()
         self.stdout.write(f"\n完成：共 {Item.objects.count()} 条信息。")
+
+    def lay_out_by_date(self):
+        """Store the search index in publication order, as a live site's index is.
+
+        A live index gains its entries as items are published, so on disk they lie in date order,
+        which the newest-first search window reads page by page. Generated items have random
+        dates; on PostgreSQL, CLUSTER gives their entries the live layout.
+        """
+        if connection.vendor != "postgresql":
+            return
+        self.stdout.write("\n按发布日期整理检索表……")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'portal_searchentry' "
+                "AND indexdef LIKE %s",
+                ["%(published_at)"],
+            )
+            (index,) = cursor.fetchone()
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction (tests)
+            cursor.execute(f'CLUSTER portal_searchentry USING "{index}"')
+            cursor.execute("ANALYZE portal_searchentry")
 
     @staticmethod
     def number(items, org_code):

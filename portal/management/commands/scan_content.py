@@ -25,9 +25,14 @@ class Command(BaseCommand):
             model = registration.model
             content_type = ContentType.objects.get_for_model(model)
             published = registration.published(model._default_manager.all()).order_by("pk")
-            for obj in published.iterator(chunk_size=500):
-                rows += 1
-                total += record_findings(obj, content_type, now, registration.fields)
+            last_pk = None
+            while batch := list(
+                (published if last_pk is None else published.filter(pk__gt=last_pk))[:500]
+            ):
+                for obj in batch:
+                    rows += 1
+                    total += record_findings(obj, content_type, now, registration.fields)
+                last_pk = batch[-1].pk
         self.stdout.write(f"已扫描 {rows} 条已发布内容，记录 {total} 处问题")
 
 

@@ -1,0 +1,106 @@
+"""Where a page's time goes: `python bench/profile_page.py PATH [--repeat N] [--profile]`.
+
+PATH may hold {item}: the newest public item's id (e.g. /zwgk/xxgk/{item}/).
+
+Runs the page in-process through Django's full handler (middleware, view, templates) with the
+production settings and the page cache off, against DATABASE_URL (the benchmark database by
+default), and prints the mean time per request, the query count and the share spent in the
+database. With --profile it prints a pyinstrument call tree of the repeated requests.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("DJANGO_SECURE", "0")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "0")
+
+
+def database_timings(client, path):
+    """Return the time of each query of one request of path."""
+    from django.db import connection
+
+    timings = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append(time.perf_counter() - started)
+
+    with connection.execute_wrapper(timed):
+        client.get(path)
+    return timings
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client()
+    for path in args.paths:
+        if "{item}" in path:  # a public item: the newest one
+            from disclosure.models import Item
+
+            path = path.format(item=Item.objects.public().latest().values_list("pk", flat=True)[0])
+        response = client.get(path)  # warm up caches, template loader and the connection
+        assert response.status_code == 200, (path, response.status_code)
+        timings = database_timings(client, path)
+        db_ms = sum(timings) * 1000
+        profiler = None
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0002)
+            profiler.start()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for _ in range(args.repeat):
+            client.get(path)
+        elapsed = (time.perf_counter() - started) / args.repeat * 1000
+        cpu = (time.process_time() - cpu_started) / args.repeat * 1000
+        print(
+            f"{path}: {elapsed:.2f} ms/request ({cpu:.2f} ms of it this process's CPU), "
+            f"{len(timings)} queries, "
+            f"{db_ms:.2f} ms of them in the database"
+        )
+        if profiler:
+            profiler.stop()
+            print(render_profile(profiler.last_session))
+
+
+def render_profile(session):
+    """The call tree of the view, without Django's handler and middleware wrappers."""
+    from pyinstrument.renderers import ConsoleRenderer
+
+    renderer = ConsoleRenderer(
+        unicode=True,
+        color=False,
+        processor_options={
+            "filter_threshold": 0.02,
+            "hide_regex": r".*(deprecation|handlers/exception|django/test|asgiref).*",
+        },
+    )
+    return renderer.render(session)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""Capped counts, the cached count of catalog lists, deep pages read by id, quick widgets."""
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from disclosure.filters import ItemFilter
+from disclosure.models import Item
+from portal import pagination
+from portal.forms import SearchForm
+from portal.widgets import QuickSelect, QuickTextInput
+from tests.disclosure.factories import CHECKLIST, ItemFactory
+from tests.portal.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def publish(count, **kwargs):
+    author, reviewer = UserFactory(), UserFactory()
+    items = []
+    for _ in range(count):
+        item = ItemFactory(author=author, **kwargs)
+        item.submit(by=author)
+        item.approve(by=reviewer, checklist=CHECKLIST)
+        items.append(item)
+    return items
+
+
+def test_count_is_capped():
+    publish(7)
+    paginator = pagination.CappedPaginator(Item.objects.public().latest(), 2, cap=5)
+    assert paginator.count == 6  # cap + 1: "5+" without counting the rest
+    assert paginator.is_capped
+
+
+def test_deep_pages_read_ids_first_and_give_the_same_rows(monkeypatch, django_assert_num_queries):
+    publish(9)
+    queryset = Item.objects.public().for_list().latest()
+    expected = list(queryset.values_list("pk", flat=True))
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_FROM", 4)
+    paginator = pagination.CappedPaginator(queryset, 2)
+    assert [item.pk for item in paginator.page(1)] == expected[0:2]  # shallow: one query
+    paginator = pagination.CappedPaginator(queryset, 2)
+    with django_assert_num_queries(3):  # count, the page's ids, its rows
+        page = paginator.page(3)
+        rows = list(page)
+    assert [item.pk for item in rows] == expected[4:6]
+    assert rows[0].department.name  # the rows still come with their joins
+    assert [item.pk for item in pagination.CappedPaginator(queryset, 2).page(5)] == expected[8:9]
+
+
+def test_column_count_is_cached_until_content_changes(client, settings, reviewer):
+    settings.LIST_COUNT_CACHE_SECONDS = 600
+    first, second = publish(2)
+    url = reverse("disclosure:category", args=["tzgg"])
+    assert client.get(url).context["page_obj"].paginator.count == 2
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not any("COUNT(*)" in query["sql"] for query in queries.captured_queries)
+    second.withdraw(by=reviewer, reason="内容有误")
+    assert client.get(url).context["page_obj"].paginator.count == 1  # at once, not in 10 minutes
+    publish(3)
+    response = client.get(url)
+    assert response.context["page_obj"].paginator.count == 4
+    assert "共 4 条" in response.content.decode()
+    # Filters have counts of their own.
+    assert client.get(url, {"validity": "repealed"}).context["page_obj"].paginator.count == 0
+
+
+def django_rendered(bound_field):
+    """Render a bound field with Django's own template widget."""
+    widget = bound_field.field.widget
+    quick = type(widget)
+    widget.__class__ = quick.__mro__[1]
+    try:
+        return bound_field.as_widget()
+    finally:
+        widget.__class__ = quick
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"department": "1", "year": "2025", "validity": "repealed", "document_number": '<b>"x'},
+        {"year": "<script>", "document_number": "〔2026〕12号"},
+    ],
+)
+def test_quick_widgets_render_what_django_renders(data, department, assert_html_equal):
+    form = ItemFilter(data, queryset=Item.objects.none()).form
+    kinds = {type(field.widget) for field in form.fields.values()}
+    assert kinds == {QuickSelect, QuickTextInput}
+    for bound_field in form:
+        assert_html_equal(bound_field.as_widget(), django_rendered(bound_field))
+
+
+def test_quick_select_keeps_optgroups_and_escapes_labels(assert_html_equal):
+    class Form(forms.Form):
+        land = forms.ChoiceField(
+            choices=[("", "全部"), ("征收", [("a&b", "<征地>"), ("c", "补偿")])],
+            widget=QuickSelect,
+        )
+
+    field = Form({"land": "a&b"})["land"]
+    html = field.as_widget()
+    assert "&lt;征地&gt;" in html and 'value="a&amp;b" selected' in html
+    assert_html_equal(html, django_rendered(field))
+
+
+def test_search_form_uses_quick_widgets():
+    form = SearchForm(RequestFactory().get("/").GET, kinds=["政策文件"])
+    assert isinstance(form.fields["department"].widget, QuickSelect)
+
+
+@pytest.fixture
+def assert_html_equal():
+    from django.test import SimpleTestCase
+
+    case = SimpleTestCase()
+    return case.assertHTMLEqual
+
+
+def test_department_options_come_from_the_cache_and_follow_changes(
+    department, django_assert_num_queries
+):
+    def options():
+        form = ItemFilter(None, queryset=Item.objects.none()).form
+        return str(form["department"])
+
+    assert "政策法规科" in options()
+    with django_assert_num_queries(0):
+        html = options()
+    assert '<option value="" selected>全部</option>' in html
+    department.name = "法规与政策研究科"
+    department.save()
+    assert "法规与政策研究科" in options() and "政策法规科" not in options()
+
+
+def test_a_department_filter_still_validates_against_the_database(department, other_department):
+    other_department.is_active = False
+    other_department.save()
+    form = ItemFilter({"department": str(department.pk)}, queryset=Item.objects.none()).form
+    assert form.is_valid() and form.cleaned_data["department"] == department
+    form = ItemFilter({"department": str(other_department.pk)}, queryset=Item.objects.none()).form
+    assert not form.is_valid() and "department" in form.errors
