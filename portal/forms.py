@@ -8,6 +8,8 @@ import django_filters
 from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
@@ -157,6 +159,21 @@ class PublicFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         return use_quick_widgets(super().form)
+
+
+class StaffLoginForm(AdminAuthenticationForm):
+    """The admin login: a user name longer than any account's is refused before authentication.
+
+    Django's form only sets the widget's maxlength, so a forged POST reached the lockout records
+    (django-axes keeps at most 255 characters) and failed there.
+    """
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        limit = get_user_model()._meta.get_field("username").max_length
+        if len(username) > limit:
+            raise ValidationError(f"用户名最多 {limit} 个字符", code="max_length")
+        return username
 
 
 class TokenForm(forms.Form):

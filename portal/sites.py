@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from .forms import StaffLoginForm
 from .models import SiteSettings
 
 
@@ -9,6 +10,7 @@ class PortalAdminSite(admin.AdminSite):
     """The admin with the bureau's name in its header and title."""
 
     index_title = "工作台"
+    login_form = StaffLoginForm
     site_url = "/"
 
     def each_context(self, request):
@@ -17,3 +19,14 @@ class PortalAdminSite(admin.AdminSite):
         context["site_header"] = f"{site.bureau_name} · 政务公开管理平台"
         context["site_title"] = f"{site.site_name}管理平台"
         return context
+
+    def get_urls(self):
+        from django.urls import path
+
+        from . import views
+
+        return [
+            path("otp/enrol/", self.admin_view(views.otp_enrol), name="otp-enrol"),
+            path("otp/verify/", self.admin_view(views.otp_verify), name="otp-verify"),
+            *super().get_urls(),
+        ]

@@ -94,6 +94,14 @@ def test_five_failures_lock_the_account_with_a_chinese_page(client, officer):
     assert lockout.ip_address == "10.1.2.3"
 
 
+def test_an_overlong_user_name_is_refused_before_authentication(client):
+    # Found by the fuzz test on PostgreSQL: 300 four-byte characters overflowed the lockout record.
+    response = login(client, "𠀀" * 300, "<script>alert(1)</script>")
+    assert response.status_code == 200
+    assert "用户名最多 150 个字符" in response.text
+    assert not AuditEntry.objects.exists()
+
+
 def test_lockout_ends_after_the_cooloff(client, officer):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "officer", "wrong-Password-1")
