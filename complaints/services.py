@@ -1,19 +1,16 @@
 """Orchestration of 政民互动 with the outside world: submissions from citizens, reminder mail."""
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal import roles
 from portal.masking import mask_phone
+from portal.notices import mail_on_commit, staff_emails
 
 from .models import (
     ASPECTS,
@@ -29,8 +26,6 @@ from .models import (
     hash_query_code,
     new_query_code,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,14 +73,6 @@ def submit_message(*, data: dict, ip: str | None, now: datetime | None = None) -
     return Submission(message=message, query_code=query_code)
 
 
-def staff_emails(*, role: str, department_id: int | None = None) -> list[str]:
-    """Return the e-mail addresses of active staff holding role (in a department if given)."""
-    users = get_user_model().objects.filter(is_active=True, groups__name=role).exclude(email="")
-    if department_id is not None:
-        users = users.filter(department_id=department_id)
-    return sorted(set(users.values_list("email", flat=True)))
-
-
 def notify(*, recipients: list[str], template: str, message: Message) -> None:
     """Send one notice about message to recipients once the transaction has committed."""
     if not recipients:
@@ -93,16 +80,7 @@ def notify(*, recipients: list[str], template: str, message: Message) -> None:
     context = {"message": message}
     subject = render_to_string(f"complaints/emails/{template}_subject.txt", context).strip()
     body = render_to_string(f"complaints/emails/{template}.txt", context)
-    transaction.on_commit(lambda: _send(subject, body, recipients))
-
-
-def _send(subject, body, recipients):
-    # The stamp and the event row are committed: a mail server failure is logged, and the admin
-    # queue still shows the notice.
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    except Exception:
-        logger.exception("Message notice could not be mailed to %s", recipients)
+    mail_on_commit(subject, body, recipients)
 
 
 def send_due_reminders(*, now: datetime | None = None) -> dict:
@@ -118,7 +96,7 @@ def send_due_reminders(*, now: datetime | None = None) -> dict:
             if message.mark_reminded(now=now):
                 reminded += 1
                 recipients = staff_emails(
-                    role=roles.DEPARTMENT_HEAD, department_id=message.department_id
+                    roles=roles.DEPARTMENT_HEAD, department_id=message.department_id
                 )
                 notify(recipients=recipients, template="reminder", message=message)
     for message in Message.objects.due_for_escalation(now=now).select_related("department"):
@@ -126,7 +104,7 @@ def send_due_reminders(*, now: datetime | None = None) -> dict:
             if message.mark_escalated(now=now):
                 escalated += 1
                 notify(
-                    recipients=staff_emails(role=roles.LEADERSHIP),
+                    recipients=staff_emails(roles=roles.LEADERSHIP),
                     template="escalation",
                     message=message,
                 )

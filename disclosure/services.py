@@ -4,10 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.utils import timezone
 from portal import roles
 from portal.exceptions import InvalidTransition
 from portal.models import SiteSettings
+from portal.notices import mail_on_commit, staff_emails
 from portal.querycodes import new_query_code
 
 from .models import InformationRequest, InformationRequestEvent, RequestCounter
@@ -107,25 +106,15 @@ def register_request(
     return Submission(request=request, query_code=query_code)
 
 
-def staff_emails(*, role: str) -> list[str]:
-    """Return the e-mail addresses of active staff holding role."""
-    users = get_user_model().objects.filter(is_active=True, groups__name=role).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
-
-
 def notify_office(*, template: str, request: InformationRequest, role=roles.DISCLOSURE_OFFICE):
     """Mail the office (or leadership) about request once the transaction has committed."""
-    recipients = staff_emails(role=role)
+    recipients = staff_emails(roles=role)
     if not recipients:
         return
     context = {"request": request, "site_url": getattr(settings, "SITE_URL", "")}
     subject = render_to_string(f"disclosure/emails/request_{template}_subject.txt", context)
     body = render_to_string(f"disclosure/emails/request_{template}.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(
-            subject.strip(), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
-        )
-    )
+    mail_on_commit(subject, body, recipients)
 
 
 def send_request_reminders(*, now: datetime | None = None) -> dict:
@@ -165,16 +154,12 @@ def draft_annual_report(*, today: date | None = None):
     report, created = AnnualReport.objects.get_or_create(year=today.year - 1)
     if not created:
         return None
-    recipients = staff_emails(role=roles.DISCLOSURE_OFFICE)
+    recipients = staff_emails(roles=roles.DISCLOSURE_OFFICE)
     if recipients:
         context = {"report": report, "due_on": date(today.year, 1, 31)}
         subject = render_to_string("disclosure/emails/annual_report_draft_subject.txt", context)
         body = render_to_string("disclosure/emails/annual_report_draft.txt", context)
-        transaction.on_commit(
-            lambda: send_mail(
-                subject.strip(), body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
-            )
-        )
+        mail_on_commit(subject, body, recipients)
     return report
 
 

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce, TruncMonth
@@ -19,6 +18,7 @@ from django.utils import timezone
 from disclosure.models import Category, InformationRequest, Item, ItemEvent
 from portal import roles
 from portal.models import Department, SiteSettings
+from portal.notices import mail_on_commit, staff_emails
 
 from .models import AMBER_DAYS, Bulletin, FreshnessWarning, ReportingTarget, month_start, next_month
 
@@ -142,27 +142,14 @@ def warn_stale_columns(*, today=None, now=None) -> int:
                     "oversight/emails/freshness_warning.txt",
                     {"row": row, "site_url": getattr(settings, "SITE_URL", "")},
                 )
-                transaction.on_commit(
-                    lambda s=subject, b=body, r=recipients: send_mail(
-                        s, b, settings.DEFAULT_FROM_EMAIL, r
-                    )
-                )
+                mail_on_commit(subject, body, recipients)
             sent += 1
     return sent
 
 
 def department_emails(department_id):
     """Return e-mail addresses of the department's 科室负责人 and 信息员."""
-    users = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            department_id=department_id,
-            groups__name__in=[roles.DEPARTMENT_HEAD, roles.OFFICER],
-        )
-        .exclude(email="")
-    )
-    return sorted(set(users.values_list("email", flat=True)))
+    return staff_emails(roles=[roles.DEPARTMENT_HEAD, roles.OFFICER], department_id=department_id)
 
 
 # 信息员 reporting ----------------------------------------------------------------------------

@@ -136,6 +136,7 @@ def otp_enrol(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id once the second factor is in
             has_two_factor_device(request, refresh=True)
             record(AuditEntry.Kind.OTP_ENROLLED, user=user, request=request)
             messages.success(request, "两步验证已启用。以后每次登录后需输入身份验证器中的验证码。")
@@ -168,6 +169,7 @@ def otp_verify(request):
     if request.method == "POST":
         if form.is_valid():
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id once the second factor is in
             record(AuditEntry.Kind.OTP_VERIFIED, user=user, request=request)
             return redirect(_safe_next(request))
         record(AuditEntry.Kind.OTP_FAILED, user=user, request=request, detail="登录时验证码错误")

@@ -132,8 +132,11 @@ def test_next_login_asks_for_the_code_bad_code_then_good(client, reviewer):
     assert response.status_code == 200
     assert "验证码不正确或已过期" in response.content.decode()
     assert client.get(target).status_code == 302
+    half_session = client.session.session_key
     response = client.post(VERIFY, {"token": code(device), "next": target})
     assert response.status_code == 302 and response.url == target
+    # The session id seen before the second factor no longer opens anything.
+    assert client.session.session_key != half_session
     assert client.get(target).status_code == 200
     assert kinds(reviewer).count("otp_failed") == 1
     assert "otp_verified" in kinds(reviewer)
