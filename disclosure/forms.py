@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from portal.forms import CitizenForm, clean_mobile
-from portal.models import PHONE_VALIDATOR
+from portal.models import PHONE_VALIDATOR, Department
 
 from .models import InformationRequest, validate_credit_code
 from .models.requests import EXTENSION_MAX_WORKING_DAYS, validate_id_card
@@ -273,7 +273,13 @@ class RegisterRequestForm(ApplicantFieldsMixin, forms.ModelForm):
             "description",
             "purpose",
             "delivery_form",
+            "department",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.active()
+        self.fields["department"].empty_label = "（稍后指定）"
 
     def clean(self):
         cleaned = self.clean_applicant(super().clean())

@@ -86,6 +86,7 @@ def register_request(
     now = now or timezone.now()
     request, query_code = _new_request(data, channel=channel, now=now)
     request.registered_by = by
+    request.department = data.get("department")
     if channel == InformationRequest.Channel.FAX:
         request.save()
         note = "传真提交，待确认收到"

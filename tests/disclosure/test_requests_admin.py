@@ -15,6 +15,7 @@ from tests.disclosure.request_factories import (
     person_data,
     received_request,
 )
+from tests.portal.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +76,20 @@ def test_overdue_filter_and_notice(client, disclosure_office):
 
 
 def test_register_a_letter_received_by_post(client, disclosure_office):
+    cadastre = DepartmentFactory(name="地籍与不动产登记科")
     client.force_login(disclosure_office)
-    data = {**person_data(), "channel": "post", "received_on": "2025-09-26"}
+    form = client.get(reverse("admin:disclosure_informationrequest_add")).content.decode()
+    assert "承办科室" in form and "地籍与不动产登记科" in form
+    data = {
+        **person_data(),
+        "channel": "post",
+        "received_on": "2025-09-26",
+        "department": cadastre.pk,
+    }
     response = client.post(reverse("admin:disclosure_informationrequest_add"), data, follow=True)
     info_request = InformationRequest.objects.get()
     assert info_request.registered_by == disclosure_office
+    assert info_request.department == cadastre
     assert info_request.due_on == date(2025, 10, 30)
     assert "查询码" in response.content.decode()
 
