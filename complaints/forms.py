@@ -256,9 +256,13 @@ class EvaluationForm(CitizenForm):
         return f"s{subject.pk}_{aspect}"
 
     def rows(self):
-        """Return [(subject, [bound fields of its four aspects])] for the questionnaire table."""
+        """Return [(subject, [(aspect label, bound field) of its four aspects])] for the
+        questionnaire table."""
         return [
-            (subject, [self[self.score_name(subject, name)] for name, _, _ in ASPECTS])
+            (
+                subject,
+                [(label, self[self.score_name(subject, name)]) for name, label, _ in ASPECTS],
+            )
             for subject in self.subjects
         ]
 

@@ -142,8 +142,20 @@ def test_evaluation_round_collects_an_answer_and_shows_results_after_closing(
     page.wait_for_url("**/yitijiao/")
     assert "感谢您参加" in page.locator("main").inner_text()
 
-    # The same phone cannot answer twice.
+    # The same phone cannot answer twice (tried on a phone: the questionnaire is one block per
+    # window or department, each choice with its visible aspect name, and no sideways scroll).
+    page.set_viewport_size({"width": 375, "height": 800})
     page.goto(live_server.url + evaluation.get_absolute_url())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    first_row = page.locator("table.questionnaire tbody tr").first
+    assert first_row.locator(".q-aspect").first.is_visible()
+    assert first_row.locator(".q-aspect").all_inner_texts() == [
+        "服务态度",
+        "办事效率",
+        "政务公开",
+        "廉洁自律",
+    ]
+    screenshot(page, "participation-evaluation-form-375")
     for aspect in ["服务态度", "办事效率", "政务公开", "廉洁自律"]:
         page.get_by_label(f"{window.name} {aspect}").select_option(value="1")
     field(page, "手机号码").fill("138 1234 5678")

@@ -85,6 +85,10 @@ def test_citizen_finds_guide_from_homepage_and_prints_it(live_server, page, bure
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="打印指南").click()
     assert page.locator(".print-header").inner_text() == "江川市国土资源局"
+    # Opened on a phone, the print layout wraps long addresses instead of scrolling sideways.
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.set_viewport_size({"width": 1280, "height": 900})
     screenshot(page, "services-guide-print")
 
 
