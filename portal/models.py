@@ -130,18 +130,26 @@ class User(AbstractUser):
         return self.is_superuser or bool(self.role_names & roles.CROSS_DEPARTMENT_ROLES)
 
 
+def staff_stamp(verbose_name, *, editable=False, **options):
+    """Return the optional foreign key that records which staff member did something (审核人,
+    答复人, 发布人 …): kept when the account is deleted (PROTECT), with no reverse accessor, set by
+    the workflow rather than typed into a form."""
+    options = {"on_delete": models.PROTECT, "related_name": "+", **options}
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        editable=editable,
+        **options,
+    )
+
+
 class HandlingEvent(models.Model):
     """One step in handling a citizen's message or application: who (none for the system's own
     reminders), when, and why. Each app adds its kinds and the record it belongs to."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    actor = staff_stamp("操作人", editable=True)
     at = models.DateTimeField("时间", default=timezone.now)
     note = models.TextField("说明", blank=True)
 

@@ -11,7 +11,6 @@ services.py), reviewed before they are public, and after closing each one receiv
 import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Q
@@ -24,7 +23,7 @@ from django_prose_editor.fields import ProseEditorField
 from portal.content_safety import text_from_html
 from portal.exceptions import InvalidTransition
 from portal.masking import mask_personal_data_in_text
-from portal.models import Department, DepartmentScopedQuerySet
+from portal.models import Department, DepartmentScopedQuerySet, staff_stamp
 from portal.pagecache import content_changed
 from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
 from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
@@ -150,15 +149,7 @@ class Consultation(Reviewable):
     feedback_published_at = models.DateTimeField(
         "反馈公开时间", null=True, blank=True, editable=False
     )
-    feedback_published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="反馈发布人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    feedback_published_by = staff_stamp("反馈发布人")
     final_item = models.ForeignKey(
         "disclosure.Item",
         verbose_name="正式发布的文件",
@@ -495,15 +486,7 @@ class ConsultationComment(models.Model):
     )
     public_body = models.TextField("公开内容", blank=True, editable=False)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    reviewed_by = staff_stamp("审核人")
     rejection_reason = models.CharField("不予公开理由", max_length=200, blank=True, editable=False)
 
     adoption = models.CharField("采纳情况", max_length=12, choices=Adoption, blank=True)
@@ -511,15 +494,7 @@ class ConsultationComment(models.Model):
         "采纳情况说明", blank=True, help_text="部分采纳或未采纳时必须说明理由"
     )
     decided_at = models.DateTimeField("采纳情况填写时间", null=True, blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="采纳情况填写人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    decided_by = staff_stamp("采纳情况填写人")
 
     objects = ConsultationCommentQuerySet.as_manager()
 

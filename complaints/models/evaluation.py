@@ -7,7 +7,6 @@ before the public sees them; the results page opens when the round has closed, w
 sees the same figures in the admin at any time.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Avg, Count, Q
@@ -17,7 +16,7 @@ from django.utils.crypto import salted_hmac
 
 from portal.exceptions import InvalidTransition
 from portal.masking import mask_personal_data_in_text
-from portal.models import Department
+from portal.models import Department, staff_stamp
 
 SCORES = range(1, 6)
 SCORE_LABELS = {5: "非常满意", 4: "满意", 3: "一般", 2: "不满意", 1: "非常不满意"}
@@ -245,15 +244,7 @@ class EvaluationResponse(models.Model):
     )
     public_comment = models.TextField("公开的意见", blank=True, editable=False)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    reviewed_by = staff_stamp("审核人")
     submitted_at = models.DateTimeField("提交时间", default=timezone.now, editable=False)
     sender_ip = models.GenericIPAddressField("提交IP", null=True, blank=True, editable=False)
 

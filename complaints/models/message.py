@@ -21,7 +21,7 @@ from django.utils import timezone
 from portal import content_safety, querycodes
 from portal.exceptions import InvalidTransition
 from portal.masking import mask_personal_data_in_text
-from portal.models import Department, DepartmentScopedQuerySet, HandlingEvent
+from portal.models import Department, DepartmentScopedQuerySet, HandlingEvent, staff_stamp
 from portal.workdays import is_working_day
 
 from .category import MessageCategory
@@ -230,15 +230,7 @@ class Message(models.Model):
         related_name="messages",
         editable=False,
     )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="承办人",
-        on_delete=models.PROTECT,
-        related_name="assigned_messages",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    assignee = staff_stamp("承办人", related_name="assigned_messages")
     subject = models.CharField("标题", max_length=100)
     body = models.TextField("留言内容")
     sender_name = models.CharField("留言人姓名", max_length=30)
@@ -269,15 +261,7 @@ class Message(models.Model):
 
     reply = models.TextField("答复内容", blank=True, editable=False)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True, editable=False)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="答复人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    replied_by = staff_stamp("答复人")
     replied_late = models.BooleanField(
         "超时答复", default=False, editable=False, help_text="答复时确定，之后不再改变"
     )
@@ -287,15 +271,7 @@ class Message(models.Model):
     public_body = models.TextField("公开留言内容", blank=True, editable=False)
     public_reply = models.TextField("公开答复内容", blank=True, editable=False)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-    )
+    reviewed_by = staff_stamp("审核人")
     published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
 
     rating = models.CharField("满意度", max_length=12, choices=Rating, blank=True, editable=False)

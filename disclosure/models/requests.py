@@ -12,7 +12,6 @@ of up to 20 working days needs the approval of the 政务公开办. Every step i
 import re
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -23,7 +22,7 @@ from django.utils import timezone
 
 from portal import querycodes, workdays
 from portal.exceptions import InvalidTransition
-from portal.models import HandlingEvent
+from portal.models import HandlingEvent, staff_stamp
 from portal.richtext import sanitize_html
 from portal.uploads import Attachment
 
@@ -315,15 +314,7 @@ class InformationRequest(models.Model):
     )
     submitter_ip = models.GenericIPAddressField("提交IP", null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField("提交时间", default=timezone.now, editable=False)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    registered_by = staff_stamp("登记人")
 
     status = models.CharField(
         "状态", max_length=12, choices=Status, default=Status.SUBMITTED, editable=False
@@ -370,15 +361,7 @@ class InformationRequest(models.Model):
         "延长工作日数", null=True, blank=True, editable=False
     )
     extension_reason = models.TextField("延期理由", blank=True, editable=False)
-    extension_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="延期批准人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    extension_approved_by = staff_stamp("延期批准人")
     extended_at = models.DateTimeField("延期时间", null=True, blank=True, editable=False)
 
     reply_type = models.CharField(
@@ -387,15 +370,7 @@ class InformationRequest(models.Model):
     legal_basis = models.TextField("法律依据", blank=True, editable=False)
     reply_text = models.TextField("答复内容", blank=True, editable=False)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True, editable=False)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="答复人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    replied_by = staff_stamp("答复人")
     is_replied_late = models.BooleanField(
         "超期答复", default=False, editable=False, help_text="答复时确定，之后不再改变"
     )
@@ -992,14 +967,7 @@ class RequestLetter(models.Model):
     body = models.TextField("正文", help_text="发出时生成的HTML")
     issued_on = models.DateField("落款日期")
     issued_at = models.DateTimeField("生成时间", default=timezone.now)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="生成人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    issued_by = staff_stamp("生成人", editable=True)
 
     class Meta:
         verbose_name = "文书"
@@ -1114,15 +1082,7 @@ class AnnualReport(models.Model):
         "行政事业性收费本年收费金额（万元）", max_digits=12, decimal_places=2, default=0
     )
     published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发布人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    published_by = staff_stamp("发布人")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     item = models.OneToOneField(
         "disclosure.Item",
