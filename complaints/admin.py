@@ -678,6 +678,11 @@ class ConsultationAdmin(ReviewableAdmin, DepartmentScopedAdmin):
             )
         )
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["notice"] = Consultation.objects.visible_to(request.user).queue_counts()
+        return super().changelist_view(request, extra_context)
+
     def get_changeform_initial_data(self, request):
         today = timezone.localdate()
         return {"opens_on": today, "closes_on": default_closes_on(today)}

@@ -88,6 +88,20 @@ class ConsultationQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
             return rows.filter(opens_on__lte=today, closes_on__gte=today)
         return rows.filter(closes_on__lt=today)
 
+    def queue_counts(self, *, today=None):
+        """Return what the staff's list warns about, in one query: consultations that have
+        closed without their 采纳情况 published, and comments waiting for review."""
+        today = today or timezone.localdate()
+        closed = Q(status=self.model.Status.PUBLISHED, feedback_published_at__isnull=True)
+        return self.aggregate(
+            awaiting_feedback=Count("pk", filter=closed & Q(closes_on__lt=today), distinct=True),
+            pending_comments=Count(
+                "comments",
+                filter=Q(comments__status=ConsultationComment.Status.PENDING),
+                distinct=True,
+            ),
+        )
+
     def with_comment_counts(self):
         """Annotate how many comments were received and how many are public."""
         return self.annotate(

@@ -289,3 +289,43 @@ def test_list_filters_consultations_awaiting_feedback(client, disclosure_office,
     response = client.get(url + "?phase=closed")
     assert [c.pk for c in response.context["cl"].result_list] == [waiting.pk]
     assert client.get(url + "?phase=<bad>").status_code == 200
+
+
+def test_list_warns_of_closed_consultations_without_feedback_and_pending_comments(
+    client,
+    disclosure_office,
+    officer,
+    consultation,
+    other_department,
+    django_assert_max_num_queries,
+):
+    waiting = published_consultation(
+        title="待发布采纳情况的草案", department=consultation.department
+    )
+    close_period(waiting)
+    ConsultationCommentFactory.create_batch(2, consultation=consultation)
+    ConsultationCommentFactory(consultation=waiting, status=ConsultationComment.Status.APPROVED)
+    elsewhere = published_consultation(title="其他科室的草案", department=other_department)
+    close_period(elsewhere)
+    ConsultationCommentFactory(consultation=elsewhere)
+    url = reverse("admin:complaints_consultation_changelist")
+
+    client.force_login(disclosure_office)
+    client.get(url)  # the first request also creates the site settings row
+    # Session, user, roles, the notice (one query), 2 permission, departments, 2 counts, site
+    # settings, the page, the date hierarchy and filter options.
+    with django_assert_max_num_queries(14):
+        html = client.get(url).content.decode()
+    assert "有 2 项征求意见已结束，尚未发布意见采纳情况。" in html
+    assert "有 3 条公众意见待审核。" in html
+
+    # A department sees its own queue only.
+    client.force_login(officer)
+    html = client.get(url).content.decode()
+    assert "有 1 项征求意见已结束" in html and "有 2 条公众意见待审核。" in html
+
+    # Published feedback and reviewed comments end the warnings.
+    ConsultationComment.objects.update(status=ConsultationComment.Status.APPROVED)
+    Consultation.objects.update(feedback_published_at=timezone.now(), feedback_summary="已反馈")
+    html = client.get(url).content.decode()
+    assert "尚未发布意见采纳情况" not in html and "待审核。" not in html
