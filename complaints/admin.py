@@ -34,6 +34,7 @@ from .forms import (
     TransferForm,
 )
 from .models import (
+    ASPECTS,
     ComplaintAgency,
     Consultation,
     ConsultationArticle,
@@ -886,14 +887,72 @@ def comments_workbook_response(consultation):
         )
     for column, width in zip("ABCDEFGHI", [6, 12, 60, 10, 14, 18, 10, 10, 40], strict=True):
         sheet.column_dimensions[column].width = width
+    return xlsx_response(workbook, f"consultation-{consultation.pk}-comments.xlsx")
+
+
+def xlsx_response(workbook, filename):
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="consultation-{consultation.pk}-comments.xlsx"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     workbook.save(response)
     return response
+
+
+def evaluation_workbook_response(round):
+    """Return a round's results as an XLSX file: averages per subject, the score distribution of
+    each subject and aspect, and every comment (phone numbers masked, review status given)."""
+    results = round.results()
+    workbook = Workbook()
+    averages = workbook.active
+    averages.title = "平均分"
+    averages.append(
+        [f"{round.title}（{round.opens_on:%Y年%m月%d日}至{round.closes_on:%Y年%m月%d日}）"]
+    )
+    labels = [label for _, label, _ in ASPECTS]
+    averages.append(["评议对象", "类别", "参评人次", *labels, "综合平均分", "满意率（%）"])
+    for row in results:
+        averages.append(
+            [
+                row["subject"].name,
+                row["subject"].get_kind_display(),
+                row["answer_count"],
+                *[aspect["average"] for aspect in row["aspects"]],
+                row["overall"],
+                row["satisfaction_rate"],
+            ]
+        )
+    distribution = workbook.create_sheet("评分分布")
+    distribution.append(["评议对象", "评议内容", "5分", "4分", "3分", "2分", "1分", "平均分"])
+    for row in results:
+        for aspect in row["aspects"]:
+            distribution.append(
+                [
+                    row["subject"].name,
+                    aspect["label"],
+                    *[count for _, count in aspect["distribution"]],
+                    aspect["average"],
+                ]
+            )
+    comments = workbook.create_sheet("意见建议")
+    comments.append(["提交时间", "手机号码", "意见建议", "审核状态"])
+    for response in round.responses.exclude(comment="").order_by("submitted_at", "pk"):
+        comments.append(
+            [
+                timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                response.masked_phone,
+                response.comment,
+                response.get_comment_status_display(),
+            ]
+        )
+    for sheet, widths in [
+        (averages, {"A": 30, "B": 10}),
+        (distribution, {"A": 30, "B": 12}),
+        (comments, {"A": 18, "B": 14, "C": 60, "D": 10}),
+    ]:
+        for column, width in widths.items():
+            sheet.column_dimensions[column].width = width
+    return xlsx_response(workbook, f"evaluation-{round.pk}-results.xlsx")
 
 
 class ArticleFilter(admin.SimpleListFilter):
@@ -1199,14 +1258,26 @@ class EvaluationRoundAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.results_view),
                 name="complaints_evaluationround_results",
             ),
+            path(
+                "<int:pk>/results.xlsx",
+                self.admin_site.admin_view(self.results_export_view),
+                name="complaints_evaluationround_results_export",
+            ),
             *super().get_urls(),
         ]
 
-    def results_view(self, request, pk):
-        """The summary report for leadership: available while the round is still running."""
+    def _round_for_results(self, request, pk):
         if not request.user.has_perm("complaints.view_evaluation_results"):
             raise PermissionDenied
-        round = get_object_or_404(EvaluationRound, pk=pk)
+        return get_object_or_404(EvaluationRound, pk=pk)
+
+    def results_export_view(self, request, pk):
+        """The same summary as an XLSX workbook, for the leadership report."""
+        return evaluation_workbook_response(self._round_for_results(request, pk))
+
+    def results_view(self, request, pk):
+        """The summary report for leadership: available while the round is still running."""
+        round = self._round_for_results(request, pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

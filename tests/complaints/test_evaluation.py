@@ -1,5 +1,6 @@
 """网上评议: the window, one questionnaire per phone, comment review, results and their pages."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -7,11 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from complaints.models import EvaluationResponse, EvaluationRound, hash_evaluation_phone
 from complaints.services import submit_evaluation
+from portal import roles
 from portal.exceptions import InvalidTransition
 from tests.complaints.factories import EvaluationRoundFactory, EvaluationSubjectFactory
+from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +293,50 @@ def test_odd_posts_never_fail(client, round, overrides, status):
     response = client.post(url, form_data(round, **overrides))
     assert response.status_code == status
     assert round.responses.count() == (1 if status == 302 else 0)
+
+
+def test_results_export_for_leadership(client, round, officer):
+    answer(
+        round,
+        "13800000001",
+        {"不动产登记窗口（1号）": (5, 4, 3, 5), "执法监察支队": (2, 2, 2, 2)},
+        comment="窗口很好，联系我 13912345678",
+    )
+    answer(round, "13800000002", {"不动产登记窗口（1号）": (4, 4, 5, 5)})
+    answer(round, "13800000003", {"不动产登记窗口（1号）": (3, 1, 4, 5)})
+    url = reverse("admin:complaints_evaluationround_results_export", args=[round.pk])
+
+    client.force_login(officer)
+    assert client.get(url).status_code == 403
+    client.force_login(make_staff(roles.LEADERSHIP, username="juzhang"))
+    page = client.get(reverse("admin:complaints_evaluationround_results", args=[round.pk]))
+    assert url in page.content.decode()
+    response = client.get(url)
+    assert response["Content-Disposition"].endswith(f'evaluation-{round.pk}-results.xlsx"')
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["平均分", "评分分布", "意见建议"]
+
+    averages = [list(row) for row in workbook["平均分"].iter_rows(min_row=2, values_only=True)]
+    assert averages[0] == [
+        "评议对象",
+        "类别",
+        "参评人次",
+        "服务态度",
+        "办事效率",
+        "政务公开",
+        "廉洁自律",
+        "综合平均分",
+        "满意率（%）",
+    ]
+    assert averages[1] == ["不动产登记窗口（1号）", "服务窗口", 3, 4, 3, 4, 5, 4, 75]
+    assert averages[2] == ["执法监察支队", "科室", 1, 2, 2, 2, 2, 2, 0]
+
+    distribution = list(workbook["评分分布"].iter_rows(min_row=2, values_only=True))
+    # Efficiency of the window: scores 4, 4 and 1.
+    assert ("不动产登记窗口（1号）", "办事效率", 0, 2, 0, 0, 1, 3) in distribution
+    assert len(distribution) == 8
+
+    [comment] = list(workbook["意见建议"].iter_rows(min_row=2, values_only=True))
+    assert comment[1] == "138****0001" and comment[3] == "待审核"
+    body = b"".join(response.content.split())
+    assert b"13800000001" not in body
