@@ -2,7 +2,6 @@
 征求意见 (drafts, comment review, adoption feedback, XLSX export) and 网上评议 (rounds, comment
 review, the results summary for leadership)."""
 
-import csv
 from datetime import timedelta
 
 from django import forms
@@ -10,7 +9,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +19,7 @@ from openpyxl import Workbook
 from portal import content_safety
 from portal.admin import DepartmentScopedAdmin, ReviewableAdmin, finding_html
 from portal.exceptions import InvalidTransition
+from portal.exports import csv_response, xlsx_response
 from portal.masking import mask_name, mask_personal_data_in_text, mask_phone
 
 from .forms import (
@@ -520,10 +519,7 @@ def _csv_row(group, label, row):
 
 
 def _statistics_csv(month, total, tables):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="message-statistics-{month:%Y-%m}.csv"'
-    response.write("\ufeff")  # BOM: Excel opens UTF-8 Chinese correctly
-    writer = csv.writer(response)
+    response, writer = csv_response(f"message-statistics-{month:%Y-%m}.csv")
     writer.writerow(CSV_HEADER)
     writer.writerow(_csv_row("合计", f"{month:%Y年%m月}", total))
     for group, rows in tables:
@@ -888,15 +884,6 @@ def comments_workbook_response(consultation):
     for column, width in zip("ABCDEFGHI", [6, 12, 60, 10, 14, 18, 10, 10, 40], strict=True):
         sheet.column_dimensions[column].width = width
     return xlsx_response(workbook, f"consultation-{consultation.pk}-comments.xlsx")
-
-
-def xlsx_response(workbook, filename):
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    workbook.save(response)
-    return response
 
 
 def evaluation_workbook_response(round):

@@ -1,12 +1,10 @@
 """The oversight back office: freshness board, 任务分解表, targets, 通报, reports, dashboard."""
 
-import csv
 from datetime import date, timedelta
-from io import BytesIO
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +16,7 @@ from openpyxl.worksheet.page import PageMargins
 
 from portal.admin import DepartmentScopedAdmin
 from portal.exceptions import InvalidTransition, error_messages
+from portal.exports import csv_response, xlsx_response
 from portal.richtext import sanitize_html
 
 from . import services
@@ -261,22 +260,12 @@ class TaskAdmin(DepartmentScopedAdmin):
         sheet.page_setup.fitToWidth = 1
         sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         sheet.print_title_rows = "2:2"
-        buffer = BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="tasks-{year}.xlsx"'
-        return response
+        return xlsx_response(book, f"tasks-{year}.xlsx")
 
     def export_csv(self, request):
         year, tasks = self.table(request)
         today = timezone.localdate()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="tasks-{year}.csv"'
-        response.write("\ufeff")  # Excel on Windows needs the BOM to read UTF-8
-        writer = csv.writer(response)
+        response, writer = csv_response(f"tasks-{year}.csv")
         writer.writerow(TABLE_HEADERS)
         for number, task in enumerate(tasks, start=1):
             writer.writerow(task_row(number, task, today))

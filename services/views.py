@@ -4,7 +4,6 @@ Only published guides are ever shown. Applicants of results are shown through
 `ApprovalResult.public_applicant` (persons masked as 张**) on every page, feed, export and screen.
 """
 
-import csv
 import logging
 from itertools import groupby
 
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from portal.exports import csv_response
 from portal.pagination import paginate
 from portal.uploads import attachment_response
 from services import booklet
@@ -136,10 +136,7 @@ def result_export(request):
     results = ApprovalResult.objects.for_list().latest()
     filterset = ApprovalResultFilter(request.GET or None, queryset=results)
     rows = (filterset.qs if filterset.is_bound else results)[:5000]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="banjian-gongshi.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    writer = csv.writer(response)
+    response, writer = csv_response("banjian-gongshi.csv")
     writer.writerow(
         [
             "受理编号",
