@@ -10,6 +10,8 @@ from tests.portal.factories import DepartmentFactory, UserFactory
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Demo loaders write the accounts file: never the developer's own (.demo-accounts.txt).
+    settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
     return settings.MEDIA_ROOT
 
 
