@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -112,3 +114,14 @@ def test_no_english_left_in_admin_lists_and_selects(client, disclosure_office):
     assert '<option value="" selected>- 请选择 -</option>' in form  # the column select
     assert "Select an option" not in form
     assert Item._meta.get_field("category").formfield().choices.field.empty_label == "- 请选择 -"
+
+
+def test_admin_pages_use_the_breadcrumb_markup_django_styles(client, disclosure_office):
+    # Django 6.1 styles only <ol class="breadcrumbs">; the older <div> rendered as bare links.
+    from django.conf import settings
+
+    templates = Path(settings.BASE_DIR, "templates", "admin").rglob("*.html")
+    assert not [str(t) for t in templates if 'div class="breadcrumbs"' in t.read_text("utf-8")]
+    client.force_login(disclosure_office)
+    html = client.get(reverse("admin:complaints_message_statistics")).content.decode()
+    assert '<ol class="breadcrumbs">' in html and '<li aria-current="page">留言统计</li>' in html
