@@ -15,14 +15,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models import fields
-
         from . import audit, checks, signals  # noqa: F401
-
-        # Django 6.1's blank choice label has no zh-hans translation yet; Django's documented
-        # way to set another is to override it here. The admin's action menu and every
-        # optional select of a model form show it.
-        fields.BLANK_CHOICE_LABEL = "- 请选择 -"
 
         # Connected here, after auth's own handler, so the permissions exist when roles sync.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal-sync-roles")
@@ -32,3 +25,13 @@ class PortalAdminConfig(AdminConfig):
     """The Django admin, as the bureau's back office with the bureau's name on it."""
 
     default_site = "portal.sites.PortalAdminSite"
+
+    def ready(self):
+        from django.db.models import fields
+
+        # Django 6.1's blank choice label has no zh-hans translation yet; Django's documented
+        # way to set another is an app's ready(). This one runs first (the admin is the first
+        # app) and before autodiscovery imports the admin modules, whose model forms copy the
+        # label into their choices when their classes are built.
+        fields.BLANK_CHOICE_LABEL = "- 请选择 -"
+        super().ready()
