@@ -131,7 +131,6 @@ def test_no_admin_add_page_shows_an_english_blank_choice(admin_client):
     # Django 6.1's "- Select an option -" has no Chinese translation; portal sets its own label
     # before the admin modules build their forms.
     from django.contrib import admin
-
     from django.urls import NoReverseMatch
 
     pages = 0
