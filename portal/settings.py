@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from portal.otp_issuer import totp_issuer
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -200,7 +202,7 @@ STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "3
 # code from an authenticator app before using the admin. On in production, off in development so
 # the demo accounts work; STAFF_OTP_REQUIRED=1/0 decides explicitly.
 STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", not DEBUG)
-OTP_TOTP_ISSUER = "国土资源局政务公开管理平台"
+OTP_TOTP_ISSUER = totp_issuer  # the bureau's name from 网站设置 + 政务公开管理平台
 AUDIT_RETENTION_DAYS = max(int(os.environ.get("AUDIT_RETENTION_DAYS", "180")), 180)
 
 # --------------------------------------------------------------------------------------------

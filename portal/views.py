@@ -4,7 +4,6 @@ two-factor (TOTP) enrol and verify pages."""
 from base64 import b32encode
 
 import segno
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -20,6 +19,7 @@ from .audit import record
 from .forms import SearchForm, TokenForm
 from .middleware import has_two_factor_device
 from .models import AuditEntry, Department, Leader, SearchEntry, TwoFactorDevice
+from .otp_issuer import totp_issuer
 from .pagecache import cache_public_page
 from .pagination import paginate
 
@@ -113,7 +113,7 @@ def _admin_page(request, template, context):
             **admin.site.each_context(request),
             "is_nav_sidebar_enabled": False,
             "available_apps": [],
-            "issuer": settings.OTP_TOTP_ISSUER,
+            "issuer": totp_issuer(),
             **context,
         },
     )

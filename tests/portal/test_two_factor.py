@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 
-from portal.models import AuditEntry, TwoFactorDevice
+from portal.models import AuditEntry, SiteSettings, TwoFactorDevice
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,18 @@ def test_enrolment_page_shows_a_qr_code_and_the_manual_key(client, reviewer):
     # Reloading the page keeps the same unconfirmed device (the app already scanned it).
     client.get(ENROL)
     assert TwoFactorDevice.objects.filter(user=reviewer).count() == 1
+
+
+def test_the_app_names_the_bureau_from_the_site_settings(client, reviewer):
+    site = SiteSettings.load()
+    site.bureau_name = "江川市国土资源局"
+    site.save()
+    login(client, reviewer)
+    client.get(ENROL)
+    device = TwoFactorDevice.objects.get(user=reviewer)
+    issuer = quote("江川市国土资源局政务公开管理平台")
+    assert f"issuer={issuer}" in device.config_url
+    assert device.config_url.startswith(f"otpauth://totp/{issuer}%3A")
 
 
 def test_enrolment_with_a_bad_code_is_refused_and_logged(client, reviewer):
