@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from complaints.models import Consultation, EvaluationRound
 from disclosure.models import Item
+from services.models import ServiceGuide
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,6 +62,16 @@ def public_pages():
         .get_feedback_url(),
         "evaluation-form": EvaluationRound.objects.open().first().get_absolute_url(),
         "evaluation-results": EvaluationRound.objects.closed().first().get_results_url(),
+        "request-form": "/zwgk/ysqgk/",
+        "request-lookup": "/zwgk/ysqgk/chaxun/",
+        "annual-reports": "/zwgk/ysqgk/ndbg/",
+        "search": "/search/?q=土地",
+        "messages": "/zmhd/liuyan/",
+        "message-statistics": "/zmhd/tongji/",
+        "guide": ServiceGuide.objects.published().first().get_absolute_url(),
+        "results": "/bsfw/bjgs/",
+        "oversight": "/gzjd/",
+        "site-map": "/wzdt/",
     }
 
 
