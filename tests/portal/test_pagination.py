@@ -70,6 +70,26 @@ def test_column_count_is_cached_until_content_changes(client, settings, reviewer
     assert client.get(url, {"validity": "repealed"}).context["page_obj"].paginator.count == 0
 
 
+def test_column_filter_form_is_cached_until_a_department_changes(client, department, monkeypatch):
+    """The unbound filter form's HTML is kept per column; a department's change or a filtered
+    request renders it afresh."""
+    publish(1, department=department)
+    url = reverse("disclosure:category", args=["tzgg"])
+    assert f'<option value="{department.pk}">政策法规科</option>' in client.get(url).text
+    with monkeypatch.context() as patched:  # the cached HTML is served: the form is not built
+        patched.setattr(ItemFilter, "form", property(lambda self: pytest.fail("form built")))
+        assert f'<option value="{department.pk}">政策法规科</option>' in client.get(url).text
+    department.name = "法规科"
+    department.save()
+    html = client.get(url).text
+    assert "法规科</option>" in html and "政策法规科</option>" not in html
+    # A filtered request shows its own choices and never the cached form.
+    html = client.get(url, {"department": department.pk, "document_number": '<b>"x'}).text
+    assert f'<option value="{department.pk}" selected>法规科</option>' in html
+    assert 'value="&lt;b&gt;&quot;x"' in html
+    assert f'<option value="{department.pk}">法规科</option>' in client.get(url).text
+
+
 def django_rendered(bound_field):
     """Render a bound field with Django's own template widget."""
     widget = bound_field.field.widget
