@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from portal import roles
 from portal.models import Department, User
 from portal.publishing import REVIEW_CHECKLIST
 
@@ -30,6 +31,7 @@ from .services import submit_comment, submit_evaluation, submit_message
 
 SEED = 20261125
 COUNT = 320
+RECENT_SUBJECTS = 10  # no subject twice among ten consecutive messages
 
 GREETING = "您好！您的留言已收悉。经我局{dept}核实，现答复如下：\n\n"
 CLOSING = "\n\n感谢您对国土资源工作的关心和支持。如有疑问，可致电{phone}咨询。"
@@ -324,16 +326,27 @@ def generate_messages(categories):
     """Create COUNT messages over the last year; return (tracking number, 查询码) of the newest."""
     rng = random.Random(SEED)
     now = timezone.now()
-    head, reviewer, office = staff("kezhang"), staff("shenheyuan"), staff("gongkaiban")
+    reviewer, office = staff("shenheyuan"), staff("gongkaiban")
+    heads = {
+        user.department.code: user
+        for user in User.objects.filter(groups__name=roles.DEPARTMENT_HEAD).select_related(
+            "department"
+        )
+        if user.department
+    }
     departments = list(Department.objects.exclude(code="bgs"))
     newest = None
     # Oldest first, so that 受理编号 follow the calendar.
     ages = [rng.uniform(2.5, 365) for _ in range(COUNT - 24)]
     ages += [rng.uniform(0.05, 2.5) for _ in range(24)]  # the current queue, some overdue
     ages.sort(reverse=True)
+    pool = [(category, sample) for category, samples in categories for sample in samples]
+    recent = []  # subjects of the last messages: a list page never shows the same one twice
     for age_days in ages:
-        category, samples = rng.choice(categories)
-        kind, subject, body, reply = rng.choice(samples)
+        category, (kind, subject, body, reply) = rng.choice(
+            [entry for entry in pool if entry[1][1] not in recent]
+        )
+        recent = [*recent[-(RECENT_SUBJECTS - 1) :], subject]
         place = rng.choice(PLACES)
         received_at = now - timedelta(days=age_days)
         month = timezone.localtime(received_at - timedelta(days=30)).month
@@ -350,14 +363,15 @@ def generate_messages(categories):
         submission = submit_message(data=data, ip="192.0.2.10", now=received_at)
         message = submission.message
         newest = (message.tracking_number, submission.query_code)
-        handle(message, rng, now, reply.format(place=place), head, reviewer, office, departments)
+        handle(message, rng, now, reply.format(place=place), heads, reviewer, office, departments)
     return newest
 
 
-def handle(message, rng, now, reply, head, reviewer, office, departments):
-    """Move a fresh demo message along as the bureau would have."""
+def handle(message, rng, now, reply, heads, reviewer, office, departments):
+    """Move a fresh demo message along as the bureau would have: the head of the department
+    with a demo account replies, the others' replies are recorded without a named clerk."""
     at = message.received_at
-    replier = head if message.department.code == "bdcdj" else None
+    replier = heads.get(message.department.code)
     if office and rng.random() < 0.05:
         at += timedelta(hours=rng.uniform(0.5, 3))
         if at > now:
@@ -365,11 +379,11 @@ def handle(message, rng, now, reply, head, reviewer, office, departments):
         # The citizen chose a topic that does not fit: the office passes it on.
         other = rng.choice([d for d in departments if d.pk != message.department_id])
         message.transfer(by=office, to=other, reason=f"经核实，该事项属{other}职责", now=at)
-        replier = head if other.code == "bdcdj" else None
-    if rng.random() < 0.03 and head:
+        replier = heads.get(other.code)
+    if rng.random() < 0.03 and replier:
         at += timedelta(hours=rng.uniform(1, 6))
         if at < now:
-            message.close(by=head, reason="重复留言，该事项已在此前的留言中答复。", now=at)
+            message.close(by=replier, reason="重复留言，该事项已在此前的留言中答复。", now=at)
         return
     recent = now - message.received_at < timedelta(days=2.5)
     late = rng.random() < (0.5 if recent else 0.06)

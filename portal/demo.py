@@ -134,6 +134,7 @@ ACCOUNTS = [
     ("xinxiyuan", "刘晓梅", "zcfg", roles.OFFICER),
     ("shenheyuan", "黄志强", "bgs", roles.REVIEWER),
     ("kezhang", "周丽华", "bdcdj", roles.DEPARTMENT_HEAD),
+    ("tdkezhang", "孙国平", "tdly", roles.DEPARTMENT_HEAD),
     ("gongkaiban", "何静", "bgs", roles.DISCLOSURE_OFFICE),
     ("juzhang", "马德华", "bgs", roles.LEADERSHIP),
 ]

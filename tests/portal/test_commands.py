@@ -18,13 +18,13 @@ def accounts_file(settings, tmp_path):
     return settings.DEMO_ACCOUNTS_FILE
 
 
-def test_load_demo_creates_bureau_and_one_account_per_role(accounts_file):
+def test_load_demo_creates_bureau_and_an_account_per_role(accounts_file):
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert SiteSettings.load().bureau_name == "江川市国土资源局"
     assert Department.objects.filter(name="地籍与不动产登记科").exists()
     lines = accounts_file.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 6  # one per role, and two department heads
     for line in lines:
         username, password, _ = line.split("\t")
         user = User.objects.get(username=username)
@@ -32,8 +32,16 @@ def test_load_demo_creates_bureau_and_one_account_per_role(accounts_file):
         assert user.is_staff
         assert user.groups.count() == 1
         assert password in out.getvalue()  # printed once
-    roles = {User.objects.get(username=line.split("\t")[0]).groups.get().name for line in lines}
-    assert roles == {"信息员", "审核员", "科室负责人", "政务公开办", "局领导"}
+    users = [User.objects.get(username=line.split("\t")[0]) for line in lines]
+    assert {user.groups.get().name for user in users} == {
+        "信息员",
+        "审核员",
+        "科室负责人",
+        "政务公开办",
+        "局领导",
+    }
+    heads = [user for user in users if user.groups.get().name == "科室负责人"]
+    assert len({head.department_id for head in heads}) == 2
 
 
 def test_load_demo_is_idempotent(accounts_file):
