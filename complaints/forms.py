@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from portal import content_safety
-from portal.forms import CitizenForm, clean_mobile
+from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile
 from portal.models import Department
 
 from .models import (
@@ -100,37 +100,12 @@ class MessageForm(CitizenForm):
         return submit_message(data=self.cleaned_data, ip=ip)
 
 
-class LookupForm(forms.Form):
+class LookupForm(TrackingLookupForm):
     """留言查询 by 受理编号 and 查询码."""
 
-    tracking_number = forms.CharField(
-        label="受理编号",
-        max_length=20,
-        help_text="如 ZMHD20261125-0007",
-        error_messages={"required": "请填写受理编号"},
-    )
-    query_code = forms.CharField(
-        label="查询码",
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "请填写查询码"},
-    )
-
-    def clean_tracking_number(self):
-        return self.cleaned_data["tracking_number"].strip().upper()
-
-    def clean(self):
-        cleaned = super().clean()
-        number, code = cleaned.get("tracking_number"), cleaned.get("query_code")
-        if number and code:
-            message = Message.objects.filter(tracking_number=number).first()
-            # One generic answer whether the number or the code is wrong: no number guessing.
-            if message is None or not message.check_query_code(code):
-                raise ValidationError(
-                    "受理编号或查询码不正确，请核对后重新输入", code="lookup_failed"
-                )
-            self.message = message
-        return cleaned
+    model = Message
+    number_label = "受理编号"
+    number_example = "ZMHD20261125-0007"
 
 
 class RatingForm(forms.Form):

@@ -112,8 +112,8 @@ def _remember(request, tracking_number):
 def message_lookup(request):
     form = LookupForm(request.POST or None)
     if form.is_valid():
-        _remember(request, form.message.tracking_number)
-        return redirect("complaints:message-status", form.message.tracking_number)
+        _remember(request, form.record.tracking_number)
+        return redirect("complaints:message-status", form.record.tracking_number)
     return render(request, "complaints/message_lookup.html", {"form": form})
 
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from portal.forms import CitizenForm, clean_mobile
+from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile
 from portal.models import PHONE_VALIDATOR, Department
 
 from .models import InformationRequest, validate_credit_code
@@ -181,37 +181,12 @@ class RequestForm(ApplicantFieldsMixin, CitizenForm):
         return submit_request(data=self.cleaned_data, ip=ip)
 
 
-class LookupForm(forms.Form):
+class LookupForm(TrackingLookupForm):
     """申请查询 by 申请编号 and 查询码."""
 
-    tracking_number = forms.CharField(
-        label="申请编号",
-        max_length=20,
-        help_text="如 YSQ2026-0012",
-        error_messages={"required": "请填写申请编号"},
-    )
-    query_code = forms.CharField(
-        label="查询码",
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "请填写查询码"},
-    )
-
-    def clean_tracking_number(self):
-        return self.cleaned_data["tracking_number"].strip().upper()
-
-    def clean(self):
-        cleaned = super().clean()
-        number, code = cleaned.get("tracking_number"), cleaned.get("query_code")
-        if number and code:
-            request = InformationRequest.objects.filter(tracking_number=number).first()
-            # One generic answer whether the number or the code is wrong: no number guessing.
-            if request is None or not request.check_query_code(code):
-                raise ValidationError(
-                    "申请编号或查询码不正确，请核对后重新输入", code="lookup_failed"
-                )
-            self.request = request
-        return cleaned
+    model = InformationRequest
+    number_label = "申请编号"
+    number_example = "YSQ2026-0012"
 
 
 class WithdrawForm(forms.Form):

@@ -66,8 +66,8 @@ def request_receipt(request, tracking_number):
 def request_lookup(request):
     form = LookupForm(request.POST or None)
     if form.is_valid():
-        _remember(request, form.request.tracking_number)
-        return redirect("disclosure:request-status", form.request.tracking_number)
+        _remember(request, form.record.tracking_number)
+        return redirect("disclosure:request-status", form.record.tracking_number)
     return render(request, "disclosure/request_lookup.html", {"form": form})
 
 

@@ -176,6 +176,50 @@ class StaffLoginForm(AdminAuthenticationForm):
         return username
 
 
+class TrackingLookupForm(forms.Form):
+    """Look up a citizen's message or application by its number and 查询码.
+
+    A subclass names the model (with `tracking_number` and `check_query_code()`), what the number
+    is called and an example; a valid form holds the record found as `form.record`.
+    """
+
+    model = None
+    number_label = "受理编号"
+    number_example = ""
+
+    tracking_number = forms.CharField(max_length=20)
+    query_code = forms.CharField(
+        label="查询码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "请填写查询码"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["tracking_number"]
+        field.label = self.number_label
+        field.help_text = f"如 {self.number_example}"
+        field.error_messages["required"] = f"请填写{self.number_label}"
+        self.record = None
+
+    def clean_tracking_number(self):
+        return self.cleaned_data["tracking_number"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        number, code = cleaned.get("tracking_number"), cleaned.get("query_code")
+        if number and code:
+            record = self.model.objects.filter(tracking_number=number).first()
+            # One generic answer whether the number or the code is wrong: no number guessing.
+            if record is None or not record.check_query_code(code):
+                raise ValidationError(
+                    f"{self.number_label}或查询码不正确，请核对后重新输入", code="lookup_failed"
+                )
+            self.record = record
+        return cleaned
+
+
 class TokenForm(forms.Form):
     """The six-digit code of an authenticator app (two-factor login and enrolment)."""
 

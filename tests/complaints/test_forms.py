@@ -2,6 +2,7 @@ import pytest
 
 from complaints.forms import LookupForm, MessageForm, RatingForm
 from complaints.models import Message
+from disclosure.forms import LookupForm as RequestLookupForm
 from tests.complaints.factories import QUERY_CODE, MessageCategoryFactory, MessageFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,18 @@ def test_lookup_form_gives_one_generic_error():
     right = LookupForm(
         data={"tracking_number": f" {message.tracking_number.lower()} ", "query_code": QUERY_CODE}
     )
-    assert right.is_valid() and right.message == message
+    assert right.is_valid() and right.record == message
+    empty = LookupForm(data={})
+    assert empty.errors["tracking_number"] == ["请填写受理编号"]
+    assert empty.errors["query_code"] == ["请填写查询码"]
+    assert "如 ZMHD20261125-0007" in str(empty["tracking_number"].help_text)
+
+
+def test_request_lookup_form_names_its_number():
+    form = RequestLookupForm(data={"tracking_number": "YSQ2026-9999", "query_code": "ABCDEFGH"})
+    assert not form.is_valid()
+    assert form.errors["__all__"] == ["申请编号或查询码不正确，请核对后重新输入"]
+    assert RequestLookupForm(data={}).errors["tracking_number"] == ["请填写申请编号"]
 
 
 def test_rating_form_needs_a_reason_for_unsatisfied():
