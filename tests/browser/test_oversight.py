@@ -40,10 +40,15 @@ def bureau():
     officer.groups.add(Group.objects.get(name=roles.OFFICER))
     reviewer = UserFactory(username="shenheyuan", full_name="黄志强", department=office)
     now = timezone.now()
+    this_month = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     for months_ago, count in [(0, 4), (1, 6), (2, 3), (4, 5), (7, 2), (10, 3)]:
+        year, month = divmod(this_month.year * 12 + this_month.month - 1 - months_ago, 12)
+        month_start = this_month.replace(year=year, month=month + 1)
         for n in range(count):
+            # Inside its calendar month whatever today's date (the 2nd of a month too).
+            at = month_start + timedelta(minutes=n + 1)
             publish_item(
-                at=now - timedelta(days=30 * months_ago + n),
+                at=min(at, now - timedelta(seconds=count - n)),
                 category=["zwdt", "zcjd", "gz"][n % 3],
                 author=officer,
                 reviewer=reviewer,
