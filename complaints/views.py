@@ -45,7 +45,7 @@ def index(request):
     """政民互动 landing page: how to write, the figures, the latest replies, where to complain."""
     context = {
         "figures": this_month_figures(),
-        "latest": Message.objects.public().for_public_list()[:8],
+        "latest": Message.objects.public().latest_replies()[:8],
         "agencies": ComplaintAgency.objects.active(),
         "consultations": Consultation.objects.open().select_related("department")[:5],
         "rounds": EvaluationRound.objects.open(),

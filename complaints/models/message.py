@@ -139,6 +139,10 @@ class MessageQuerySet(DepartmentScopedQuerySet):
         """Load what the public list shows: category and department in the same query."""
         return self.select_related("category", "department").order_by("-received_at", "-pk")
 
+    def latest_replies(self):
+        """Newest reply first, with what a 最新答复 row shows (category and department)."""
+        return self.select_related("category", "department").order_by("-replied_at", "-pk")
+
     def for_staff_queue(self):
         """Load what the admin queue shows (its order is MessageAdmin.ordering)."""
         return self.select_related("category", "department", "assignee")

@@ -32,7 +32,7 @@ def latest_replies(count=5):
     """Render the newest published replies."""
     replies = cache.get(HOME_CACHE_KEYS["latest"])
     if replies is None:
-        replies = list(Message.objects.public().for_public_list()[:LATEST_CACHED])
+        replies = list(Message.objects.public().latest_replies()[:LATEST_CACHED])
         cache.set(HOME_CACHE_KEYS["latest"], replies, CACHE_SECONDS)
     return {"replies": replies[:count]}
 

@@ -363,6 +363,22 @@ def test_statistics_page_counts_in_the_database(
     assert "按答复部门" in response.content.decode()
 
 
+def test_latest_replies_are_newest_reply_first(client, department_head, reviewer):
+    """最新答复 on the homepage and 政民互动: by reply time, not by when the question came."""
+    now = timezone.now()
+    asked_first = MessageFactory(subject="较早的提问", received_at=now - timedelta(days=3))
+    asked_later = MessageFactory(subject="较晚的提问", received_at=now - timedelta(days=2))
+    asked_later.record_reply(
+        by=department_head, text="先答复", now=now - timedelta(days=1, hours=20)
+    )
+    asked_first.record_reply(by=department_head, text="后答复", now=now - timedelta(hours=5))
+    for message in (asked_first, asked_later):
+        message.approve(by=reviewer)
+    for url in (reverse("home"), reverse("complaints:index")):
+        html = client.get(url).content.decode()
+        assert html.index("较早的提问") < html.index("较晚的提问"), url
+
+
 def test_statistics_rejects_odd_months(client):
     assert client.get(reverse("complaints:statistics"), {"month": "1900-13"}).status_code == 200
 
