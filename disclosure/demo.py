@@ -17,6 +17,7 @@ from portal.models import Department, User
 from portal.publishing import REVIEW_CHECKLIST
 
 TARGET = 320
+DRAWS = 200  # tries for a title not used yet, before accepting a repeat
 CHECKLIST = dict.fromkeys(REVIEW_CHECKLIST, True)
 PLACES = ["滨江区", "西湖镇", "江北新区", "临川街道", "青山乡", "北塘镇", "南湖区", "云溪街道"]
 VILLAGES = ["东升村", "红星村", "新塘村", "柳湾村", "石桥村", "前进村", "长岭村", "杨家村"]
@@ -235,6 +236,27 @@ def ensure_columns():
         import_module("disclosure.migrations.0002_seed_categories").seed(apps, None)
 
 
+def draw_item(rng, slugs, weights, now):
+    """Return (column slug, publication time, 成文日期, title) of one demo item."""
+    slug = rng.choices(slugs, weights)[0]
+    titles = COLUMNS[slug][2]
+    days_ago = int(rng.triangular(0, 5 * 365, 30))
+    published = now - timedelta(days=days_ago, hours=rng.randint(0, 8))
+    published = timezone.make_aware(
+        datetime.combine(
+            timezone.localtime(published).date(), time(rng.randint(9, 17), rng.randint(0, 59))
+        )
+    )
+    written_on = timezone.localtime(published).date() - timedelta(days=rng.randint(1, 12))
+    title = rng.choice(titles).format(
+        year=written_on.year,
+        n=rng.randint(1, 12),
+        place=rng.choice(PLACES),
+        village=rng.choice(VILLAGES),
+    )
+    return slug, published, written_on, title
+
+
 def load(*, stdout):
     ensure_columns()
     rng = random.Random(2026)
@@ -255,21 +277,16 @@ def load(*, stdout):
     slugs = list(COLUMNS)
     weights = [4 if s in {"zwdt", "tzgg", "zdgg", "xzxk", "jggs", "bdcdj"} else 2 for s in slugs]
     created = []
+    titles_used = set(Item.objects.values_list("title", flat=True))
     for _ in range(max(TARGET - Item.objects.count(), 0)):
-        slug = rng.choices(slugs, weights)[0]
-        code, prefix, titles = COLUMNS[slug]
-        days_ago = int(rng.triangular(0, 5 * 365, 30))
-        published = now - timedelta(days=days_ago, hours=rng.randint(0, 8))
-        published = timezone.make_aware(
-            datetime.combine(
-                timezone.localtime(published).date(), time(rng.randint(9, 17), rng.randint(0, 59))
-            )
-        )
-        written_on = timezone.localtime(published).date() - timedelta(days=rng.randint(1, 12))
+        # A bureau does not issue the same title twice: draw again until the title is new.
+        for _attempt in range(DRAWS):
+            slug, published, written_on, title = draw_item(rng, slugs, weights, now)
+            if title not in titles_used:
+                break
+        titles_used.add(title)
+        code, prefix, _ = COLUMNS[slug]
         year = written_on.year
-        title = rng.choice(titles).format(
-            year=year, n=rng.randint(1, 12), place=rng.choice(PLACES), village=rng.choice(VILLAGES)
-        )
         document_number = ""
         if prefix:
             serials[(prefix, year)] = serials.get((prefix, year), 0) + 1
@@ -367,7 +384,7 @@ CAMPAIGNS = [
         "每年6月25日：节约集约用地，严守耕地红线",
         [
             "市国土资源局开展第{n}个全国土地日主题宣传活动",
-            "全国土地日：走进{place}看耕地保护",
+            "{year}年全国土地日：走进{place}看耕地保护",
         ],
     ),
     (
@@ -375,8 +392,8 @@ CAMPAIGNS = [
         "国家宪法日",
         "每年12月4日：尊崇宪法、学习宪法、遵守宪法",
         [
-            "“12·4”国家宪法日普法宣传走进{place}",
-            "市国土资源局组织干部职工集中学习宪法",
+            "{year}年“12·4”国家宪法日普法宣传走进{place}",
+            "市国土资源局组织干部职工开展{year}年宪法集中学习",
         ],
     ),
 ]
@@ -426,10 +443,13 @@ def load_campaigns(parent, department, officer, reviewer):
         )
         if not created:
             continue
+        places = rng.sample(PLACES, len(titles) * 2)  # a different place each time
         for n, template in enumerate(titles * 2):
             published = now - timedelta(days=30 + 150 * n + rng.randint(0, 20))
             item = Item.objects.create(
-                title=template.format(n=36 - n, place=rng.choice(PLACES)),
+                title=template.format(
+                    n=36 - n, place=places[n], year=timezone.localdate(published).year
+                ),
                 category=column,
                 department=department,
                 written_on=timezone.localdate(published),
