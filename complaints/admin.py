@@ -17,7 +17,12 @@ from django.utils.html import format_html, format_html_join
 from openpyxl import Workbook
 
 from portal import content_safety
-from portal.admin import DepartmentScopedAdmin, ReviewableAdmin, finding_html
+from portal.admin import (
+    DepartmentScopedAdmin,
+    ReviewableAdmin,
+    WorkflowStepsMixin,
+    finding_html,
+)
 from portal.exceptions import InvalidTransition
 from portal.exports import csv_response, xlsx_response
 from portal.masking import mask_name, mask_personal_data_in_text, mask_phone
@@ -130,7 +135,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(DepartmentScopedAdmin):
+class MessageAdmin(WorkflowStepsMixin, DepartmentScopedAdmin):
+    workflow_moves = ["assign", "reply", "transfer", "close", "approve", "reopen"]
     list_display = [
         "tracking_number",
         "subject",
@@ -276,36 +282,15 @@ class MessageAdmin(DepartmentScopedAdmin):
             moves.append(("reopen", "重新办理"))
         return moves
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            extra_context["workflow_actions"] = [
-                (reverse(f"admin:complaints_message_{name}", args=[obj.pk]), label)
-                for name, label in self.workflow_actions(request, obj)
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
         extra_context["notice"] = Message.objects.visible_to(request.user).deadline_counts()
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):
-        def wrap(view):
-            return self.admin_site.admin_view(view)
-
-        moves = ["assign", "reply", "transfer", "close", "approve", "reopen"]
+        statistics = self.admin_site.admin_view(self.statistics_view)
         return [
-            path("statistics/", wrap(self.statistics_view), name="complaints_message_statistics"),
-            *[
-                path(
-                    f"<int:pk>/{move}/",
-                    wrap(getattr(self, f"{move}_view")),
-                    name=f"complaints_message_{move}",
-                )
-                for move in moves
-            ],
+            path("statistics/", statistics, name="complaints_message_statistics"),
             *super().get_urls(),
         ]
 
@@ -965,7 +950,8 @@ class ArticleFilter(admin.SimpleListFilter):
 
 
 @admin.register(ConsultationComment)
-class ConsultationCommentAdmin(DepartmentScopedAdmin):
+class ConsultationCommentAdmin(WorkflowStepsMixin, DepartmentScopedAdmin):
+    workflow_moves = ["approve", "reject", "decide"]
     department_field = "consultation__department"
     list_display = [
         "submitted",
@@ -1050,32 +1036,6 @@ class ConsultationCommentAdmin(DepartmentScopedAdmin):
         ):
             moves.append(("decide", "填写采纳情况"))
         return moves
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            extra_context["workflow_actions"] = [
-                (reverse(f"admin:complaints_consultationcomment_{name}", args=[obj.pk]), label)
-                for name, label in self.workflow_actions(request, obj)
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def get_urls(self):
-        def wrap(view):
-            return self.admin_site.admin_view(view)
-
-        return [
-            *[
-                path(
-                    f"<int:pk>/{move}/",
-                    wrap(getattr(self, f"{move}_view")),
-                    name=f"complaints_consultationcomment_{move}",
-                )
-                for move in ["approve", "reject", "decide"]
-            ],
-            *super().get_urls(),
-        ]
 
     def _step(self, request, pk, move, form_class, run, *, initial=None, help_text=""):
         comment = get_object_or_404(self.get_queryset(request), pk=pk)

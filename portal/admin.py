@@ -102,6 +102,44 @@ class DepartmentScopedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class WorkflowStepsMixin:
+    """The moves of a record's workflow as admin pages of their own.
+
+    Each move in `workflow_moves` is served at `<pk>/<move>/` by the admin's `<move>_view` and
+    named `<app>_<model>_<move>`; the change page offers the moves `workflow_actions()` allows
+    this user on this record now, as (url, label) in `workflow_actions`.
+    """
+
+    workflow_moves = ()
+
+    def workflow_actions(self, request, obj):
+        """Return (move, label) of the moves this user may make on obj now."""
+        raise NotImplementedError
+
+    def workflow_url_name(self, move):
+        return f"{self.opts.app_label}_{self.opts.model_name}_{move}"
+
+    def get_urls(self):
+        return [
+            path(
+                f"<int:pk>/{move}/",
+                self.admin_site.admin_view(getattr(self, f"{move}_view")),
+                name=self.workflow_url_name(move),
+            )
+            for move in self.workflow_moves
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["workflow_actions"] = [
+                (reverse(f"admin:{self.workflow_url_name(move)}", args=[obj.pk]), label)
+                for move, label in self.workflow_actions(request, obj)
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
 
