@@ -102,19 +102,12 @@ class DepartmentScopedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class WorkflowStepsMixin:
-    """The moves of a record's workflow as admin pages of their own.
-
-    Each move in `workflow_moves` is served at `<pk>/<move>/` by the admin's `<move>_view` and
-    named `<app>_<model>_<move>`; the change page offers the moves `workflow_actions()` allows
-    this user on this record now, as (url, label) in `workflow_actions`.
-    """
+class WorkflowPagesMixin:
+    """The moves of a record's workflow as admin pages of their own: each move in
+    `workflow_moves` is served at `<pk>/<move>/` by the admin's `<move>_view` and named
+    `<app>_<model>_<move>`."""
 
     workflow_moves = ()
-
-    def workflow_actions(self, request, obj):
-        """Return (move, label) of the moves this user may make on obj now."""
-        raise NotImplementedError
 
     def workflow_url_name(self, move):
         return f"{self.opts.app_label}_{self.opts.model_name}_{move}"
@@ -128,6 +121,15 @@ class WorkflowStepsMixin:
             )
             for move in self.workflow_moves
         ] + super().get_urls()
+
+
+class WorkflowStepsMixin(WorkflowPagesMixin):
+    """Workflow pages offered on the change page: the moves `workflow_actions()` allows this user
+    on this record now, as (url, label) in the template's `workflow_actions`."""
+
+    def workflow_actions(self, request, obj):
+        """Return (move, label) of the moves this user may make on obj now."""
+        raise NotImplementedError
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -153,7 +155,7 @@ class ChecklistForm(forms.Form):
             self.fields[key] = forms.BooleanField(label=label, required=False)
 
 
-class ReviewableAdmin(admin.ModelAdmin):
+class ReviewableAdmin(WorkflowPagesMixin, admin.ModelAdmin):
     """The back office of a `portal.publishing.Reviewable` model (catalog items, service guides).
 
     Buttons on the change page and one bulk action call the model's transitions; the user gets
@@ -219,18 +221,9 @@ class ReviewableAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     # Workflow ----------------------------------------------------------------------------
-    def _url_name(self, move):
-        return f"{self.opts.app_label}_{self.opts.model_name}_{move}"
-
-    def get_urls(self):
-        return [
-            path(
-                f"<int:pk>/{move}/",
-                self.admin_site.admin_view(getattr(self, f"{move}_view")),
-                name=self._url_name(move),
-            )
-            for move, *_ in self.MOVES
-        ] + super().get_urls()
+    @property
+    def workflow_moves(self):
+        return [move for move, *_ in self.MOVES]
 
     def workflow_actions(self, request, obj):
         """Return (url, label, needs a form page) of the moves this user may make on obj now."""
@@ -242,7 +235,7 @@ class ReviewableAdmin(admin.ModelAdmin):
             if move == "approve" and obj.author_id == request.user.pk:
                 continue  # nobody publishes their own draft
             actions.append(
-                (reverse(f"admin:{self._url_name(move)}", args=[obj.pk]), label, needs_form)
+                (reverse(f"admin:{self.workflow_url_name(move)}", args=[obj.pk]), label, needs_form)
             )
         return actions
 
