@@ -182,14 +182,15 @@ class AppealInline(admin.TabularInline):
 @admin.register(InformationRequest)
 class InformationRequestAdmin(admin.ModelAdmin):
     change_form_template = "admin/disclosure/informationrequest/change_form.html"
+    # The deadline and the state first (they are what the office works by); the rest may scroll.
     list_display = [
         "tracking_number",
         "masked_applicant",
-        "applicant_type",
-        "channel",
+        "deadline",
         "status",
         "received_on",
-        "deadline",
+        "applicant_type",
+        "channel",
         "reply_type",
     ]
     list_filter = [
