@@ -1,10 +1,35 @@
-"""Shared fixtures: one staff user per role, and a temporary MEDIA_ROOT for every test."""
+"""Shared fixtures: one staff user per role, and a temporary MEDIA_ROOT for every test.
+
+`TEST_TODAY="2027-01-04 09:30"` runs the suite on another day (the clock starts there and ticks):
+deadlines, months and years are where date-dependent tests break, so try the first of a month,
+the first working day of a year and a December day before a change lands.
+"""
+
+import os
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 
 from portal import roles
 from tests.portal.factories import DepartmentFactory, UserFactory
+
+
+def pytest_configure(config):
+    today = os.environ.get("TEST_TODAY")
+    if today:
+        config._test_today = time_machine.travel(f"{today} +0800", tick=True)
+        config._test_today.start()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_test_today", None):
+        config._test_today.stop()
+
+
+def pytest_report_header(config):
+    if os.environ.get("TEST_TODAY"):
+        return f"TEST_TODAY: the clock starts at {os.environ['TEST_TODAY']} (Asia/Shanghai)"
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -335,9 +336,12 @@ def test_index_shows_figures_latest_and_agency(client, department_head, reviewer
     assert "100%" in html  # reply rate this month
 
 
+@time_machine.travel("2026-11-18 15:00 +0800", tick=False)
 def test_statistics_page_counts_in_the_database(
     client, department_head, reviewer, django_assert_max_num_queries
 ):
+    """Mid-month: the page counts this month, and at 00:30 on the 1st "three hours ago" was in
+    the month before."""
     now = timezone.now()
     on_time = MessageFactory(received_at=now - timedelta(hours=3), kind="complaint")
     on_time.record_reply(by=department_head, text="答复", now=now - timedelta(hours=1))

@@ -1,4 +1,5 @@
 import io
+import os
 import shutil
 import subprocess
 import threading
@@ -92,6 +93,8 @@ def test_stale_rebuild_request_is_skipped(monkeypatch):
     path = booklet.booklet_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"%PDF-1.4 old")
+    written = timezone.now().timestamp()  # the file's time by the same clock as the requests
+    os.utime(path, (written, written))
     calls = []
     monkeypatch.setattr(booklet, "build_booklet", lambda: calls.append(1))
     old_request = (timezone.now() - timedelta(hours=1)).isoformat()
