@@ -68,6 +68,33 @@ def test_load_demo_resets_a_password_that_no_longer_matches(accounts_file):
     assert user.check_password(password)
 
 
+def run_manage(tmp_path, *args):
+    """Run manage.py as a shell would, without a key and with debug off (on a scratch SQLite)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_DEBUG", "DJANGO_SECRET_KEY"}
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_migration_check_runs_without_a_key_and_nothing_else_does(tmp_path):
+    result = run_manage(tmp_path, "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    refused = run_manage(tmp_path, "check")
+    assert refused.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in refused.stderr
+
+
 def test_check_deploy_is_clean():
     env = {
         **{
