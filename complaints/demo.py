@@ -340,12 +340,11 @@ def generate_messages(categories):
     ages = [rng.uniform(2.5, 365) for _ in range(COUNT - 24)]
     ages += [rng.uniform(0.05, 2.5) for _ in range(24)]  # the current queue, some overdue
     ages.sort(reverse=True)
-    pool = [(category, sample) for category, samples in categories for sample in samples]
+    pool = [(category, *sample) for category, samples in categories for sample in samples]
     recent = []  # subjects of the last messages: a list page never shows the same one twice
     for age_days in ages:
-        category, (kind, subject, body, reply) = rng.choice(
-            [entry for entry in pool if entry[1][1] not in recent]
-        )
+        fresh = [entry for entry in pool if entry[2] not in recent]  # (category, kind, subject…)
+        category, kind, subject, body, reply = rng.choice(fresh)
         recent = [*recent[-(RECENT_SUBJECTS - 1) :], subject]
         place = rng.choice(PLACES)
         received_at = now - timedelta(days=age_days)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from disclosure.models import Item
 from portal.forms import PublicFilterSet
 from portal.models import Department
+from portal.pagecache import content_version
 
 
 def year_choices():
@@ -34,6 +35,14 @@ class ItemFilter(PublicFilterSet):
     class Meta:
         model = Item
         fields = ["department", "year", "validity", "document_number"]
+
+    def cache_key(self, column):
+        """Return the key of this form's cached HTML on column's page, or None when the form is
+        bound (a reader's own choices). The unbound form is the same for every reader until a
+        department changes (the content version moves on) or the year does (its choices)."""
+        if self.is_bound:
+            return None
+        return f"{column.pk}.{content_version()}.{timezone.localdate().year}"
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(published_at__year=int(value))

@@ -2,11 +2,10 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from disclosure.filters import ItemFilter
 from disclosure.models import Category, Item, ItemAttachment
-from portal.pagecache import cache_public_page, content_version
+from portal.pagecache import cache_public_page
 from portal.pagination import paginate
 from portal.uploads import attachment_response
 
@@ -49,22 +48,19 @@ def category(request, slug):
     filterset = ItemFilter(request.GET or None, queryset=items)
     query = request.GET.copy()
     query.pop("page", None)
+    query_string = query.urlencode()
     page = paginate(
         request,
         filterset.qs if filterset.is_bound else items,
-        count_cache=f"column:{column.pk}:{query.urlencode()}",
+        count_cache=f"column:{column.pk}:{query_string}",
     )
     context = {
         "column": column,
         "children": [child for child in column.children.all() if child.is_visible],
         "filter": filterset,
-        # The unbound filter form is the same for every reader of the column until a department
-        # or the year changes: its HTML is cached (the <select>s cost a millisecond to build).
-        "filter_cache_key": None
-        if filterset.is_bound
-        else f"{column.pk}.{content_version()}.{timezone.localdate().year}",
+        "filter_cache_key": filterset.cache_key(column),
         "page_obj": page,
-        "query_string": query.urlencode(),
+        "query_string": query_string,
     }
     return render(request, "disclosure/item_list.html", context)
 
