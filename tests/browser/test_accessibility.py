@@ -107,6 +107,11 @@ def test_homepage_weight_and_looks(live_server, page, demo_site, screenshot):
     screenshot(page, "home-desktop")
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # List titles are read whole on a phone (wrapped, the date below), never cut to "不…".
+    cut = page.locator(".news-list li a").evaluate_all(
+        "links => links.filter(a => a.scrollWidth > a.clientWidth).map(a => a.textContent)"
+    )
+    assert cut == []
     screenshot(page, "home-phone")
     page.get_by_role("button", name="适老化模式").first.click()
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "20px"

@@ -81,6 +81,13 @@ def test_citizen_finds_guide_from_homepage_and_prints_it(live_server, page, bure
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # 办理材料 are cards with named cells: nothing scrolls sideways, the form download is in view.
+    wrap = page.locator(".materials-table").locator("xpath=..")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+    name_cell = page.locator(".materials-table td").nth(1)
+    assert "材料名称" in name_cell.evaluate("td => getComputedStyle(td, '::before').content")
+    link = page.locator(".materials-table a[download]").first.bounding_box()
+    assert link["x"] + link["width"] <= 375
     screenshot(page, "services-guide-375")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="打印指南").click()
