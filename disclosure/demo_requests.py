@@ -124,17 +124,17 @@ def _received(rng, office, applicant_type, day):
     data = _data(rng, applicant_type, day.year)
     if rng.random() < 0.6:
         submission = submit_request(data=data, ip="203.0.113.20", now=at(day, 9))
-        submission.request.confirm_receipt(by=office, now=at(day, 15))
-        return submission.request
+        submission.info_request.confirm_receipt(by=office, now=at(day, 15))
+        return submission.info_request
     channel = rng.choice(["in_person", "post"])
     return register_request(
         data=data, channel=channel, by=office, received_on=day, now=at(day, 11)
-    ).request
+    ).info_request
 
 
-def _reply(request, office, reply_type, day):
+def _reply(info_request, office, reply_type, day):
     group = reply_type.split(".")[0]
-    request.reply(
+    info_request.reply(
         by=office,
         reply_type=reply_type,
         legal_basis=LEGAL_BASIS[group],
@@ -172,35 +172,37 @@ def load_requests(*, stdout):
         received_on = _workday(
             date(last_year, 1, 6) + timedelta(days=index * 8 + rng.randint(0, 3))
         )
-        request = _received(rng, office, rng.choices(types, weights)[0], received_on)
+        info_request = _received(rng, office, rng.choices(types, weights)[0], received_on)
         step = received_on + timedelta(days=rng.randint(1, 4))
         if index % 5 == 0:
-            request.request_correction(
+            info_request.request_correction(
                 by=office,
                 items="请明确所需信息的地块位置、批次或文号。",
                 now=at(_workday(step), 10),
             )
             corrected = _workday(step + timedelta(days=3))
-            request.record_correction(by=office, corrected_on=corrected, now=at(corrected))
+            info_request.record_correction(by=office, corrected_on=corrected, now=at(corrected))
             step = corrected + timedelta(days=2)
         if index % 7 == 3:
-            request.start_consultation(
+            info_request.request_third_party_opinion(
                 by=office, third_party="江川市宏远置业有限公司", now=at(_workday(step))
             )
             step = _workday(step + timedelta(days=10))
-            request.end_consultation(by=office, opinion="不同意公开合同价款部分。", now=at(step))
+            info_request.record_third_party_opinion(
+                by=office, opinion="不同意公开合同价款部分。", now=at(step)
+            )
         if index % 6 == 2:
-            request.extend(
+            info_request.extend(
                 by=office,
                 days=15,
                 reason="需调取历史档案并会同有关科室核查",
                 now=at(_workday(step)),
             )
-        reply_on = min(_workday(step + timedelta(days=rng.randint(5, 20))), request.due_on)
-        _reply(request, office, reply_type, reply_on)
+        reply_on = min(_workday(step + timedelta(days=rng.randint(5, 20))), info_request.due_on)
+        _reply(info_request, office, reply_type, reply_on)
         if reply_type.startswith("3") and index % 2 == 0:
             RequestAppeal.objects.create(
-                request=request,
+                request=info_request,
                 kind=rng.choice(list(RequestAppeal.Kind)),
                 filed_on=reply_on + timedelta(days=30),
                 authority="江川市人民政府",
@@ -217,23 +219,23 @@ def load_requests(*, stdout):
     withdrawn = _received(rng, office, ApplicantType.BUSINESS, _workday(date(last_year, 8, 4)))
     withdrawn.withdraw(by=office, reason="申请人电话申请撤回", now=at(date(last_year, 8, 6)))
     for offset in range(3):
-        request = _received(
+        info_request = _received(
             rng,
             office,
             ApplicantType.NATURAL_PERSON,
             _workday(date(last_year, 12, 15 + offset * 3)),
         )
         reply_on = _workday(date(today.year, 1, 8 + offset))
-        _reply(request, office, rng.choice(["1", "2", "4.1"]), reply_on)
+        _reply(info_request, office, rng.choice(["1", "2", "4.1"]), reply_on)
 
     # This year: concluded ones, and every open state.
     for index in range(12):
         received_on = _workday(date(today.year, 2, 2) + timedelta(days=index * 18))
         if received_on >= today - timedelta(days=40):
             break
-        request = _received(rng, office, rng.choices(types, weights)[0], received_on)
+        info_request = _received(rng, office, rng.choices(types, weights)[0], received_on)
         _reply(
-            request,
+            info_request,
             office,
             rng.choice(["1", "1", "2", "4.1", "5.3", "3.6"]),
             _workday(received_on + timedelta(days=12)),
@@ -242,8 +244,8 @@ def load_requests(*, stdout):
     overdue = _received(rng, office, ApplicantType.NATURAL_PERSON, _workday(open_days[0]))
     near = _received(rng, office, ApplicantType.LEGAL_SERVICE, _workday(open_days[1]))
     near.extend(by=office, days=5, reason="涉及多个科室，需会商", now=at(min(today, near.due_on)))
-    consulting = _received(rng, office, ApplicantType.BUSINESS, _workday(open_days[2]))
-    consulting.start_consultation(
+    awaiting_third_party = _received(rng, office, ApplicantType.BUSINESS, _workday(open_days[2]))
+    awaiting_third_party.request_third_party_opinion(
         by=office,
         third_party="浙东矿业开发有限公司",
         now=at(min(today, _workday(open_days[2] + timedelta(days=2)))),

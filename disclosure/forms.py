@@ -319,13 +319,13 @@ class LapseForm(forms.Form):
     """逾期未补正: no input."""
 
 
-class ConsultationForm(forms.Form):
+class ThirdPartyOpinionRequestForm(forms.Form):
     third_party = forms.CharField(
         label="第三方名称", max_length=100, error_messages={"required": "请填写第三方名称"}
     )
 
 
-class ConsultationEndForm(forms.Form):
+class ThirdPartyOpinionForm(forms.Form):
     opinion = forms.CharField(
         label="第三方意见",
         required=False,

@@ -10,7 +10,7 @@ from portal.uploads import attachment_response
 
 from . import annual_report
 from .forms import LookupForm, RequestForm, WithdrawForm
-from .models import AnnualReport, InformationRequest
+from .models import AnnualReport, InformationRequest, LetterTemplate
 from .services import render_letter_pdf
 
 RECEIPT_SESSION_KEY = "disclosure:request-receipt"  # the 查询码 in clear, shown once
@@ -31,10 +31,10 @@ def request_form(request):
         submission = form.save(ip=client_ip(request))
         # Committed (submit_request is atomic) before the receipt is shown.
         request.session[RECEIPT_SESSION_KEY] = {
-            "tracking_number": submission.request.tracking_number,
+            "tracking_number": submission.info_request.tracking_number,
             "query_code": submission.query_code,
         }
-        return redirect("disclosure:request-receipt", submission.request.tracking_number)
+        return redirect("disclosure:request-receipt", submission.info_request.tracking_number)
     return render(request, "disclosure/request_form.html", {"form": form})
 
 
@@ -123,7 +123,9 @@ def request_letter(request, tracking_number, pk):
     info_request = _verified_request(request, tracking_number)
     if info_request is None:
         return redirect("disclosure:request-lookup")
-    letter = get_object_or_404(info_request.letters.exclude(kind="consultation"), pk=pk)
+    letter = get_object_or_404(
+        info_request.letters.exclude(kind=LetterTemplate.Kind.THIRD_PARTY), pk=pk
+    )
     if request.GET.get("format") == "pdf":
         response = HttpResponse(render_letter_pdf(letter), content_type="application/pdf")
         response["Content-Disposition"] = (
@@ -131,7 +133,7 @@ def request_letter(request, tracking_number, pk):
         )
         return response
     return render(
-        request, "disclosure/letters/letter.html", {"letter": letter, "request_obj": info_request}
+        request, "disclosure/letters/letter.html", {"letter": letter, "info_request": info_request}
     )
 
 

@@ -41,37 +41,39 @@ APPLICANT_FIELDS = [
 class Submission:
     """A stored request and its 查询码 in clear, kept only until the applicant has seen it."""
 
-    request: InformationRequest
+    info_request: InformationRequest
     query_code: str
 
 
 def _new_request(data, *, channel, now):
     query_code = new_query_code()
-    request = InformationRequest(
+    info_request = InformationRequest(
         **{name: data.get(name) or "" for name in APPLICANT_FIELDS},
         channel=channel,
         submitted_at=now,
         tracking_number=RequestCounter.next_tracking_number(now),
         query_code_hash=hash_query_code(query_code),
     )
-    return request, query_code
+    return info_request, query_code
 
 
 @transaction.atomic
 def submit_request(*, data: dict, ip: str | None, now: datetime | None = None) -> Submission:
     """Accept an online application: number it and wait for the office to confirm receipt."""
     now = now or timezone.now()
-    request, query_code = _new_request(data, channel=InformationRequest.Channel.ONLINE, now=now)
-    request.submitter_ip = ip or None
-    request.save()
+    info_request, query_code = _new_request(
+        data, channel=InformationRequest.Channel.ONLINE, now=now
+    )
+    info_request.submitter_ip = ip or None
+    info_request.save()
     InformationRequestEvent.objects.create(
-        request=request,
+        request=info_request,
         kind=InformationRequestEvent.Kind.SUBMITTED,
         at=now,
         note="网上提交，待政务公开办确认收到后开始计算答复期限",
     )
-    notify_office(template="submitted", request=request)
-    return Submission(request=request, query_code=query_code)
+    notify_office(template="submitted", info_request=info_request)
+    return Submission(info_request=info_request, query_code=query_code)
 
 
 @transaction.atomic
@@ -84,35 +86,38 @@ def register_request(
     signed for (received_on); a fax, like an online application, waits for the confirmation.
     """
     now = now or timezone.now()
-    request, query_code = _new_request(data, channel=channel, now=now)
-    request.registered_by = by
-    request.department = data.get("department")
+    info_request, query_code = _new_request(data, channel=channel, now=now)
+    info_request.registered_by = by
+    info_request.department = data.get("department")
     if channel == InformationRequest.Channel.FAX:
-        request.save()
+        info_request.save()
         note = "传真提交，待确认收到"
     else:
         received_on = received_on or timezone.localdate(now)
-        request.status, request.received_on = InformationRequest.Status.RECEIVED, received_on
+        info_request.status, info_request.received_on = (
+            InformationRequest.Status.RECEIVED,
+            received_on,
+        )
         reason = "当面提交之日" if channel == InformationRequest.Channel.IN_PERSON else "签收之日"
-        request.start_clock(received_on, reason)
-        request.save()
-        note = request.due_explanation
+        info_request.start_clock(received_on, reason)
+        info_request.save()
+        note = info_request.due_explanation
     InformationRequestEvent.objects.create(
-        request=request,
+        request=info_request,
         kind=InformationRequestEvent.Kind.REGISTERED,
         actor=by,
         at=now,
-        note=f"{request.get_channel_display()}，{note}",
+        note=f"{info_request.get_channel_display()}，{note}",
     )
-    return Submission(request=request, query_code=query_code)
+    return Submission(info_request=info_request, query_code=query_code)
 
 
-def notify_office(*, template: str, request: InformationRequest, role=roles.DISCLOSURE_OFFICE):
-    """Mail the office (or leadership) about request once the transaction has committed."""
+def notify_office(*, template: str, info_request: InformationRequest, role=roles.DISCLOSURE_OFFICE):
+    """Mail the office (or leadership) about info_request once the transaction has committed."""
     recipients = staff_emails(roles=role)
     if not recipients:
         return
-    context = {"request": request, "site_url": getattr(settings, "SITE_URL", "")}
+    context = {"info_request": info_request, "site_url": getattr(settings, "SITE_URL", "")}
     subject = render_to_string(f"disclosure/emails/request_{template}_subject.txt", context)
     body = render_to_string(f"disclosure/emails/request_{template}.txt", context)
     mail_on_commit(subject, body, recipients)
@@ -127,18 +132,20 @@ def send_request_reminders(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts = {"reminded": 0, "escalated": 0, "lapsed": 0}
-    for request in InformationRequest.objects.due_for_reminder(today=today):
+    for info_request in InformationRequest.objects.due_for_reminder(today=today):
         with transaction.atomic():
-            if request.mark_reminded(now=now):
+            if info_request.mark_reminded(now=now):
                 counts["reminded"] += 1
-                notify_office(template="reminder", request=request)
-    for request in InformationRequest.objects.due_for_escalation(today=today):
+                notify_office(template="reminder", info_request=info_request)
+    for info_request in InformationRequest.objects.due_for_escalation(today=today):
         with transaction.atomic():
-            if request.mark_escalated(now=now):
+            if info_request.mark_escalated(now=now):
                 counts["escalated"] += 1
-                notify_office(template="escalation", request=request, role=roles.LEADERSHIP)
-    for request in InformationRequest.objects.correction_lapsed(today=today):
-        request.lapse_correction(by=None, now=now)
+                notify_office(
+                    template="escalation", info_request=info_request, role=roles.LEADERSHIP
+                )
+    for info_request in InformationRequest.objects.correction_lapsed(today=today):
+        info_request.lapse_correction(by=None, now=now)
         counts["lapsed"] += 1
     return counts
 
@@ -177,7 +184,7 @@ def render_letter_pdf(letter) -> bytes:
         "disclosure/letters/letter.html",
         {
             "letter": letter,
-            "request_obj": letter.request,
+            "info_request": letter.request,
             "is_pdf": True,
             "site": SiteSettings.load(),
         },

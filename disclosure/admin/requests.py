@@ -16,8 +16,6 @@ from portal.models import Department, WorkCalendarDay
 from .. import annual_report
 from ..forms import (
     ConfirmReceiptForm,
-    ConsultationEndForm,
-    ConsultationForm,
     CorrectedForm,
     CorrectionForm,
     ExtensionForm,
@@ -25,6 +23,8 @@ from ..forms import (
     RegisterRequestForm,
     ReplyForm,
     StaffWithdrawForm,
+    ThirdPartyOpinionForm,
+    ThirdPartyOpinionRequestForm,
 )
 from ..models import (
     AnnualReport,
@@ -65,16 +65,16 @@ WORKFLOW = {
         lambda r, d, by: r.lapse_correction(by=by),
         "handle",
     ),
-    "start_consultation": (
+    "request_third_party_opinion": (
         "征求第三方意见",
-        ConsultationForm,
-        lambda r, d, by: r.start_consultation(by=by, third_party=d["third_party"]),
+        ThirdPartyOpinionRequestForm,
+        lambda r, d, by: r.request_third_party_opinion(by=by, third_party=d["third_party"]),
         "handle",
     ),
-    "end_consultation": (
+    "record_third_party_opinion": (
         "记录第三方意见",
-        ConsultationEndForm,
-        lambda r, d, by: r.end_consultation(by=by, opinion=d["opinion"]),
+        ThirdPartyOpinionForm,
+        lambda r, d, by: r.record_third_party_opinion(by=by, opinion=d["opinion"]),
         "handle",
     ),
     "extend": (
@@ -236,9 +236,9 @@ class InformationRequestAdmin(admin.ModelAdmin):
         "correction_due_on",
         "corrected_on",
         "third_party",
-        "consultation_started_on",
-        "consultation_due_on",
-        "consultation_ended_on",
+        "third_party_asked_on",
+        "third_party_due_on",
+        "third_party_answered_on",
         "third_party_opinion",
         "extension_days",
         "extension_reason",
@@ -297,7 +297,7 @@ class InformationRequestAdmin(admin.ModelAdmin):
                 "classes": ("collapse",),
                 "fields": (
                     "third_party",
-                    ("consultation_started_on", "consultation_due_on", "consultation_ended_on"),
+                    ("third_party_asked_on", "third_party_due_on", "third_party_answered_on"),
                     "third_party_opinion",
                 ),
             },
@@ -396,11 +396,14 @@ class InformationRequestAdmin(admin.ModelAdmin):
             submission = form.register(by=request.user)
             self.message_user(
                 request,
-                f"已登记申请 {submission.request.tracking_number}，查询码：{submission.query_code}"
+                f"已登记申请 {submission.info_request.tracking_number}，"
+                f"查询码：{submission.query_code}"
                 "（只显示这一次，请抄写在受理回执上交给申请人）。",
                 messages.SUCCESS,
             )
-            return redirect("admin:disclosure_informationrequest_change", submission.request.pk)
+            return redirect(
+                "admin:disclosure_informationrequest_change", submission.info_request.pk
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -468,7 +471,7 @@ class InformationRequestAdmin(admin.ModelAdmin):
         if request.GET.get("format") == "pdf":
             return pdf_response(letter)
         return TemplateResponse(
-            request, "disclosure/letters/letter.html", {"letter": letter, "request_obj": obj}
+            request, "disclosure/letters/letter.html", {"letter": letter, "info_request": obj}
         )
 
 

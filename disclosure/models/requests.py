@@ -4,8 +4,8 @@ A request's life (政府信息公开条例 Art. 29–33): the applicant submits 
 it when it arrives in person, by post or fax); online requests count as received when the office
 confirms receipt (Art. 31). From receipt the office has 20 working days (Art. 33), stored as
 `due_on` with its explanation. 补正 (Art. 30) stops the clock and restarts it from the corrected
-application; third-party consultation (Art. 32) pauses it for up to 15 working days; one extension
-of up to 20 working days needs the approval of the 政务公开办. Every step is an
+application; asking a third party's opinion (Art. 32) pauses it for up to 15 working days; one
+extension of up to 20 working days needs the approval of the 政务公开办. Every step is an
 `InformationRequestEvent`, which is also the timeline the applicant sees.
 """
 
@@ -40,7 +40,7 @@ __all__ = [
 
 RESPONSE_WORKING_DAYS = 20  # Art. 33
 CORRECTION_NOTICE_WORKING_DAYS = 7  # Art. 30: the 补正 notice within 7 working days of receipt
-CONSULTATION_MAX_WORKING_DAYS = 15  # Art. 32
+THIRD_PARTY_MAX_WORKING_DAYS = 15  # Art. 32
 EXTENSION_MAX_WORKING_DAYS = 20  # Art. 33
 NEAR_DEADLINE_WORKING_DAYS = 5  # the office is reminded this many working days before due_on
 
@@ -227,7 +227,7 @@ class InformationRequest(models.Model):
         SUBMITTED = "submitted", "待确认收到"
         RECEIVED = "received", "办理中"
         CORRECTION = "correction", "待补正"
-        CONSULTING = "consulting", "征求第三方意见"
+        AWAITING_THIRD_PARTY = "consulting", "征求第三方意见"
         REPLIED = "replied", "已答复"
         WITHDRAWN = "withdrawn", "已撤回"
 
@@ -265,11 +265,16 @@ class InformationRequest(models.Model):
         "request_correction": {Status.RECEIVED},
         "record_correction": {Status.CORRECTION},
         "lapse_correction": {Status.CORRECTION},
-        "start_consultation": {Status.RECEIVED},
-        "end_consultation": {Status.CONSULTING},
-        "extend": {Status.RECEIVED, Status.CONSULTING},
+        "request_third_party_opinion": {Status.RECEIVED},
+        "record_third_party_opinion": {Status.AWAITING_THIRD_PARTY},
+        "extend": {Status.RECEIVED, Status.AWAITING_THIRD_PARTY},
         "reply": {Status.RECEIVED},
-        "withdraw": {Status.SUBMITTED, Status.RECEIVED, Status.CORRECTION, Status.CONSULTING},
+        "withdraw": {
+            Status.SUBMITTED,
+            Status.RECEIVED,
+            Status.CORRECTION,
+            Status.AWAITING_THIRD_PARTY,
+        },
     }
 
     tracking_number = models.CharField("申请编号", max_length=20, unique=True, editable=False)
@@ -348,11 +353,11 @@ class InformationRequest(models.Model):
     corrected_on = models.DateField("收到补正日期", null=True, blank=True, editable=False)
 
     third_party = models.CharField("第三方", max_length=100, blank=True, editable=False)
-    consultation_started_on = models.DateField(
+    third_party_asked_on = models.DateField(
         "征求意见开始日期", null=True, blank=True, editable=False
     )
-    consultation_due_on = models.DateField("征求意见期限", null=True, blank=True, editable=False)
-    consultation_ended_on = models.DateField(
+    third_party_due_on = models.DateField("征求意见期限", null=True, blank=True, editable=False)
+    third_party_answered_on = models.DateField(
         "征求意见结束日期", null=True, blank=True, editable=False
     )
     third_party_opinion = models.TextField("第三方意见", blank=True, editable=False)
@@ -615,59 +620,59 @@ class InformationRequest(models.Model):
         )
 
     @transaction.atomic
-    def start_consultation(self, *, by, third_party, now=None):
+    def request_third_party_opinion(self, *, by, third_party, now=None):
         """征求第三方意见 (Art. 32): the clock pauses, for at most 15 working days."""
-        self._lock_and_check("start_consultation")
-        if self.consultation_started_on is not None:
-            raise InvalidTransition(self, "start_consultation", "已经征求过第三方意见")
+        self._lock_and_check("request_third_party_opinion")
+        if self.third_party_asked_on is not None:
+            raise InvalidTransition(self, "request_third_party_opinion", "已经征求过第三方意见")
         if not third_party.strip():
-            raise InvalidTransition(self, "start_consultation", "请填写第三方名称")
+            raise InvalidTransition(self, "request_third_party_opinion", "请填写第三方名称")
         now = now or timezone.now()
         today = timezone.localdate(now)
-        self.status, self.third_party = self.Status.CONSULTING, third_party.strip()
-        self.consultation_started_on = today
-        self.consultation_due_on = workdays.add_working_days(
-            today, CONSULTATION_MAX_WORKING_DAYS
+        self.status, self.third_party = self.Status.AWAITING_THIRD_PARTY, third_party.strip()
+        self.third_party_asked_on = today
+        self.third_party_due_on = workdays.add_working_days(
+            today, THIRD_PARTY_MAX_WORKING_DAYS
         ).value
         self.save(
             update_fields=[
                 "status",
                 "third_party",
-                "consultation_started_on",
-                "consultation_due_on",
+                "third_party_asked_on",
+                "third_party_due_on",
             ]
         )
         self._log(
-            InformationRequestEvent.Kind.CONSULTATION_STARTED,
+            InformationRequestEvent.Kind.THIRD_PARTY_ASKED,
             by,
             now,
             f"征求{self.third_party}意见，答复期限暂停计算，"
-            f"第三方最迟于{format_day(self.consultation_due_on)}前提出意见",
+            f"第三方最迟于{format_day(self.third_party_due_on)}前提出意见",
         )
-        RequestLetter.issue(self, LetterTemplate.Kind.CONSULTATION, by=by, now=now)
+        RequestLetter.issue(self, LetterTemplate.Kind.THIRD_PARTY, by=by, now=now)
 
     @transaction.atomic
-    def end_consultation(self, *, by, opinion, now=None):
+    def record_third_party_opinion(self, *, by, opinion, now=None):
         """Record the third party's opinion (or its silence); the deadline moves by the pause."""
-        self._lock_and_check("end_consultation")
+        self._lock_and_check("record_third_party_opinion")
         now = now or timezone.now()
         today = timezone.localdate(now)
         paused = min(
-            workdays.working_days_between(self.consultation_started_on, today),
-            CONSULTATION_MAX_WORKING_DAYS,
+            workdays.working_days_between(self.third_party_asked_on, today),
+            THIRD_PARTY_MAX_WORKING_DAYS,
         )
-        self.status, self.consultation_ended_on = self.Status.RECEIVED, today
+        self.status, self.third_party_answered_on = self.Status.RECEIVED, today
         self.third_party_opinion = opinion.strip() or "第三方逾期未提出意见"
         if paused:
             self._move_deadline(
                 paused,
-                f"征求第三方意见（{format_day(self.consultation_started_on)}至"
+                f"征求第三方意见（{format_day(self.third_party_asked_on)}至"
                 f"{format_day(today)}）所需时间不计算在内",
             )
         self.save(
             update_fields=[
                 "status",
-                "consultation_ended_on",
+                "third_party_answered_on",
                 "third_party_opinion",
                 "due_on",
                 "is_due_provisional",
@@ -675,7 +680,7 @@ class InformationRequest(models.Model):
             ]
         )
         self._log(
-            InformationRequestEvent.Kind.CONSULTATION_ENDED,
+            InformationRequestEvent.Kind.THIRD_PARTY_ANSWERED,
             by,
             now,
             f"第三方意见：{self.third_party_opinion}；暂停{paused}个工作日，"
@@ -824,8 +829,8 @@ class InformationRequestEvent(HandlingEvent):
         CORRECTION_REQUESTED = "correction_requested", "告知补正"
         CORRECTED = "corrected", "收到补正"
         CORRECTION_LAPSED = "correction_lapsed", "逾期未补正"
-        CONSULTATION_STARTED = "consultation_started", "征求第三方意见"
-        CONSULTATION_ENDED = "consultation_ended", "收到第三方意见"
+        THIRD_PARTY_ASKED = "consultation_started", "征求第三方意见"
+        THIRD_PARTY_ANSWERED = "consultation_ended", "收到第三方意见"
         EXTENDED = "extended", "延长答复期限"
         REPLIED = "replied", "答复"
         WITHDRAWN = "withdrawn", "撤回申请"
@@ -866,7 +871,7 @@ DEFAULT_LETTER_TITLES = {
     "reply": "政府信息公开申请答复告知书",
     "correction": "政府信息公开申请补正通知书",
     "extension": "政府信息公开申请延期答复告知书",
-    "consultation": "政府信息公开征求第三方意见书",
+    "third_party": "政府信息公开征求第三方意见书",
 }
 
 REMEDY_SENTENCE = (
@@ -878,22 +883,22 @@ REMEDY_SENTENCE = (
 class LetterTemplate(models.Model):
     """An admin-editable letter (告知书, 补正通知, 延期通知, 征求第三方意见) in template syntax.
 
-    Available: request (the application), received_on, due_on, correction_due_on,
-    consultation_due_on (dates in Chinese), bureau (单位名称), today, remedy (复议/诉讼 sentence).
+    Available: info_request (the application), received_on, due_on, correction_due_on,
+    third_party_due_on (dates in Chinese), bureau (单位名称), today, remedy (复议/诉讼 sentence).
     """
 
     class Kind(models.TextChoices):
         REPLY = "reply", "答复告知书"
         CORRECTION = "correction", "补正通知书"
         EXTENSION = "extension", "延期答复告知书"
-        CONSULTATION = "consultation", "征求第三方意见书"
+        THIRD_PARTY = "third_party", "征求第三方意见书"
 
     kind = models.CharField("文书类型", max_length=14, choices=Kind, unique=True)
     title = models.CharField("标题", max_length=60)
     body = models.TextField(
         "正文模板",
-        help_text="可使用 {{ request.applicant_name }}、{{ received_on }}、{{ due_on }}、"
-        "{{ request.tracking_number }}、{{ remedy }} 等变量；每段一行",
+        help_text="可使用 {{ info_request.applicant_name }}、{{ received_on }}、{{ due_on }}、"
+        "{{ info_request.tracking_number }}、{{ remedy }} 等变量；每段一行",
     )
     review_body = models.CharField(
         "行政复议机关",
@@ -931,7 +936,7 @@ class LetterTemplate(models.Model):
             )
         return template
 
-    def render(self, request, *, today):
+    def render(self, info_request, *, today):
         """Return the letter body as safe HTML paragraphs (variables autoescaped)."""
         from portal.models import SiteSettings
 
@@ -940,11 +945,13 @@ class LetterTemplate(models.Model):
         )
         context = Context(
             {
-                "request": request,
-                "received_on": format_day(request.clock_started_on or request.received_on),
-                "due_on": format_day(request.due_on),
-                "correction_due_on": format_day(request.correction_due_on),
-                "consultation_due_on": format_day(request.consultation_due_on),
+                "info_request": info_request,
+                "received_on": format_day(
+                    info_request.clock_started_on or info_request.received_on
+                ),
+                "due_on": format_day(info_request.due_on),
+                "correction_due_on": format_day(info_request.correction_due_on),
+                "third_party_due_on": format_day(info_request.third_party_due_on),
                 "bureau": SiteSettings.load().bureau_name,
                 "today": format_day(today),
                 "remedy": remedy if self.kind == self.Kind.REPLY else "",
@@ -979,18 +986,18 @@ class RequestLetter(models.Model):
 
     def is_for_applicant(self):
         """Return whether the applicant receives this letter (not the third party's)."""
-        return self.kind != LetterTemplate.Kind.CONSULTATION
+        return self.kind != LetterTemplate.Kind.THIRD_PARTY
 
     @classmethod
-    def issue(cls, request, kind, *, by, now):
-        """Render the current template of kind for request and store the letter."""
+    def issue(cls, info_request, kind, *, by, now):
+        """Render the current template of kind for info_request and store the letter."""
         template = LetterTemplate.for_kind(kind)
         today = timezone.localdate(now)
         return cls.objects.create(
-            request=request,
+            request=info_request,
             kind=kind,
             title=template.title,
-            body=template.render(request, today=today),
+            body=template.render(info_request, today=today),
             issued_on=today,
             issued_at=now,
             issued_by=by,

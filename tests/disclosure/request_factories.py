@@ -58,10 +58,10 @@ def received_request(received_on=date(2025, 9, 26), *, by=None, data=None):
         by=by,
         received_on=received_on,
         now=at(received_on),
-    ).request
+    ).info_request
 
 
 def online_request(submitted_on=date(2025, 9, 26), *, data=None):
     """An online submission awaiting confirmation, and its 查询码."""
     submission = submit_request(data=data or person_data(), ip="203.0.113.9", now=at(submitted_on))
-    return submission.request, submission.query_code
+    return submission.info_request, submission.query_code

@@ -69,8 +69,8 @@ def year_of_requests(disclosure_office):
     # Received and answered in 2025.
     for index, (reply_type, applicant_type) in enumerate(PLAN):
         day = date(2025, 2, 3) + timedelta(days=index * 14)
-        request = received_request(day, data=data_for(applicant_type))
-        request.reply(
+        info_request = received_request(day, data=data_for(applicant_type))
+        info_request.reply(
             by=office,
             reply_type=reply_type,
             legal_basis="依据",
@@ -147,8 +147,10 @@ def test_the_next_year_starts_from_the_carried_over(year_of_requests):
 
 def test_check_fails_when_the_data_do_not_add_up(year_of_requests):
     # A conclusion dated before receipt breaks 一+二=三+四; the report says so.
-    request = InformationRequest.objects.filter(status="replied", received_on__year=2025).first()
-    InformationRequest.objects.filter(pk=request.pk).update(closed_on=date(2024, 12, 31))
+    info_request = InformationRequest.objects.filter(
+        status="replied", received_on__year=2025
+    ).first()
+    InformationRequest.objects.filter(pk=info_request.pk).update(closed_on=date(2024, 12, 31))
     assert not annual_report.section_three(2025)["is_balanced"]
 
 

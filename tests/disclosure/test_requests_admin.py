@@ -28,8 +28,8 @@ def calendar(db):
     workdays.clear_cache(range(2024, 2031))
 
 
-def workflow_url(request, action):
-    return reverse("admin:disclosure_informationrequest_workflow", args=[request.pk, action])
+def workflow_url(info_request, action):
+    return reverse("admin:disclosure_informationrequest_workflow", args=[info_request.pk, action])
 
 
 @pytest.mark.parametrize("rows", [1, 20])

@@ -68,7 +68,7 @@ def test_edited_template_changes_later_letters_only(disclosure_office):
     first = received_request(date(2025, 3, 3))
     first.reply(by=disclosure_office, reply_type="1", legal_basis="x", text="y")
     template = LetterTemplate.objects.get(kind="reply")
-    template.body = "{{ request.applicant_name }}：\n新的答复模板正文。{{ remedy }}"
+    template.body = "{{ info_request.applicant_name }}：\n新的答复模板正文。{{ remedy }}"
     template.full_clean()
     template.save()
     second = received_request(date(2025, 3, 3))

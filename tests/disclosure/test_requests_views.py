@@ -180,9 +180,9 @@ def test_other_visitors_get_neither_letters_nor_files(client, disclosure_office)
     assert client.get(url)["Location"] == LOOKUP
 
 
-def test_consultation_letter_is_not_shown_to_the_applicant(client, disclosure_office):
+def test_third_party_letter_is_not_shown_to_the_applicant(client, disclosure_office):
     info_request = received_request(date(2025, 3, 3))
-    info_request.start_consultation(
+    info_request.request_third_party_opinion(
         by=disclosure_office, third_party="某公司", now=at(date(2025, 3, 5))
     )
     session = client.session
