@@ -1,4 +1,8 @@
-"""The back office: the admin site itself, and the site-wide models."""
+"""The back office: the admin site itself, the site-wide models, and the one table-driven
+workflow (`Move`, `WorkflowAdmin`) every record with a workflow uses."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
@@ -102,48 +106,43 @@ class DepartmentScopedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class WorkflowPagesMixin:
-    """The moves of a record's workflow as admin pages of their own: each move in
-    `workflow_moves` is served at `<pk>/<move>/` by the admin's `<move>_view` and named
-    `<app>_<model>_<move>`."""
+class ReadOnlyAdminMixin:
+    """Legal records and logs (events, letters, answers, the audit log): shown in the admin,
+    never added, changed or deleted there. For a ModelAdmin and for an inline alike."""
 
-    workflow_moves = ()
+    def has_add_permission(self, request, obj=None):
+        return False
 
-    def workflow_url_name(self, move):
-        return f"{self.opts.app_label}_{self.opts.model_name}_{move}"
+    def has_change_permission(self, request, obj=None):
+        return False
 
-    def get_urls(self):
-        return [
-            path(
-                f"<int:pk>/{move}/",
-                self.admin_site.admin_view(getattr(self, f"{move}_view")),
-                name=self.workflow_url_name(move),
-            )
-            for move in self.workflow_moves
-        ] + super().get_urls()
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-class WorkflowStepsMixin(WorkflowPagesMixin):
-    """Workflow pages offered on the change page: the moves `workflow_actions()` allows this user
-    on this record now, as (url, label) in the template's `workflow_actions`."""
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A record's rows listed under it, read-only; `related` names the foreign key shown."""
 
-    def workflow_actions(self, request, obj):
-        """Return (move, label) of the moves this user may make on obj now."""
-        raise NotImplementedError
+    extra = 0
+    can_delete = False
+    related = None
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            extra_context["workflow_actions"] = [
-                (reverse(f"admin:{self.workflow_url_name(move)}", args=[obj.pk]), label)
-                for move, label in self.workflow_actions(request, obj)
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        return rows.select_related(self.related) if self.related else rows
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+    """The reason a move asks for (退回, 撤回, 不予受理, 不予公开…): the one reason form."""
+
+    reason = forms.CharField(
+        label="理由",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        error_messages={"required": "请填写理由"},
+    )
 
 
 class ChecklistForm(forms.Form):
@@ -155,7 +154,227 @@ class ChecklistForm(forms.Form):
             self.fields[key] = forms.BooleanField(label=label, required=False)
 
 
-class ReviewableAdmin(WorkflowPagesMixin, admin.ModelAdmin):
+@dataclass(frozen=True)
+class Move:
+    """One move of a record's workflow in the admin: a button on the change page, its page.
+
+    - label: the button, the page's title and the default success message (“已{label}”).
+    - run(obj, data, user): calls the model's transition with the form's cleaned data.
+    - form: the form the move asks for; None makes the button post at once (no page).
+    - permission: a codename of the model's app ("review_{model}" names the model), or None.
+    - state: the name the model's `can()` checks for the record's current state, or None.
+    - when(obj, user): a further rule of who may move this record now (the author never
+      approves their own draft, the assignee replies), or None.
+    - initial(obj) / form_kwargs(obj): the form's initial values and extra arguments.
+    - help_text: shown above the form. success(obj): the message after the move.
+    - public_fields: form fields whose text goes public: their content-safety warnings are
+      shown after the move (blocking findings stop it in the model).
+    """
+
+    label: str
+    run: Callable
+    form: type[forms.Form] | None = None
+    permission: str | None = None
+    state: str | None = None
+    when: Callable | None = None
+    initial: Callable | None = None
+    form_kwargs: Callable | None = None
+    help_text: str = ""
+    success: Callable | None = None
+    public_fields: tuple = ()
+
+
+def show_findings(form, error):
+    """Put a refused move's errors on the form: each blocking content-safety finding at the
+    field holding that text, everything else above the form. The input stays for correction."""
+    findings = getattr(error, "findings", None)
+    if not findings:
+        for message in error_messages(error):
+            form.add_error(None, message)
+        return
+    for finding in findings:
+        field = finding.field if finding.field in form.fields else None
+        form.add_error(field, format_html("内容安全检查未通过：{}", finding_html(finding)))
+
+
+class WorkflowAdmin(admin.ModelAdmin):
+    """An admin whose record moves through a workflow declared as one table.
+
+    `workflow` maps a move's name to its `Move`; each move is served at `<pk>/<name>/` (URL name
+    `<app>_<model>_<name>`) by `workflow_view`, offered as a button on the change page when
+    `may_move()` allows it, and run on a selection by `run_in_bulk()`. The page above the form
+    shows `workflow_summary_template` with the records it concerns (`objects`).
+    """
+
+    workflow: dict[str, Move] = {}
+    workflow_summary_template = None
+    change_form_template = "admin/portal/workflow_change_form.html"
+
+    def workflow_label(self, obj):
+        """Return how the record is named in titles, breadcrumbs and messages."""
+        return str(obj)
+
+    # Who may make which move --------------------------------------------------------------
+    def has_move_permission(self, request, move):
+        if move.permission is None:
+            return True
+        codename = move.permission.format(model=self.opts.model_name)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    def may_move(self, request, obj, name):
+        """Return whether this user may make the move `name` on obj in its current state."""
+        move = self.workflow[name]
+        return (
+            self.has_move_permission(request, move)
+            and (move.state is None or obj.can(move.state))
+            and (move.when is None or move.when(obj, request.user))
+        )
+
+    def workflow_actions(self, request, obj):
+        """Return (url, label, has a page) of the moves this user may make on obj now."""
+        return [
+            (self.workflow_url(name, obj), move.label, move.form is not None)
+            for name, move in self.workflow.items()
+            if self.may_move(request, obj, name)
+        ]
+
+    def workflow_url(self, name, obj):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=[obj.pk])
+
+    def change_page(self, obj):
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", obj.pk)
+
+    # Pages --------------------------------------------------------------------------------
+    def get_urls(self):
+        return [
+            path(
+                f"<int:pk>/{name}/",
+                self.admin_site.admin_view(self.workflow_view),
+                {"name": name},
+                name=f"{self.opts.app_label}_{self.opts.model_name}_{name}",
+            )
+            for name in self.workflow
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["workflow_actions"] = self.workflow_actions(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_view(self, request, pk, name):
+        """Serve one move: its form page (GET), the move itself (POST), back to the record."""
+        move = self.workflow[name]
+        obj = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_move_permission(request, move):
+            raise PermissionDenied
+        if not self.may_move(request, obj, name):
+            self.message_user(
+                request, f"当前状态下不能执行“{move.label}”，或您无权对这条记录执行", messages.ERROR
+            )
+            return self.change_page(obj)
+        if move.form is None:
+            if request.method == "POST":
+                self._move(request, obj, move, {})
+            return self.change_page(obj)
+        form = move.form(
+            request.POST if request.method == "POST" else None,
+            initial=move.initial(obj) if move.initial else None,
+            **(move.form_kwargs(obj) if move.form_kwargs else {}),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                move.run(obj, form.cleaned_data, request.user)
+            except (InvalidTransition, ValidationError) as exc:
+                show_findings(form, exc)
+                obj.refresh_from_db()
+            else:
+                self._after_move(request, obj, move, form.cleaned_data)
+                return self.change_page(obj)
+        return self.workflow_page(request, [obj], form, move)
+
+    def workflow_page(self, request, objects, form, move, *, action=""):
+        """Render the one workflow page: the records concerned, then the move's form.
+
+        With `action`, the page is the second step of a bulk action on `objects`.
+        """
+        original = objects[0] if len(objects) == 1 and not action else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": original,
+            "object_label": self.workflow_label(original) if original else "",
+            "objects": objects,
+            "summary_template": self.workflow_summary_template,
+            "title": f"{move.label}：{self.workflow_label(original)}"
+            if original
+            else f"{move.label}（{len(objects)} 条）",
+            "form": form,
+            "button": move.label,
+            "help_text": move.help_text,
+            "action": action,
+        }
+        return TemplateResponse(request, "admin/portal/workflow_form.html", context)
+
+    def _move(self, request, obj, move, data):
+        try:
+            move.run(obj, data, request.user)
+        except (InvalidTransition, ValidationError) as exc:
+            for message in error_messages(exc):
+                self.message_user(request, message, messages.ERROR)
+            return False
+        self._after_move(request, obj, move, data)
+        return True
+
+    def _after_move(self, request, obj, move, data):
+        # Warnings (common misspellings) never block; the clerk sees them with the fix.
+        for field in move.public_fields:
+            for finding in content_safety.scan_text(data.get(field, ""), field=field):
+                self.message_user(
+                    request,
+                    format_html("内容安全提示：{}", finding_html(finding)),
+                    messages.WARNING,
+                )
+        success = (
+            move.success(obj) if move.success else f"{self.workflow_label(obj)}：已{move.label}"
+        )
+        self.message_user(request, success, messages.SUCCESS)
+
+    # Bulk actions -------------------------------------------------------------------------
+    def run_in_bulk(self, request, queryset, name, success, *, data=None):
+        """Make the move `name` on each selected record, for an admin action.
+
+        The move's form is asked for once on a page of its own unless `data` is given; records
+        whose state refuses the move (the model's transition says so) are reported by name and
+        skipped. `success` holds “{}” for
+        the count of records moved.
+        """
+        move = self.workflow[name]
+        if data is None and move.form is not None:
+            form = move.form(request.POST if "apply" in request.POST else None)
+            if not form.is_valid():
+                return self.workflow_page(
+                    request, list(queryset), form, move, action=request.POST.get("action", "")
+                )
+            data = form.cleaned_data
+        done = 0
+        for obj in queryset:
+            try:
+                move.run(obj, data or {}, request.user)
+            except (InvalidTransition, ValidationError) as exc:
+                errors = "；".join(error_messages(exc))
+                self.message_user(
+                    request, f"{self.workflow_label(obj)}：{errors}", messages.WARNING
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, success.format(done), messages.SUCCESS)
+        return None
+
+
+class ReviewableAdmin(WorkflowAdmin):
     """The back office of a `portal.publishing.Reviewable` model (catalog items, service guides).
 
     Buttons on the change page and one bulk action call the model's transitions; the user gets
@@ -165,15 +384,50 @@ class ReviewableAdmin(WorkflowPagesMixin, admin.ModelAdmin):
 
     change_form_template = "admin/portal/reviewable_change_form.html"
     actions = ["submit_selected"]
-    withdraw_help = "撤回后前台不再显示，编号和首次发布日期保留。"
-    MOVES = [
-        # (name, label, needs a form page, permission)
-        ("submit", "提交审核", False, "submit"),
-        ("approve", "审核发布", True, "review"),
-        ("return", "退回修改", True, "review"),
-        ("withdraw", "撤回", True, "review"),
-        ("revise", "重新编辑", False, "submit"),
-    ]
+    workflow = {
+        "submit": Move(
+            "提交审核",
+            lambda obj, data, by: obj.submit(by=by),
+            permission="submit_{model}",
+            state="submit",
+            success=lambda obj: f"“{obj}”已提交审核",
+        ),
+        "approve": Move(
+            "审核发布",
+            lambda obj, data, by: obj.approve(by=by, checklist=data),
+            form=ChecklistForm,
+            permission="review_{model}",
+            state="approve",
+            when=lambda obj, user: obj.author_id != user.pk,  # nobody publishes their own draft
+            help_text="保密审查：请逐项确认后发布。",
+            success=lambda obj: f"“{obj}”已发布",
+        ),
+        "return": Move(
+            "退回修改",
+            lambda obj, data, by: obj.return_to_author(by=by, reason=data["reason"]),
+            form=ReasonForm,
+            permission="review_{model}",
+            state="return_to_author",
+            help_text="请写明需要修改的地方。",
+            success=lambda obj: f"“{obj}”已退回起草人",
+        ),
+        "withdraw": Move(
+            "撤回",
+            lambda obj, data, by: obj.withdraw(by=by, reason=data["reason"]),
+            form=ReasonForm,
+            permission="review_{model}",
+            state="withdraw",
+            help_text="撤回后前台不再显示，编号和首次发布日期保留。",
+            success=lambda obj: f"“{obj}”已撤回，前台不再显示",
+        ),
+        "revise": Move(
+            "重新编辑",
+            lambda obj, data, by: obj.revise(by=by),
+            permission="submit_{model}",
+            state="revise",
+            success=lambda obj: f"“{obj}”已转为草稿，可重新编辑后送审",
+        ),
+    }
 
     # Display -----------------------------------------------------------------------------
     @admin.display(description="状态", ordering="status")
@@ -198,11 +452,8 @@ class ReviewableAdmin(WorkflowPagesMixin, admin.ModelAdmin):
     def can_review(self, request):
         return self._perm(request, "review")
 
-    def can_submit(self, request):
-        return self._perm(request, "submit")
-
     def has_submit_permission(self, request):
-        return self.can_submit(request)
+        return self._perm(request, "submit")
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status not in {obj.Status.DRAFT, obj.Status.RETURNED}:
@@ -220,127 +471,16 @@ class ReviewableAdmin(WorkflowPagesMixin, admin.ModelAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
 
-    # Workflow ----------------------------------------------------------------------------
-    @property
-    def workflow_moves(self):
-        return [move for move, *_ in self.MOVES]
-
-    def workflow_actions(self, request, obj):
-        """Return (url, label, needs a form page) of the moves this user may make on obj now."""
-        transition = {"return": "return_to_author"}
-        actions = []
-        for move, label, needs_form, permission in self.MOVES:
-            if not self._perm(request, permission) or not obj.can(transition.get(move, move)):
-                continue
-            if move == "approve" and obj.author_id == request.user.pk:
-                continue  # nobody publishes their own draft
-            actions.append(
-                (reverse(f"admin:{self.workflow_url_name(move)}", args=[obj.pk]), label, needs_form)
-            )
-        return actions
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
-            extra_context["workflow_actions"] = self.workflow_actions(request, obj)
             extra_context["missing_elements"] = obj.missing_elements()
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _object_for(self, request, pk, permission):
-        obj = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self._perm(request, permission):
-            raise PermissionDenied
-        return obj
-
-    def _run(self, request, obj, move, success):
-        try:
-            move()
-        except (InvalidTransition, ValidationError) as exc:
-            for message in error_messages(exc):
-                self.message_user(request, message, messages.ERROR)
-        else:
-            self.message_user(request, success, messages.SUCCESS)
-        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", obj.pk)
-
-    def _post_only(self, request, pk, permission, transition, success):
-        obj = self._object_for(request, pk, permission)
-        if request.method != "POST":
-            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", pk)
-        return self._run(
-            request, obj, lambda: getattr(obj, transition)(by=request.user), success.format(obj=obj)
-        )
-
-    def submit_view(self, request, pk):
-        return self._post_only(request, pk, "submit", "submit", "“{obj}”已提交审核")
-
-    def revise_view(self, request, pk):
-        return self._post_only(
-            request, pk, "submit", "revise", "“{obj}”已转为草稿，可重新编辑后送审"
-        )
-
-    def approve_view(self, request, pk):
-        obj = self._object_for(request, pk, "review")
-        form = ChecklistForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            return self._run(
-                request,
-                obj,
-                lambda: obj.approve(by=request.user, checklist=form.cleaned_data),
-                f"“{obj}”已发布",
-            )
-        return self._form_page(request, obj, form, "审核发布", "保密审查：请逐项确认后发布。")
-
-    def return_view(self, request, pk):
-        obj = self._object_for(request, pk, "review")
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            return self._run(
-                request,
-                obj,
-                lambda: obj.return_to_author(by=request.user, reason=reason),
-                f"“{obj}”已退回起草人",
-            )
-        return self._form_page(request, obj, form, "退回修改", "请写明需要修改的地方。")
-
-    def withdraw_view(self, request, pk):
-        obj = self._object_for(request, pk, "review")
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            return self._run(
-                request,
-                obj,
-                lambda: obj.withdraw(by=request.user, reason=reason),
-                f"“{obj}”已撤回，前台不再显示",
-            )
-        return self._form_page(request, obj, form, "撤回", self.withdraw_help)
-
-    def _form_page(self, request, obj, form, title, help_text):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "title": f"{title}：{obj}",
-            "help_text": help_text,
-            "form": form,
-            "button": title,
-        }
-        return TemplateResponse(request, "admin/portal/workflow_form.html", context)
-
     @admin.action(description="提交所选条目审核", permissions=["submit"])
     def submit_selected(self, request, queryset):
-        done = 0
-        for obj in queryset:
-            try:
-                obj.submit(by=request.user)
-                done += 1
-            except (InvalidTransition, ValidationError) as exc:
-                errors = "；".join(error_messages(exc))
-                self.message_user(request, f"“{obj}”：{errors}", messages.WARNING)
-        if done:
-            self.message_user(request, f"已提交 {done} 条审核", messages.SUCCESS)
+        return self.run_in_bulk(request, queryset, "submit", "已提交 {} 条审核")
 
 
 @admin.register(Department)
@@ -590,7 +730,7 @@ class ContentFindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the audit log is written by the system and pruned by prune_audit_log."""
 
     list_display = ["at", "kind", "username", "user", "ip_address", "detail"]
@@ -599,15 +739,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["username", "detail", "ip_address"]
     date_hierarchy = "at"
     ordering = ["-at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # django-otp's own admin for TOTP devices shows keys and English labels; the office needs only to

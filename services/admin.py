@@ -1,5 +1,7 @@
 """Back office of 办事服务: themes, guides with their review workflow, results and the hall plan."""
 
+from dataclasses import replace
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import DepartmentScopedAdmin, ReviewableAdmin
+from portal.admin import DepartmentScopedAdmin, ReadOnlyInline, ReviewableAdmin
 from services.forms import ResultImportForm
 from services.models import (
     ApprovalResult,
@@ -62,22 +64,11 @@ class GuideQuestionInline(admin.StackedInline):
     fields = [("question", "order"), "answer"]
 
 
-class ServiceGuideEventInline(admin.TabularInline):
+class ServiceGuideEventInline(ReadOnlyInline):
     model = ServiceGuideEvent
-    extra = 0
-    can_delete = False
     fields = ["at", "kind", "actor", "note"]
-    readonly_fields = fields
+    related = "actor"
     verbose_name_plural = "流转记录"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(ServiceGuide)
@@ -153,7 +144,13 @@ class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
         ),
     )
     change_form_template = "admin/services/serviceguide/change_form.html"
-    withdraw_help = "撤回后前台、自助终端和服务指南汇编不再显示该指南。"
+    workflow = {
+        **ReviewableAdmin.workflow,
+        "withdraw": replace(
+            ReviewableAdmin.workflow["withdraw"],
+            help_text="撤回后前台、自助终端和服务指南汇编不再显示该指南。",
+        ),
+    }
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published() else None
