@@ -132,6 +132,15 @@ def working_days_between(start, end):
     return count
 
 
+def working_days_before(day, n):
+    """Return the date n working days before day (day itself is not counted)."""
+    while n > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
 def chinesecalendar_rows():
     """Yield (date, kind, note) for every holiday and 调休 workday chinesecalendar knows.
 

@@ -166,20 +166,13 @@ class ItemQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
 
     def late(self, *, today=None):
         """Return unpublished items made more than 20 working days ago (Art. 26)."""
-        threshold = working_days_before(today or timezone.localdate(), LATE_AFTER_WORKING_DAYS)
+        threshold = workdays.working_days_before(
+            today or timezone.localdate(), LATE_AFTER_WORKING_DAYS
+        )
         return self.filter(
             status__in=[Item.Status.DRAFT, Item.Status.PENDING, Item.Status.RETURNED],
             written_on__lt=threshold,
         )
-
-
-def working_days_before(day, n):
-    """Return the date n working days before day."""
-    while n > 0:
-        day -= timedelta(days=1)
-        if workdays.is_working_day(day):
-            n -= 1
-    return day
 
 
 class Item(Reviewable):

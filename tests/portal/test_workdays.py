@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from portal import workdays
 from portal.models import WorkCalendarDay
-from portal.workdays import add_working_days, is_working_day, working_days_between
+from portal.workdays import (
+    add_working_days,
+    is_working_day,
+    working_days_before,
+    working_days_between,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +112,14 @@ def test_between_counts():
     assert working_days_between(date(2026, 2, 6), date(2026, 3, 12)) == 20
     assert working_days_between(date(2026, 3, 12), date(2026, 2, 6)) == 0
     assert working_days_between(date(2026, 3, 2), date(2026, 3, 2)) == 0
+
+
+def test_before_counts_back_over_the_holidays():
+    """The inverse of working_days_between: the Art. 26 threshold of late catalog items."""
+    assert working_days_before(date(2025, 10, 30), 20) == date(2025, 9, 26)
+    assert working_days_before(date(2025, 10, 9), 1) == date(2025, 9, 30)
+    assert working_days_before(date(2026, 3, 12), 20) == date(2026, 2, 6)
+    assert working_days_before(date(2026, 3, 2), 0) == date(2026, 3, 2)
 
 
 def test_unknown_year_counts_weekends_only_and_is_provisional():
