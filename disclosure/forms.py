@@ -7,7 +7,8 @@ from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile
 from portal.models import PHONE_VALIDATOR, Department
 
 from .models import InformationRequest, validate_credit_code
-from .models.requests import EXTENSION_MAX_WORKING_DAYS, validate_id_card
+from .models.requests import EXTENSION_MAX_WORKING_DAYS
+from .models.validators import validate_id_card
 from .services import register_request, submit_request
 
 DESCRIPTION_MAX_LENGTH = 2000

@@ -9,33 +9,26 @@ extension of up to 20 working days needs the approval of the 政务公开办. Ev
 `InformationRequestEvent`, which is also the timeline the applicant sees.
 """
 
-import re
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.template import Context, Template, TemplateSyntaxError
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
 from portal import querycodes, workdays
 from portal.exceptions import InvalidTransition
 from portal.models import HandlingEvent, staff_stamp
-from portal.richtext import sanitize_html
 from portal.uploads import Attachment
 
+from .letters import LetterTemplate, RequestLetter, format_day
+
 __all__ = [
-    "AnnualReport",
     "InformationRequest",
     "InformationRequestAttachment",
     "InformationRequestEvent",
-    "LetterTemplate",
     "RequestAppeal",
     "RequestCounter",
-    "RequestLetter",
-    "validate_credit_code",
 ]
 
 RESPONSE_WORKING_DAYS = 20  # Art. 33
@@ -44,48 +37,6 @@ THIRD_PARTY_MAX_WORKING_DAYS = 15  # Art. 32
 EXTENSION_MAX_WORKING_DAYS = 20  # Art. 33
 NEAR_DEADLINE_WORKING_DAYS = 5  # the office is reminded this many working days before due_on
 
-# 统一社会信用代码 (GB 32100-2015): 18 characters from this alphabet; the last is a check digit.
-CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-ID_CARD_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-ID_CARD_CHECK = "10X98765432"
-
-
-def credit_code_check_digit(first17):
-    """Return the GB 32100-2015 check character of the first 17 characters of a credit code."""
-    total = sum(
-        CREDIT_CODE_ALPHABET.index(char) * weight
-        for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
-    )
-    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
-
-
-def validate_credit_code(value):
-    """Reject a 统一社会信用代码 with a wrong shape or check digit."""
-    code = (value or "").strip().upper()
-    if not CREDIT_CODE_RE.fullmatch(code):
-        raise ValidationError(
-            "统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）",
-            code="invalid_credit_code",
-        )
-    if credit_code_check_digit(code[:17]) != code[17]:
-        raise ValidationError(
-            "统一社会信用代码校验位不正确，请核对后重新填写", code="credit_code_checksum"
-        )
-
-
-def validate_id_card(value):
-    """Reject a 居民身份证号码 with a wrong shape or check digit (GB 11643-1999)."""
-    number = (value or "").strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", number):
-        raise ValidationError("居民身份证号码应为18位，最后一位可以是X", code="invalid_id_number")
-    total = sum(
-        int(char) * weight for char, weight in zip(number[:17], ID_CARD_WEIGHTS, strict=True)
-    )
-    if ID_CARD_CHECK[total % 11] != number[17]:
-        raise ValidationError("居民身份证号码校验位不正确，请核对", code="id_number_checksum")
-
 
 QUERY_CODE_PURPOSE = "disclosure.query_code"
 
@@ -93,10 +44,6 @@ QUERY_CODE_PURPOSE = "disclosure.query_code"
 def hash_query_code(code):
     """Return the stored form of a 查询码 (portal.querycodes)."""
     return querycodes.hash_query_code(code, purpose=QUERY_CODE_PURPOSE)
-
-
-def format_day(day):
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 class RequestCounter(models.Model):
@@ -866,144 +813,6 @@ class InformationRequestAttachment(Attachment):
         verbose_name_plural = "答复附件"
 
 
-# Titles of the letters; their default bodies are templates/disclosure/letters/default_<kind>.txt.
-DEFAULT_LETTER_TITLES = {
-    "reply": "政府信息公开申请答复告知书",
-    "correction": "政府信息公开申请补正通知书",
-    "extension": "政府信息公开申请延期答复告知书",
-    "third_party": "政府信息公开征求第三方意见书",
-}
-
-REMEDY_SENTENCE = (
-    "如对本答复不服，可以在收到本告知书之日起六十日内向{{ review_body }}申请行政复议，"
-    "或者在六个月内向{{ court }}提起行政诉讼。"
-)
-
-
-class LetterTemplate(models.Model):
-    """An admin-editable letter (告知书, 补正通知, 延期通知, 征求第三方意见) in template syntax.
-
-    Available: info_request (the application), received_on, due_on, correction_due_on,
-    third_party_due_on (dates in Chinese), bureau (单位名称), today, remedy (复议/诉讼 sentence).
-    """
-
-    class Kind(models.TextChoices):
-        REPLY = "reply", "答复告知书"
-        CORRECTION = "correction", "补正通知书"
-        EXTENSION = "extension", "延期答复告知书"
-        THIRD_PARTY = "third_party", "征求第三方意见书"
-
-    kind = models.CharField("文书类型", max_length=14, choices=Kind, unique=True)
-    title = models.CharField("标题", max_length=60)
-    body = models.TextField(
-        "正文模板",
-        help_text="可使用 {{ info_request.applicant_name }}、{{ received_on }}、{{ due_on }}、"
-        "{{ info_request.tracking_number }}、{{ remedy }} 等变量；每段一行",
-    )
-    review_body = models.CharField(
-        "行政复议机关",
-        max_length=60,
-        default="江川市人民政府",
-        help_text="答复告知书的救济条款使用",
-    )
-    court = models.CharField("管辖法院", max_length=60, default="江川市滨江区人民法院")
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-
-    class Meta:
-        verbose_name = "文书模板"
-        verbose_name_plural = "依申请公开文书模板"
-        ordering = ["kind"]
-
-    def __str__(self):
-        return self.get_kind_display()
-
-    def clean(self):
-        try:
-            Template(self.body)
-        except TemplateSyntaxError as exc:
-            raise ValidationError(
-                {"body": ValidationError(f"模板语法错误：{exc}", code="template_syntax")}
-            ) from exc
-
-    @classmethod
-    def for_kind(cls, kind):
-        """Return the template of kind, created from the built-in default the first time."""
-        template = cls.objects.filter(kind=kind).first()
-        if template is None:
-            body = get_template(f"disclosure/letters/default_{kind}.txt").template.source
-            template, _ = cls.objects.get_or_create(
-                kind=kind, defaults={"title": DEFAULT_LETTER_TITLES[kind], "body": body}
-            )
-        return template
-
-    def render(self, info_request, *, today):
-        """Return the letter body as safe HTML paragraphs (variables autoescaped)."""
-        from portal.models import SiteSettings
-
-        remedy = Template(REMEDY_SENTENCE).render(
-            Context({"review_body": self.review_body, "court": self.court})
-        )
-        context = Context(
-            {
-                "info_request": info_request,
-                "received_on": format_day(
-                    info_request.clock_started_on or info_request.received_on
-                ),
-                "due_on": format_day(info_request.due_on),
-                "correction_due_on": format_day(info_request.correction_due_on),
-                "third_party_due_on": format_day(info_request.third_party_due_on),
-                "bureau": SiteSettings.load().bureau_name,
-                "today": format_day(today),
-                "remedy": remedy if self.kind == self.Kind.REPLY else "",
-            }
-        )
-        text = Template(self.body).render(context)
-        paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
-        # The variables are autoescaped; the staff-written text is sanitised like rich text.
-        return sanitize_html("".join(f"<p>{line}</p>" for line in paragraphs))
-
-
-class RequestLetter(models.Model):
-    """A letter as issued: rendered once from its template and never changed afterwards."""
-
-    request = models.ForeignKey(
-        InformationRequest, verbose_name="申请", on_delete=models.PROTECT, related_name="letters"
-    )
-    kind = models.CharField("文书类型", max_length=14, choices=LetterTemplate.Kind)
-    title = models.CharField("标题", max_length=60)
-    body = models.TextField("正文", help_text="发出时生成的HTML")
-    issued_on = models.DateField("落款日期")
-    issued_at = models.DateTimeField("生成时间", default=timezone.now)
-    issued_by = staff_stamp("生成人", editable=True)
-
-    class Meta:
-        verbose_name = "文书"
-        verbose_name_plural = "依申请公开文书"
-        ordering = ["issued_at", "pk"]
-
-    def __str__(self):
-        return f"{self.request.tracking_number} {self.title}"
-
-    def is_for_applicant(self):
-        """Return whether the applicant receives this letter (not the third party's)."""
-        return self.kind != LetterTemplate.Kind.THIRD_PARTY
-
-    @classmethod
-    def issue(cls, info_request, kind, *, by, now):
-        """Render the current template of kind for info_request and store the letter."""
-        template = LetterTemplate.for_kind(kind)
-        today = timezone.localdate(now)
-        return cls.objects.create(
-            request=info_request,
-            kind=kind,
-            title=template.title,
-            body=template.render(info_request, today=today),
-            issued_on=today,
-            issued_at=now,
-            issued_by=by,
-        )
-
-
 class RequestAppeal(models.Model):
     """A 行政复议 or 行政诉讼 brought against the handling of a request, with its outcome."""
 
@@ -1056,104 +865,3 @@ class RequestAppeal(models.Model):
         if self.decided_on is None or self.decided_on > date(year, 12, 31):
             return self.Outcome.PENDING
         return self.outcome
-
-
-class AnnualReportQuerySet(models.QuerySet):
-    def published(self):
-        """Return the reports published on the site: on the 依申请公开 pages, or through their
-        approved item in the 公开年报 column."""
-        return self.filter(Q(published_at__isnull=False) | Q(item__status="published"))
-
-    def for_list(self):
-        """Return reports ready for the public list: their catalog item joined."""
-        return self.select_related("item")
-
-
-class AnnualReport(models.Model):
-    """政府信息公开工作年度报告: the texts and the figures that cannot be derived."""
-
-    year = models.PositiveSmallIntegerField("年度", unique=True)
-    overview = models.TextField(
-        "一、总体情况",
-        blank=True,
-        help_text="主动公开、依申请公开、政府信息管理、平台建设、监督保障",
-    )
-    problems = models.TextField("五、存在的主要问题及改进情况", blank=True)
-    other_matters = models.TextField(
-        "六、其他需要报告的事项", blank=True, help_text="如信息处理费收取情况、人大代表建议办理等"
-    )
-    permits_count = models.PositiveIntegerField("行政许可本年处理决定数量", default=0)
-    penalties_count = models.PositiveIntegerField("行政处罚本年处理决定数量", default=0)
-    enforcement_count = models.PositiveIntegerField("行政强制本年处理决定数量", default=0)
-    fees_amount = models.DecimalField(
-        "行政事业性收费本年收费金额（万元）", max_digits=12, decimal_places=2, default=0
-    )
-    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
-    published_by = staff_stamp("发布人")
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    item = models.OneToOneField(
-        "disclosure.Item",
-        verbose_name="公开年报栏目信息条目",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        help_text="报告送“公开年报”栏目审核发布后生成的信息条目",
-    )
-
-    objects = AnnualReportQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "政府信息公开工作年度报告"
-        verbose_name_plural = "政府信息公开工作年度报告"
-        ordering = ["-year"]
-        permissions = [("publish_annualreport", "发布政府信息公开工作年度报告")]
-
-    def __str__(self):
-        return f"{self.year}年政府信息公开工作年度报告"
-
-    def get_absolute_url(self):
-        return reverse("disclosure:annual-report", args=[self.year])
-
-    def clean(self):
-        if self.year and not 2008 <= self.year <= timezone.localdate().year:
-            raise ValidationError(
-                {"year": ValidationError("年度应在2008年至今年之间", code="invalid_year")}
-            )
-
-    @property
-    def period(self):
-        return date(self.year, 1, 1), date(self.year, 12, 31)
-
-    def is_published(self):
-        """Return whether the public can read the report (either way it was published)."""
-        return self.published_at is not None or (
-            self.item_id is not None and self.item.is_published()
-        )
-
-    def first_published_at(self):
-        """Return when the report went public, or None."""
-        if self.published_at is not None:
-            return self.published_at
-        return self.item.published_at if self.is_published() else None
-
-    @transaction.atomic
-    def publish(self, *, by, now=None):
-        """Publish the report on the 依申请公开 pages; only a finished year can be reported."""
-        now = now or timezone.now()
-        if self.is_published():
-            raise InvalidTransition(self, "publish", "该年度报告已经发布")
-        self.check_complete(action="publish", now=now)
-        self.published_at, self.published_by = now, by
-        self.save(update_fields=["published_at", "published_by"])
-
-    def check_complete(self, *, action, now):
-        """Raise InvalidTransition unless the year has ended and section 一 is written."""
-        if self.year >= timezone.localdate(now).year:
-            raise InvalidTransition(self, action, "年度结束后才能发布该年度报告")
-        if not self.overview.strip():
-            raise InvalidTransition(self, action, "请先填写“一、总体情况”")
-
-    def get_status_display(self):
-        return "已发布" if self.is_published() else "草稿"

@@ -7,7 +7,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from disclosure.models import InformationRequest, InformationRequestEvent, validate_credit_code
-from disclosure.models.requests import validate_id_card
+from disclosure.models.validators import validate_id_card
 from portal import workdays
 from portal.exceptions import InvalidTransition
 from portal.models import WorkCalendarDay
