@@ -1,8 +1,6 @@
 """Public pages of 政民互动: messages (write, look up, rate, read, statistics), 征求意见 and
 网上评议."""
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.figures import local_bounds, month_bounds, next_month, parse_month, recent_months
 from portal.forms import public_form_limits
 from portal.pagination import paginate
 from portal.uploads import attachment_response
@@ -22,8 +21,6 @@ from .models import (
     ConsultationFile,
     EvaluationRound,
     Message,
-    month_bounds,
-    recent_months,
 )
 
 RECEIPT_SESSION_KEY = "complaints:receipt"  # the 查询码 in clear, shown once on the receipt
@@ -179,7 +176,8 @@ def message_detail(request, tracking_number):
 def statistics(request):
     """Public monthly summary: figures by type, category and department, and the last 12 months."""
     months = recent_months(timezone.localdate())
-    month = _parse_month(request.GET.get("month"), months) or months[0]
+    chosen = parse_month(request.GET.get("month"))
+    month = chosen if chosen in months else months[0]
     start, end = month_bounds(month)
     received = Message.objects.received_in(start, end)
     context = {
@@ -190,20 +188,10 @@ def statistics(request):
         "by_category": received.figures_by("category"),
         "by_department": received.figures_by("department"),
         "monthly": Message.objects.received_in(
-            month_bounds(months[-1])[0], month_bounds(months[0])[1]
+            *local_bounds(months[-1], next_month(months[0]))
         ).monthly_figures(),
     }
     return render(request, "complaints/statistics.html", context)
-
-
-def _parse_month(value, allowed):
-    """Return the month written as YYYY-MM if it is one of allowed, else None."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        chosen = date(year, month, 1)
-    except ValueError:
-        return None
-    return chosen if chosen in allowed else None
 
 
 # 征求意见 ----------------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 """The oversight back office: freshness board, 任务分解表, targets, 通报, reports, dashboard."""
 
-from datetime import date, timedelta
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -17,6 +15,7 @@ from openpyxl.worksheet.page import PageMargins
 from portal.admin import DepartmentScopedAdmin
 from portal.exceptions import InvalidTransition, error_messages
 from portal.exports import csv_response, xlsx_response
+from portal.figures import month_start, next_month, parse_month, previous_month
 from portal.richtext import sanitize_html
 
 from . import services
@@ -29,7 +28,6 @@ from .models import (
     ReportingTarget,
     Task,
     TaskAttachment,
-    month_start,
 )
 
 
@@ -66,15 +64,6 @@ class ReportAdmin(admin.ModelAdmin):
         return TemplateResponse(request, self.template, context)
 
 
-def parse_month(value, default):
-    """Return the first day of the month given as YYYY-MM, or default's month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
-    except (TypeError, ValueError):
-        return month_start(default)
-
-
 @admin.register(ColumnFreshness)
 class ColumnFreshnessAdmin(ReportAdmin):
     template = "admin/oversight/columnfreshness/board.html"
@@ -97,11 +86,11 @@ class OfficerReportAdmin(ReportAdmin):
     template = "admin/oversight/officerreport/report.html"
 
     def report_context(self, request):
-        month_on = parse_month(request.GET.get("month"), timezone.localdate())
+        month_on = parse_month(request.GET.get("month")) or month_start(timezone.localdate())
         return {
             "month_on": month_on,
-            "previous_month": month_start(month_on - timedelta(days=1)),
-            "next_month": month_start(month_on + timedelta(days=32)),
+            "previous_month": previous_month(month_on),
+            "next_month": next_month(month_on),
             "officers": services.officer_figures(month_on),
             "departments": services.department_figures(month_on),
         }
@@ -373,7 +362,7 @@ class BulletinAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
-        month_on = parse_month(request.POST.get("month"), month_start(today) - timedelta(days=1))
+        month_on = parse_month(request.POST.get("month")) or previous_month(today)
         if month_on >= month_start(today):
             self.message_user(request, "只能生成已结束月份的通报", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:oversight_bulletin_changelist"))

@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from disclosure.models import Category
 from portal import roles
+from portal.figures import month_start, previous_month
 from portal.models import Department, User
 
 from . import services
-from .models import Bulletin, ReportingTarget, Task, month_start
+from .models import Bulletin, ReportingTarget, Task
 
 # (title, basis, lead, co-departments, due month-day, status)
 TASKS = [
@@ -171,7 +172,7 @@ def load(*, stdout):
             created += 1
     stdout.write(f"  任务分解表：新建 {created} 项")
 
-    last_month = month_start(month_start(today) - timedelta(days=1))
+    last_month = previous_month(today)
     targets = 0
     for month_on in (last_month, month_start(today)):
         for code, count in TARGETS.items():

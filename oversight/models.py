@@ -4,8 +4,6 @@ The figures themselves are computed from the other apps' tables (see services.py
 here hold only what oversight owns: tasks, targets, bulletins and the warnings already sent.
 """
 
-from datetime import date
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -16,21 +14,12 @@ from django_prose_editor.fields import ProseEditorField
 from disclosure.models import Category, Item
 from portal import content_safety
 from portal.exceptions import InvalidTransition
+from portal.figures import month_start
 from portal.models import Department, DepartmentScopedQuerySet
 from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
 from portal.uploads import Attachment
 
 AMBER_DAYS = 3  # a column turns amber, and its department is warned, 3 days before it goes stale
-
-
-def month_start(day):
-    """Return the first day of day's month."""
-    return day.replace(day=1)
-
-
-def next_month(day):
-    """Return the first day of the month after day's month."""
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def current_year():
@@ -299,6 +288,10 @@ class Bulletin(models.Model):
     )
 
     objects = BulletinQuerySet.as_manager()
+
+    # Text the public will read once the bulletin is published as a catalog item
+    # (portal.content_safety): checked in clean() and nightly.
+    public_text_fields = ("title", "body")
 
     class Meta:
         verbose_name = "月度通报"

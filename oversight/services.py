@@ -17,24 +17,26 @@ from django.utils import timezone
 
 from disclosure.models import Category, InformationRequest, Item, ItemEvent
 from portal import roles
+from portal.figures import (
+    local_bounds,
+    local_month,
+    month_bounds,
+    month_end,
+    month_start,
+    next_month,
+    percent,
+    recent_months,
+)
 from portal.models import Department, SiteSettings
 from portal.notices import mail_on_commit, staff_emails
 
-from .models import AMBER_DAYS, Bulletin, FreshnessWarning, ReportingTarget, month_start, next_month
+from .models import AMBER_DAYS, Bulletin, FreshnessWarning, ReportingTarget
 
 HOMEPAGE_COLUMN = "zwdt"  # the homepage's news block is fed by 政务动态/要闻
 HOMEPAGE_DAYS = 14
 
 GREEN, AMBER, RED, UNRATED = "green", "amber", "red", "unrated"
 STATUS_LABELS = {GREEN: "正常", AMBER: "即将超期", RED: "超期或空白", UNRATED: "不考核周期"}
-
-
-def local_bounds(first, last):
-    """Return aware datetimes for [first, last) given as local dates."""
-    return (
-        timezone.make_aware(datetime.combine(first, datetime.min.time())),
-        timezone.make_aware(datetime.combine(last, datetime.min.time())),
-    )
 
 
 # Column freshness --------------------------------------------------------------------------
@@ -167,7 +169,7 @@ def officer_figures(month_on):
 
     An item counts for its author: the officer who wrote it, whoever reviewed it.
     """
-    start, end = local_bounds(month_start(month_on), next_month(month_on))
+    start, end = month_bounds(month_on)
     counts = {
         row["item__author"]: row
         for row in ItemEvent.objects.filter(at__gte=start, at__lt=end)
@@ -198,26 +200,17 @@ def officer_figures(month_on):
 
 
 def message_figures_by_department(month_on):
-    """Return {department id: message figures} for messages received in the month."""
+    """Return {department id: message figures} for messages received in the month: the rows of
+    the public statistics page (MessageQuerySet.figures_by), so both show the same rates."""
     from complaints.models import Message  # noqa: PLC0415  (oversight reads the desk)
 
-    start, end = local_bounds(month_start(month_on), next_month(month_on))
-    rows = (
-        Message.objects.received_in(start, end)
-        .order_by()
-        .values("department")
-        .annotate(
-            received_count=Count("pk"),
-            replied_count=Count("pk", filter=Q(replied_at__isnull=False)),
-            on_time_count=Count("pk", filter=Q(replied_at__isnull=False, replied_late=False)),
-        )
-    )
+    rows = Message.objects.received_in(*month_bounds(month_on)).figures_by("department")
     return {row["department"]: row for row in rows}
 
 
 def department_figures(month_on):
     """Return each active department's month: items, target, messages, and its rank."""
-    start, end = local_bounds(month_start(month_on), next_month(month_on))
+    start, end = month_bounds(month_on)
     counts = {
         row["item__department"]: row
         for row in ItemEvent.objects.filter(at__gte=start, at__lt=end)
@@ -237,7 +230,6 @@ def department_figures(month_on):
         message = messages.get(department.pk, {})
         target = targets.get(department.pk)
         published = figures.get("published_count", 0)
-        replied = message.get("replied_count", 0)
         rows.append(
             {
                 "department": department,
@@ -245,14 +237,12 @@ def department_figures(month_on):
                 "published_count": published,
                 "returned_count": figures.get("returned_count", 0),
                 "target": target,
-                "completion": round(published * 100 / target) if target else None,
+                "completion": percent(published, target),
                 "is_target_met": target is not None and published >= target,
                 "received_count": message.get("received_count", 0),
-                "replied_count": replied,
+                "replied_count": message.get("replied_count", 0),
                 "on_time_count": message.get("on_time_count", 0),
-                "on_time_rate": (
-                    round(message.get("on_time_count", 0) * 100 / replied) if replied else None
-                ),
+                "on_time_rate": message.get("on_time_rate"),
             }
         )
     rows.sort(
@@ -268,19 +258,10 @@ def department_figures(month_on):
 
 
 # Publication and messages over time ----------------------------------------------------------
-def last_months(today, count=12):
-    """Return the first days of the last count months, oldest first, ending with today's."""
-    months = [month_start(today)]
-    while len(months) < count:
-        previous = months[-1] - timedelta(days=1)
-        months.append(month_start(previous))
-    return list(reversed(months))
-
-
 def monthly_publication(*, today=None, count=12):
     """Return [(month, items published)] for the last count months (one grouped query)."""
     today = today or timezone.localdate()
-    months = last_months(today, count)
+    months = recent_months(today, count)[::-1]  # oldest first
     start, end = local_bounds(months[0], next_month(today))
     rows = (
         Item.objects.public()
@@ -290,7 +271,7 @@ def monthly_publication(*, today=None, count=12):
         .values("month")
         .annotate(count=Count("pk"))
     )
-    found = {_as_date(row["month"]): row["count"] for row in rows}
+    found = {local_month(row["month"]): row["count"] for row in rows}
     return [(month, found.get(month, 0)) for month in months]
 
 
@@ -299,43 +280,27 @@ def monthly_messages(*, today=None, count=12):
     from complaints.models import Message  # noqa: PLC0415
 
     today = today or timezone.localdate()
-    months = last_months(today, count)
+    months = recent_months(today, count)[::-1]  # oldest first
     start, end = local_bounds(months[0], next_month(today))
-    rows = (
-        Message.objects.received_in(start, end)
-        .order_by()
-        .annotate(month=TruncMonth("received_at"))
-        .values("month")
-        .annotate(
-            received_count=Count("pk"),
-            replied_count=Count("pk", filter=Q(replied_at__isnull=False)),
-            on_time_count=Count("pk", filter=Q(replied_at__isnull=False, replied_late=False)),
-        )
-    )
-    found = {_as_date(row["month"]): row for row in rows}
+    found = {
+        local_month(row["month"]): row
+        for row in Message.objects.received_in(start, end).monthly_figures()
+    }
+    counts = ["received_count", "replied_count", "on_time_count"]
     return [
-        {
-            "month": month,
-            "received_count": found.get(month, {}).get("received_count", 0),
-            "replied_count": found.get(month, {}).get("replied_count", 0),
-            "on_time_count": found.get(month, {}).get("on_time_count", 0),
-        }
+        {"month": month, **{key: found.get(month, {}).get(key, 0) for key in counts}}
         for month in months
     ]
-
-
-def _rate(part, whole):
-    return round(part * 100 / whole) if whole else None
 
 
 def monthly_requests(*, today=None, count=12):
     """Return [{month, received, replied, on time, late}] of 依申请公开 for the last count months
     (two grouped queries: by month of receipt and by month of reply)."""
     today = today or timezone.localdate()
-    months = last_months(today, count)
-    start, last = months[0], next_month(today) - timedelta(days=1)
+    months = recent_months(today, count)[::-1]  # oldest first
+    start, last = months[0], month_end(today)
     received = {
-        _as_date(month): n
+        local_month(month): n
         for month, n in InformationRequest.objects.received_by(last)
         .filter(received_on__gte=start)
         .order_by()
@@ -345,7 +310,7 @@ def monthly_requests(*, today=None, count=12):
         .values_list("month", "n")
     }
     replied = {
-        _as_date(row["month"]): row
+        local_month(row["month"]): row
         for row in InformationRequest.objects.replied_between(start, last)
         .order_by()
         .annotate(month=TruncMonth("closed_on"))
@@ -402,10 +367,10 @@ def request_figures(*, start, end, today):
     ]
     departments.sort(key=lambda row: (-row["received_count"], row["department"]))
     for row in departments:
-        row["on_time_rate"] = _rate(row["on_time_count"], row["replied_count"])
+        row["on_time_rate"] = percent(row["on_time_count"], row["replied_count"])
     totals = {key: sum(row[key] for row in departments) for key in keys}
     totals["late_count"] = totals["replied_count"] - totals["on_time_count"]
-    totals["on_time_rate"] = _rate(totals["on_time_count"], totals["replied_count"])
+    totals["on_time_rate"] = percent(totals["on_time_count"], totals["replied_count"])
     labels = dict(InformationRequest.ReplyType.choices)
     reply_types = [
         {"code": code, "label": labels.get(code, code), "count": n}
@@ -434,12 +399,6 @@ def request_figures(*, start, end, today):
     }
 
 
-def _as_date(value):
-    if isinstance(value, datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
 def yearly_publication_by_column(year):
     """Return [(column, items published in the year)] per visible top-level column."""
     start, end = local_bounds(date(year, 1, 1), date(year + 1, 1, 1))
@@ -455,7 +414,7 @@ def yearly_publication_by_column(year):
 
 def returned_items(month_on):
     """Return the drafts returned to their authors in the month, with who and why."""
-    start, end = local_bounds(month_start(month_on), next_month(month_on))
+    start, end = month_bounds(month_on)
     return (
         ItemEvent.objects.filter(kind=ItemEvent.Kind.RETURNED, at__gte=start, at__lt=end)
         .select_related("item__department", "item__category")
@@ -469,9 +428,9 @@ def bulletin_context(month_on, *, today=None):
     from complaints.models import Message  # noqa: PLC0415
 
     month_on = month_start(month_on)
-    start, end = local_bounds(month_on, next_month(month_on))
+    start, end = month_bounds(month_on)
     departments = department_figures(month_on)
-    freshness = column_freshness(today=today or next_month(month_on) - timedelta(days=1))
+    freshness = column_freshness(today=today or month_end(month_on))
     ranked = [row for row in departments if row["target"]]
     by_column = (
         Item.objects.public()
@@ -488,14 +447,10 @@ def bulletin_context(month_on, *, today=None):
         "published_total": sum(row["published_count"] for row in departments),
         "returned": list(returned_items(month_on)),
         "stale_columns": [row for row in freshness if row.status == RED],
-        "messages": Message.objects.received_in(start, end).aggregate(
-            received_count=Count("pk"),
-            replied_count=Count("pk", filter=Q(replied_at__isnull=False)),
-            on_time_count=Count("pk", filter=Q(replied_at__isnull=False, replied_late=False)),
-        ),
+        "messages": Message.objects.received_in(start, end).figures(),
         "requests": request_figures(
             start=month_on,
-            end=next_month(month_on) - timedelta(days=1),
+            end=month_end(month_on),
             today=today or timezone.localdate(),
         ),
         "top": [row for row in ranked if row["is_target_met"]][:3],
@@ -547,7 +502,7 @@ def dashboard_data(*, today=None):
             "received_count": received,
             "replied_count": replied,
             "on_time_count": on_time,
-            "on_time_rate": round(on_time * 100 / replied) if replied else None,
+            "on_time_rate": percent(on_time, replied),
         },
         "freshness": freshness,
         "freshness_summary": freshness_summary(freshness),

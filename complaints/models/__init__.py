@@ -4,6 +4,10 @@ consultations on drafts (征求意见) and public evaluation rounds (网上评�
 Everything is re-exported here: import from `complaints.models`.
 """
 
+from portal.figures import (
+    month_bounds,
+    recent_months,
+)  # until complaints/admin.py imports them from portal.figures
 from portal.querycodes import new_query_code
 
 from .agency import ComplaintAgency, ComplaintAgencyQuerySet
@@ -30,7 +34,6 @@ from .evaluation import (
     EvaluationSubject,
     hash_evaluation_phone,
 )
-from .figures import month_bounds, percent, recent_months, with_rates
 from .message import (
     HOME_CACHE_KEYS,
     Message,
@@ -74,9 +77,7 @@ __all__ = [
     "hash_query_code",
     "month_bounds",
     "new_query_code",
-    "percent",
     "recent_months",
     "reminder_time",
     "reply_deadline",
-    "with_rates",
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from portal.exceptions import InvalidTransition
+from portal.figures import percent
 from portal.masking import mask_personal_data_in_text
 from portal.models import Department, staff_stamp
 
@@ -157,9 +158,7 @@ class EvaluationRound(models.Model):
                     "aspects": aspects,
                     "overall": round(sum(averages) / len(averages), 2) if averages else None,
                     # Share of all ratings of this subject that were 4 or 5.
-                    "satisfaction_rate": (
-                        round(100 * satisfied / (count * len(ASPECTS)), 1) if count else None
-                    ),
+                    "satisfaction_rate": percent(satisfied, count * len(ASPECTS)),
                 }
             )
         return results
@@ -212,11 +211,13 @@ class EvaluationResponseQuerySet(models.QuerySet):
         """Return responses whose comment waits for review."""
         return self.filter(comment_status=EvaluationResponse.CommentStatus.PENDING)
 
+    def public(self):
+        """Return responses whose comment a reviewer approved (the public reads the comment)."""
+        return self.filter(comment_status=EvaluationResponse.CommentStatus.APPROVED)
+
     def public_comments(self):
         """Return responses whose comment a reviewer approved, newest first."""
-        return self.filter(comment_status=EvaluationResponse.CommentStatus.APPROVED).order_by(
-            "-submitted_at"
-        )
+        return self.public().order_by("-submitted_at")
 
 
 class EvaluationResponse(models.Model):
@@ -249,6 +250,9 @@ class EvaluationResponse(models.Model):
     sender_ip = models.GenericIPAddressField("提交IP", null=True, blank=True, editable=False)
 
     objects = EvaluationResponseQuerySet.as_manager()
+
+    # Text the public reads (portal.content_safety): the reviewed, masked comment, nightly.
+    public_text_fields = ("public_comment",)
 
     class Meta:
         verbose_name = "评议答卷"

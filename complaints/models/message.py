@@ -20,16 +20,14 @@ from django.utils import timezone
 
 from portal import content_safety, querycodes
 from portal.exceptions import InvalidTransition
+from portal.figures import month_bounds, percent
 from portal.masking import mask_personal_data_in_text
 from portal.models import Department, DepartmentScopedQuerySet, HandlingEvent, staff_stamp
 from portal.workdays import is_working_day
 
 from .category import MessageCategory
-from .figures import month_bounds, with_rates
 
 REPLY_HOURS = 24
-# What the public reads of a published message (masked); scanned before approval and nightly.
-PUBLIC_TEXT_FIELDS = ["public_subject", "public_body", "public_reply"]
 # Share of the time to the deadline after which the department is reminded.
 REMINDER_SHARE = 0.75
 # Cached home-page blocks (complaints_tags); any saved message clears them.
@@ -77,6 +75,16 @@ QUERY_CODE_PURPOSE = "complaints.query_code"
 def hash_query_code(code):
     """Return the stored form of a 查询码 (portal.querycodes)."""
     return querycodes.hash_query_code(code, purpose=QUERY_CODE_PURPOSE)
+
+
+def with_rates(row):
+    """Add reply rate, on-time rate and satisfaction (portal.figures.percent) to a row of counts."""
+    return {
+        **row,
+        "reply_rate": percent(row["replied_count"], row["received_count"]),
+        "on_time_rate": percent(row["on_time_count"], row["replied_count"]),
+        "satisfaction_rate": percent(row["satisfied_count"], row["rated_count"]),
+    }
 
 
 class MessageCounter(models.Model):
@@ -156,10 +164,15 @@ class MessageQuerySet(DepartmentScopedQuerySet):
         return with_rates(self.aggregate(**self._figure_expressions()))
 
     def figures_by(self, by):
-        """Return figures grouped by "kind", "category" or "department", labelled, with rates."""
+        """Return figures grouped by "kind", "category" or "department", labelled, with rates.
+
+        A department row also carries the department's id under "department", for reports that
+        join the figures to other rows of the department (the leadership ranking).
+        """
         field = {"kind": "kind", "category": "category__name", "department": "department__name"}[by]
+        keys = ["department", field] if by == "department" else [field]
         labels = dict(Message.Kind.choices) if by == "kind" else {}
-        rows = self.order_by().values(field).annotate(**self._figure_expressions()).order_by(field)
+        rows = self.order_by().values(*keys).annotate(**self._figure_expressions()).order_by(field)
         return [{**with_rates(row), "label": labels.get(row[field], row[field])} for row in rows]
 
     def monthly_figures(self):
@@ -284,6 +297,10 @@ class Message(models.Model):
 
     objects = MessageQuerySet.as_manager()
 
+    # What the public reads of a published message, masked (portal.content_safety): checked at
+    # approval and nightly. The sender's own words and name are never public.
+    public_text_fields = ("public_subject", "public_body", "public_reply")
+
     class Meta:
         verbose_name = "留言"
         verbose_name_plural = "留言"
@@ -317,6 +334,24 @@ class Message(models.Model):
     def get_absolute_url(self):
         return reverse("complaints:message-detail", args=[self.tracking_number])
 
+    @classmethod
+    def search_rows(cls):
+        """Return the messages in the site search (留言选登), loaded for search_document()."""
+        return cls.objects.public().select_related("category", "department")
+
+    def search_document(self):
+        """Return how the message reads in the site search: its reviewed public text only."""
+        return {
+            "kind": "政民互动",
+            "title": self.public_subject,
+            "url": self.get_absolute_url(),
+            "text": f"{self.public_body} 答复：{self.public_reply}",
+            "published_at": self.published_at,
+            "department_id": self.department_id,
+            "column": "留言选登",
+            "extra": f"{self.tracking_number} {self.category.name if self.category else ''}",
+        }
+
     # Predicates --------------------------------------------------------------------------
     def can(self, action):
         """Return whether the current state allows the transition named action."""
@@ -348,7 +383,7 @@ class Message(models.Model):
 
     def check_public_text(self):
         """Mask personal data in the public subject, question and reply (before approval, which
-        then runs the content-safety scan over PUBLIC_TEXT_FIELDS)."""
+        then runs the content-safety scan over public_text_fields)."""
         self.public_subject = mask_personal_data_in_text(self.public_subject or self.subject)
         self.public_body = mask_personal_data_in_text(self.public_body or self.body)
         # The reply is the bureau's own text: its office telephone numbers stay readable.
@@ -406,7 +441,9 @@ class Message(models.Model):
         if not text.strip():
             raise InvalidTransition(self, "record_reply", "答复内容不能为空")
         # The reply is published with the message: blocking 错敏字/spam stops it here.
-        content_safety.check_text(text, field="reply", field_label="答复内容")
+        content_safety.raise_for_blocking(
+            content_safety.scan_text(text, field="reply", field_label="答复内容")
+        )
         now = now or timezone.now()
         self.status, self.reply, self.replied_at, self.replied_by = (
             self.Status.REPLIED,
@@ -433,7 +470,7 @@ class Message(models.Model):
         self.check_public_text()
         if self.has_publication_consent:
             # What the public will read must pass the content-safety scan.
-            content_safety.check_blocking(self, PUBLIC_TEXT_FIELDS)
+            content_safety.raise_for_blocking(content_safety.scan_object(self))
         self.status, self.reviewed_at, self.reviewed_by = self.Status.APPROVED, now, by
         fields = ["status", "reviewed_at", "reviewed_by", "public_subject", "public_body"]
         fields += ["public_reply"]

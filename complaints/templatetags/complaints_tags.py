@@ -8,7 +8,8 @@ from django import template
 from django.core.cache import cache
 from django.utils import timezone
 
-from complaints.models import HOME_CACHE_KEYS, Consultation, Message, month_bounds
+from complaints.models import HOME_CACHE_KEYS, Consultation, Message
+from portal.figures import month_bounds
 
 register = template.Library()
 CACHE_SECONDS = 300

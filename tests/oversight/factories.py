@@ -5,7 +5,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from disclosure.models import Category
-from oversight.models import ReportingTarget, Task, month_start
+from oversight.models import ReportingTarget, Task
+from portal.figures import month_start
 from tests.disclosure.factories import CHECKLIST, ItemFactory
 from tests.portal.factories import DepartmentFactory, UserFactory
 

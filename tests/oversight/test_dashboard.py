@@ -57,7 +57,7 @@ def test_messages_and_on_time_rate(officer):
         "received_count": 4,
         "replied_count": 3,
         "on_time_count": 2,
-        "on_time_rate": 67,
+        "on_time_rate": 66.7,  # portal.figures.percent: one decimal, half up
     }
 
 
