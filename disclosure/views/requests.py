@@ -2,16 +2,17 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.forms import public_form_limits
 from portal.uploads import attachment_response
 
-from . import annual_report
-from .forms import LookupForm, RequestForm, WithdrawForm
-from .models import AnnualReport, InformationRequest, LetterTemplate
-from .services import render_letter_pdf
+from .. import annual_report
+from ..forms import LookupForm, RequestForm, WithdrawForm
+from ..models import AnnualReport, InformationRequest, LetterTemplate
+from ..services import render_letter_pdf
 
 RECEIPT_SESSION_KEY = "disclosure:request-receipt"  # the 查询码 in clear, shown once
 LOOKUP_SESSION_KEY = "disclosure:request-verified"  # tracking numbers the visitor has unlocked
@@ -127,11 +128,9 @@ def request_letter(request, tracking_number, pk):
         info_request.letters.exclude(kind=LetterTemplate.Kind.THIRD_PARTY), pk=pk
     )
     if request.GET.get("format") == "pdf":
-        response = HttpResponse(render_letter_pdf(letter), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{info_request.tracking_number}-{letter.kind}.pdf"'
+        return pdf_download(
+            render_letter_pdf(letter), f"{info_request.tracking_number}-{letter.kind}.pdf"
         )
-        return response
     return render(
         request, "disclosure/letters/letter.html", {"letter": letter, "info_request": info_request}
     )
@@ -155,10 +154,17 @@ def annual_report_detail(request, year, printable=False):
     """A published annual report: page, print layout (printable) or PDF (?format=pdf)."""
     report = get_object_or_404(AnnualReport.objects.published(), year=year)
     if request.GET.get("format") == "pdf":
-        response = HttpResponse(annual_report.render_pdf(report), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="annual-report-{year}.pdf"'
-        return response
+        return pdf_download(annual_report.render_pdf(report), f"annual-report-{year}.pdf")
     template = (
         "disclosure/annual_report_print.html" if printable else "disclosure/annual_report.html"
     )
     return render(request, template, annual_report.context(report))
+
+
+def pdf_download(content, filename):
+    """Return PDF bytes as a download named filename."""
+    return HttpResponse(
+        content,
+        content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
