@@ -4,10 +4,8 @@ consultations on drafts (征求意见) and public evaluation rounds (网上评�
 Everything is re-exported here: import from `complaints.models`.
 """
 
-from portal.figures import (
-    month_bounds,
-    recent_months,
-)  # until complaints/admin.py imports them from portal.figures
+# Re-exported only until complaints/admin imports them from portal.figures (issue 16, part 2).
+from portal.figures import month_bounds, recent_months
 from portal.querycodes import new_query_code
 
 from .agency import ComplaintAgency, ComplaintAgencyQuerySet
@@ -44,6 +42,7 @@ from .message import (
     hash_query_code,
     reminder_time,
     reply_deadline,
+    reply_time_limit,
 )
 
 __all__ = [
@@ -80,4 +79,5 @@ __all__ = [
     "recent_months",
     "reminder_time",
     "reply_deadline",
+    "reply_time_limit",
 ]

@@ -34,6 +34,24 @@ REMINDER_SHARE = 0.75
 HOME_CACHE_KEYS = {"figures": "complaints:home-figures", "latest": "complaints:home-latest"}
 
 
+def reply_rule():
+    """Return settings.MESSAGE_REPLY_RULE ("natural" or "working"; see reply_deadline)."""
+    rule = getattr(settings, "MESSAGE_REPLY_RULE", "natural")
+    if rule not in {"natural", "working"}:
+        raise ValueError(f"MESSAGE_REPLY_RULE must be 'natural' or 'working', not {rule!r}")
+    return rule
+
+
+def reply_time_limit():
+    """Return the reply time as the pages promise it to the citizen, from the rule in force:
+    "24小时" under the natural rule, "1个工作日" under the working-hours rule (24 hours counted
+    on working days only). Templates read it through {% reply_time_limit %} (complaints_tags)."""
+    if reply_rule() == "natural":
+        return f"{REPLY_HOURS}小时"
+    days, hours = divmod(REPLY_HOURS, 24)
+    return f"{days}个工作日" if not hours else f"{REPLY_HOURS}个工作小时"
+
+
 def reply_deadline(received_at):
     """Return when a message received at received_at must be answered (the 24-hour rule's home).
 
@@ -44,11 +62,8 @@ def reply_deadline(received_at):
       due on Monday at 10:00, one received on Saturday is due on Tuesday at 00:00.
     The result is stored on the message; changing the setting never rewrites stored deadlines.
     """
-    rule = getattr(settings, "MESSAGE_REPLY_RULE", "natural")
-    if rule == "natural":
+    if reply_rule() == "natural":
         return received_at + timedelta(hours=REPLY_HOURS)
-    if rule != "working":
-        raise ValueError(f"MESSAGE_REPLY_RULE must be 'natural' or 'working', not {rule!r}")
     moment = timezone.localtime(received_at)
     remaining = timedelta(hours=REPLY_HOURS)
     while remaining > timedelta(0):

@@ -8,17 +8,19 @@ from django import template
 from django.core.cache import cache
 from django.utils import timezone
 
-from complaints.models import HOME_CACHE_KEYS, Consultation, Message
+from complaints.models import HOME_CACHE_KEYS, Consultation, Message, reply_time_limit
 from portal.figures import month_bounds
 
 register = template.Library()
+# The reply time the pages promise ("24小时", "1个工作日"), read from the rule in force.
+register.simple_tag(reply_time_limit)
 CACHE_SECONDS = 300
 LATEST_CACHED = 20  # the block shows at most this many replies
 
 
 @register.inclusion_tag("complaints/_message_figures.html")
 def message_figures():
-    """Render this month's received / replied / reply rate / replied within 24 h."""
+    """Render this month's received / replied / reply rate / replied within the time limit."""
     start, end = month_bounds(timezone.localdate())
     key = f"{HOME_CACHE_KEYS['figures']}:{start:%Y-%m}"
     figures = cache.get(key)

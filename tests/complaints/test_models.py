@@ -6,7 +6,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from complaints.models import Message, MessageEvent, reply_deadline
+from complaints.models import Message, MessageEvent, reply_deadline, reply_time_limit
 from complaints.services import submit_message
 from portal.exceptions import InvalidTransition
 from portal.masking import mask_personal_data_in_text
@@ -50,6 +50,16 @@ def test_working_rule_skips_holidays_of_the_calendar(settings):
     settings.MESSAGE_REPLY_RULE = "working"
     before_national_day = datetime(2026, 9, 30, 10, 0, tzinfo=SH)  # 10-01 to 10-07 are off
     assert reply_deadline(before_national_day) == datetime(2026, 10, 8, 10, 0, tzinfo=SH)
+
+
+def test_reply_time_limit_says_the_rule(settings):
+    settings.MESSAGE_REPLY_RULE = "natural"
+    assert reply_time_limit() == "24小时"
+    settings.MESSAGE_REPLY_RULE = "working"
+    assert reply_time_limit() == "1个工作日"
+    settings.MESSAGE_REPLY_RULE = "lunar"
+    with pytest.raises(ValueError, match="MESSAGE_REPLY_RULE"):
+        reply_time_limit()
 
 
 def test_unknown_rule_fails_loudly(settings):

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -381,6 +382,34 @@ def test_latest_replies_are_newest_reply_first(client, department_head, reviewer
     for url in (reverse("home"), reverse("complaints:index")):
         html = client.get(url).content.decode()
         assert html.index("较早的提问") < html.index("较晚的提问"), url
+
+
+@pytest.mark.parametrize(
+    ("rule", "promise", "other"),
+    [("natural", "24小时", "1个工作日"), ("working", "1个工作日", "24小时")],
+)
+def test_every_page_promises_the_reply_time_of_the_rule(client, category, rule, promise, other):
+    """The form, the landing page's guide and figures, the statistics and the home page all say
+    the time limit of MESSAGE_REPLY_RULE (complaints.models.reply_time_limit)."""
+    with override_settings(MESSAGE_REPLY_RULE=rule):
+        pages = {
+            "form": client.get(reverse("complaints:message-create")),
+            "index": client.get(reverse("complaints:index")),
+            "statistics": client.get(reverse("complaints:statistics")),
+            "home": client.get(reverse("home")),
+        }
+    texts = {
+        "form": f"本局在受理后{promise}内答复",
+        "index": f"本局对每一条留言在{promise}内答复",
+        "statistics": f"（受理后{promise}）",
+        "home": f"咨询、建议、投诉，{promise}内答复",
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert texts[name] in html, name
+        assert f"{other}内" not in html and f"受理后{other}" not in html, name
+    assert f"<dt>{promise}内答复</dt>" in pages["index"].content.decode()
+    assert f'<th scope="col">{promise}内答复</th>' in pages["statistics"].content.decode()
 
 
 def test_statistics_rejects_odd_months(client):
