@@ -10,6 +10,7 @@ from itertools import groupby
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from portal.exports import csv_response
@@ -70,9 +71,11 @@ def guide_forms_zip(request, pk):
     """All forms of a guide in one ZIP, under their original names."""
     guide = get_object_or_404(ServiceGuide.objects.published(), pk=pk)
     content = build_forms_zip(guide)
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = _attachment_header(f"{guide.name}-表格.zip")
-    return response
+    return HttpResponse(
+        content,
+        content_type="application/zip",
+        headers={"Content-Disposition": content_disposition_header(True, f"{guide.name}-表格.zip")},
+    )
 
 
 def form_download(request, pk):
@@ -92,12 +95,6 @@ def booklet_download(request):
     response = FileResponse(path.open("rb"), as_attachment=True, filename=booklet.DOWNLOAD_NAME)
     response["Cache-Control"] = "no-cache"
     return response
-
-
-def _attachment_header(filename):
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"forms.zip\"; filename*=UTF-8''{quote(filename)}"
 
 
 # 办件公示 -----------------------------------------------------------------------------------
