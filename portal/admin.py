@@ -200,8 +200,9 @@ def show_findings(form, error):
 class WorkflowAdmin(admin.ModelAdmin):
     """An admin whose record moves through a workflow declared as one table.
 
-    `workflow` maps a move's name to its `Move`; each move is served at `<pk>/<name>/` (URL name
-    `<app>_<model>_<name>`) by `workflow_view`, offered as a button on the change page when
+    `workflow` maps a move's name to its `Move`; each move is served at `<pk>/do/<name>/` (URL
+    name `<app>_<model>_workflow`, arguments pk and name) by `workflow_view`, offered as a button
+    on the change page when
     `may_move()` allows it, and run on a selection by `run_in_bulk()`. The page above the form
     shows `workflow_summary_template` with the records it concerns (`objects`).
     """
@@ -239,22 +240,18 @@ class WorkflowAdmin(admin.ModelAdmin):
         ]
 
     def workflow_url(self, name, obj):
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=[obj.pk])
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_workflow", args=[obj.pk, name]
+        )
 
     def change_page(self, obj):
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", obj.pk)
 
     # Pages --------------------------------------------------------------------------------
     def get_urls(self):
-        return [
-            path(
-                f"<int:pk>/{name}/",
-                self.admin_site.admin_view(self.workflow_view),
-                {"name": name},
-                name=f"{self.opts.app_label}_{self.opts.model_name}_{name}",
-            )
-            for name in self.workflow
-        ] + super().get_urls()
+        view = self.admin_site.admin_view(self.workflow_view)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_workflow"
+        return [path("<int:pk>/do/<str:name>/", view, name=name), *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -265,6 +262,8 @@ class WorkflowAdmin(admin.ModelAdmin):
 
     def workflow_view(self, request, pk, name):
         """Serve one move: its form page (GET), the move itself (POST), back to the record."""
+        if name not in self.workflow:
+            raise Http404("没有这个操作")
         move = self.workflow[name]
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_move_permission(request, move):
@@ -328,6 +327,7 @@ class WorkflowAdmin(admin.ModelAdmin):
         return True
 
     def _after_move(self, request, obj, move, data):
+        obj.refresh_from_db()  # the transition may have saved a copy it locked
         # Warnings (common misspellings) never block; the clerk sees them with the fix.
         for field in move.public_fields:
             for finding in content_safety.scan_text(data.get(field, ""), field=field):

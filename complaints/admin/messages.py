@@ -20,7 +20,6 @@ from portal.admin import (
     WorkflowAdmin,
 )
 
-
 from ..exports import statistics_csv_response
 from ..forms import ApproveForm, AssignForm, ReplyForm, TransferForm
 from ..models import (

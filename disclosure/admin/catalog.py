@@ -4,7 +4,12 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.models import Category, Item, ItemAttachment, ItemEvent
-from portal.admin import ContentSafetyAdminMixin, DepartmentScopedAdmin, ReviewableAdmin
+from portal.admin import (
+    ContentSafetyAdminMixin,
+    DepartmentScopedAdmin,
+    ReadOnlyInline,
+    ReviewableAdmin,
+)
 
 
 @admin.register(Category)
@@ -46,22 +51,11 @@ class ItemAttachmentInline(admin.TabularInline):
     readonly_fields = ["size"]
 
 
-class ItemEventInline(admin.TabularInline):
+class ItemEventInline(ReadOnlyInline):
     model = ItemEvent
-    extra = 0
-    can_delete = False
     fields = ["at", "kind", "actor", "note"]
-    readonly_fields = fields
+    related = "actor"
     verbose_name_plural = "流转记录"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(Item)

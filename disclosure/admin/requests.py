@@ -1,15 +1,16 @@
 """依申请公开 back office: the office's queue, registration, workflow steps, letters, the report."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 
-from portal.exceptions import InvalidTransition, error_messages
+from portal.admin import Move, ReadOnlyInline, WorkflowAdmin
 from portal.masking import mask_name, mask_phone
 from portal.models import Department, WorkCalendarDay
 
@@ -31,71 +32,89 @@ from ..models import (
     InformationRequest,
     InformationRequestAttachment,
     InformationRequestEvent,
+    Item,
     LetterTemplate,
     RequestAppeal,
     RequestLetter,
 )
 from ..services import render_letter_pdf, submit_annual_report_item
 
-# action -> (button label, form, call, permission)
+# The office's moves on an application: each calls one InformationRequest transition.
 WORKFLOW = {
-    "confirm_receipt": (
+    "confirm_receipt": Move(
         "确认收到",
-        ConfirmReceiptForm,
-        lambda r, d, by: r.confirm_receipt(by=by),
-        "handle",
+        lambda info_request, data, by: info_request.confirm_receipt(by=by),
+        form=ConfirmReceiptForm,
+        permission="handle_informationrequest",
+        state="confirm_receipt",
     ),
-    "request_correction": (
+    "request_correction": Move(
         "告知补正",
-        CorrectionForm,
-        lambda r, d, by: r.request_correction(
-            by=by, items=d["items"], period_days=d["period_days"]
+        lambda info_request, data, by: info_request.request_correction(
+            by=by, items=data["items"], period_days=data["period_days"]
         ),
-        "handle",
+        form=CorrectionForm,
+        permission="handle_informationrequest",
+        state="request_correction",
     ),
-    "record_correction": (
+    "record_correction": Move(
         "收到补正",
-        CorrectedForm,
-        lambda r, d, by: r.record_correction(by=by, corrected_on=d["corrected_on"], note=d["note"]),
-        "handle",
-    ),
-    "lapse_correction": (
-        "逾期未补正（视为撤回）",
-        LapseForm,
-        lambda r, d, by: r.lapse_correction(by=by),
-        "handle",
-    ),
-    "request_third_party_opinion": (
-        "征求第三方意见",
-        ThirdPartyOpinionRequestForm,
-        lambda r, d, by: r.request_third_party_opinion(by=by, third_party=d["third_party"]),
-        "handle",
-    ),
-    "record_third_party_opinion": (
-        "记录第三方意见",
-        ThirdPartyOpinionForm,
-        lambda r, d, by: r.record_third_party_opinion(by=by, opinion=d["opinion"]),
-        "handle",
-    ),
-    "extend": (
-        "批准延期",
-        ExtensionForm,
-        lambda r, d, by: r.extend(by=by, days=d["days"], reason=d["reason"]),
-        "approve_extension",
-    ),
-    "reply": (
-        "答复",
-        ReplyForm,
-        lambda r, d, by: r.reply(
-            by=by, reply_type=d["reply_type"], legal_basis=d["legal_basis"], text=d["text"]
+        lambda info_request, data, by: info_request.record_correction(
+            by=by, corrected_on=data["corrected_on"], note=data["note"]
         ),
-        "handle",
+        form=CorrectedForm,
+        permission="handle_informationrequest",
+        state="record_correction",
     ),
-    "withdraw": (
+    "lapse_correction": Move(
+        "逾期未补正（视为撤回）",
+        lambda info_request, data, by: info_request.lapse_correction(by=by),
+        form=LapseForm,
+        permission="handle_informationrequest",
+        state="lapse_correction",
+    ),
+    "request_third_party_opinion": Move(
+        "征求第三方意见",
+        lambda info_request, data, by: info_request.request_third_party_opinion(
+            by=by, third_party=data["third_party"]
+        ),
+        form=ThirdPartyOpinionRequestForm,
+        permission="handle_informationrequest",
+        state="request_third_party_opinion",
+    ),
+    "record_third_party_opinion": Move(
+        "记录第三方意见",
+        lambda info_request, data, by: info_request.record_third_party_opinion(
+            by=by, opinion=data["opinion"]
+        ),
+        form=ThirdPartyOpinionForm,
+        permission="handle_informationrequest",
+        state="record_third_party_opinion",
+    ),
+    "extend": Move(
+        "批准延期",
+        lambda info_request, data, by: info_request.extend(
+            by=by, days=data["days"], reason=data["reason"]
+        ),
+        form=ExtensionForm,
+        permission="approve_extension",
+        state="extend",
+    ),
+    "reply": Move(
+        "答复",
+        lambda info_request, data, by: info_request.reply(
+            by=by, reply_type=data["reply_type"], legal_basis=data["legal_basis"], text=data["text"]
+        ),
+        form=ReplyForm,
+        permission="handle_informationrequest",
+        state="reply",
+    ),
+    "withdraw": Move(
         "申请人撤回",
-        StaffWithdrawForm,
-        lambda r, d, by: r.withdraw(by=by, reason=d["reason"]),
-        "handle",
+        lambda info_request, data, by: info_request.withdraw(by=by, reason=data["reason"]),
+        form=StaffWithdrawForm,
+        permission="handle_informationrequest",
+        state="withdraw",
     ),
 }
 
@@ -123,40 +142,18 @@ class DeadlineFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = InformationRequestEvent
     fields = ["at", "kind", "actor", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
+    related = "actor"
     verbose_name_plural = "办理记录"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class LetterInline(admin.TabularInline):
+class LetterInline(ReadOnlyInline):
     model = RequestLetter
     fields = ["title", "issued_on", "issued_by", "links"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
+    related = "issued_by"
     verbose_name_plural = "文书"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("issued_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="打印 / 下载")
     def links(self, obj):
@@ -180,8 +177,9 @@ class AppealInline(admin.TabularInline):
 
 
 @admin.register(InformationRequest)
-class InformationRequestAdmin(admin.ModelAdmin):
-    change_form_template = "admin/disclosure/informationrequest/change_form.html"
+class InformationRequestAdmin(WorkflowAdmin):
+    workflow = WORKFLOW
+    workflow_summary_template = "admin/disclosure/informationrequest/workflow_summary.html"
     # The deadline and the state first (they are what the office works by); the rest may scroll.
     list_display = [
         "tracking_number",
@@ -354,6 +352,9 @@ class InformationRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a legal record
 
+    def workflow_label(self, obj):
+        return obj.tracking_number
+
     def changelist_view(self, request, extra_context=None):
         today = timezone.localdate()
         missing = WorkCalendarDay.objects.missing_next_year(today=today)
@@ -371,21 +372,6 @@ class InformationRequestAdmin(admin.ModelAdmin):
             "unconfirmed_count": InformationRequest.objects.awaiting_confirmation().count(),
         }
         return super().changelist_view(request, extra_context=extra_context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        actions = []
-        if obj is not None:
-            actions = [
-                (
-                    reverse("admin:disclosure_informationrequest_workflow", args=[obj.pk, name]),
-                    label,
-                )
-                for name, (label, _, _, permission) in WORKFLOW.items()
-                if obj.can(name) and self._may(request, permission)
-            ]
-        extra_context = {**(extra_context or {}), "workflow_actions": actions}
-        return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
     def add_view(self, request, form_url="", extra_context=None):
         """Register an application received in person, by post or by fax."""
@@ -414,54 +400,16 @@ class InformationRequestAdmin(admin.ModelAdmin):
             request, "admin/disclosure/informationrequest/register_form.html", context
         )
 
-    def _may(self, request, permission):
-        if permission == "approve_extension":
-            return request.user.has_perm("disclosure.approve_extension")
-        return request.user.has_perm("disclosure.handle_informationrequest")
-
     def get_urls(self):
-        wrap = self.admin_site.admin_view
+        letter = self.admin_site.admin_view(self.letter_view)
         return [
             path(
-                "<int:pk>/do/<str:action>/",
-                wrap(self.workflow_view),
-                name="disclosure_informationrequest_workflow",
-            ),
-            path(
                 "<int:pk>/letter/<int:letter_pk>/",
-                wrap(self.letter_view),
+                letter,
                 name="disclosure_informationrequest_letter",
             ),
             *super().get_urls(),
         ]
-
-    def workflow_view(self, request, pk, action):
-        if action not in WORKFLOW:
-            raise Http404("没有这个操作")
-        label, form_class, call, permission = WORKFLOW[action]
-        if not self._may(request, permission):
-            raise PermissionDenied
-        obj = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = form_class(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                call(obj, form.cleaned_data, request.user)
-            except InvalidTransition as exc:
-                form.add_error(None, str(exc))
-            else:
-                self.message_user(request, f"{obj.tracking_number}：已{label}。", messages.SUCCESS)
-                return redirect("admin:disclosure_informationrequest_change", obj.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "form": form,
-            "button": label,
-            "title": f"{label}：{obj.tracking_number}",
-        }
-        return TemplateResponse(
-            request, "admin/disclosure/informationrequest/workflow_form.html", context
-        )
 
     def letter_view(self, request, pk, letter_pk):
         if not self.has_view_permission(request):
@@ -476,16 +424,12 @@ class InformationRequestAdmin(admin.ModelAdmin):
 
 
 def pdf_response(letter):
-    response = HttpResponse(render_letter_pdf(letter), content_type="application/pdf")
     filename = f"{letter.request.tracking_number}-{letter.get_kind_display()}.pdf"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name):
-    from urllib.parse import quote
-
-    return quote(name)
+    return HttpResponse(
+        render_letter_pdf(letter),
+        content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
 
 
 @admin.register(LetterTemplate)
@@ -523,8 +467,17 @@ class RequestAppealAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(request__in=requests)
 
 
+def _item_may_be_submitted(report):
+    """The report's catalog item is new, or back with the office (draft, returned, withdrawn)."""
+    return report.item_id is None or report.item.status in {
+        Item.Status.DRAFT,
+        Item.Status.RETURNED,
+        Item.Status.WITHDRAWN,
+    }
+
+
 @admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):
+class AnnualReportAdmin(WorkflowAdmin):
     list_display = ["year", "report_links", "status", "published_at", "item_status", "updated_at"]
     list_select_related = ["published_by", "item"]
     ordering = ["-year"]
@@ -536,15 +489,29 @@ class AnnualReportAdmin(admin.ModelAdmin):
     def status(self, obj):
         return obj.get_status_display()
 
+    workflow = {
+        "publish": Move(
+            "在网站上发布",
+            lambda report, data, by: report.publish(by=by),
+            permission="publish_annualreport",
+            when=lambda report, user: not report.is_published(),
+            success=lambda report: f"已发布{report}。",
+        ),
+        "submit_item": Move(
+            "送公开年报栏目审核",
+            lambda report, data, by: submit_annual_report_item(report=report, by=by),
+            permission="publish_annualreport",
+            when=lambda report, user: _item_may_be_submitted(report),
+            success=lambda report: (
+                f"已将{report}作为信息条目提交审核（公开年报栏目，附PDF），"
+                f"审核员审核后在网站发布：{report.item.title}"
+            ),
+        ),
+    }
+
     @admin.action(description="在网站上发布所选年度报告", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        for report in queryset:
-            try:
-                report.publish(by=request.user)
-            except InvalidTransition as exc:
-                self.message_user(request, f"{report}：{exc}", messages.WARNING)
-            else:
-                self.message_user(request, f"已发布{report}。", messages.SUCCESS)
+        return self.run_in_bulk(request, queryset, "publish", "已发布 {} 份年度报告")
 
     def has_publish_permission(self, request):
         return request.user.has_perm("disclosure.publish_annualreport")
@@ -592,43 +559,20 @@ class AnnualReportAdmin(admin.ModelAdmin):
                 wrap(self.preview_view),
                 name="disclosure_annualreport_preview",
             ),
-            path(
-                "<int:pk>/catalog/",
-                wrap(self.submit_item_view),
-                name="disclosure_annualreport_submit_item",
-            ),
             *super().get_urls(),
         ]
 
     def preview_view(self, request, pk):
         report = get_object_or_404(self.get_queryset(request), pk=pk)
         if request.GET.get("format") == "pdf":
-            response = HttpResponse(
-                annual_report.render_pdf(report), content_type="application/pdf"
+            return HttpResponse(
+                annual_report.render_pdf(report),
+                content_type="application/pdf",
+                headers={
+                    "Content-Disposition": content_disposition_header(
+                        True, f"annual-report-{report.year}.pdf"
+                    )
+                },
             )
-            response["Content-Disposition"] = (
-                f'attachment; filename="annual-report-{report.year}.pdf"'
-            )
-            return response
         context = annual_report.context(report)
         return TemplateResponse(request, "disclosure/annual_report_print.html", context)
-
-    def submit_item_view(self, request, pk):
-        """Send the report to the 公开年报 column as an item for review (POST only)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_publish_permission(request):
-            raise PermissionDenied
-        report = get_object_or_404(self.get_queryset(request), pk=pk)
-        try:
-            item = submit_annual_report_item(report=report, by=request.user)
-        except (InvalidTransition, ValidationError) as exc:
-            self.message_user(request, " ".join(error_messages(exc)), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                f"已将{report}作为信息条目提交审核（公开年报栏目，附PDF），"
-                f"审核员审核后在网站发布：{item.title}",
-                messages.SUCCESS,
-            )
-        return redirect("admin:disclosure_annualreport_change", pk)

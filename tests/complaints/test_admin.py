@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:complaints_message_changelist")
 
 
-def url(name, message):
-    return reverse(f"admin:complaints_message_{name}", args=[message.pk])
+def url(move, message):
+    return reverse("admin:complaints_message_workflow", args=[message.pk, move])
 
 
 @pytest.fixture

@@ -111,7 +111,7 @@ def test_one_comment_decision_through_its_page(client, reviewer, department_head
     comment.approve(by=reviewer)
     close_period(consultation)
     client.force_login(department_head)
-    url = reverse("admin:complaints_consultationcomment_decide", args=[comment.pk])
+    url = reverse("admin:complaints_consultationcomment_workflow", args=[comment.pk, "decide"])
     assert client.get(url).status_code == 200
     response = client.post(url, {"adoption": "not_adopted", "reason": "上位法已有规定"})
     assert response.status_code == 302
@@ -143,7 +143,7 @@ def test_feedback_is_published_from_the_admin(client, reviewer, department_head,
     close_period(consultation)
     comment.record_adoption(by=department_head, adoption=Adoption.ADOPTED)
     client.force_login(department_head)
-    url = reverse("admin:complaints_consultation_feedback", args=[consultation.pk])
+    url = reverse("admin:complaints_consultation_workflow", args=[consultation.pk, "feedback"])
     page = client.get(url).content.decode()
     assert "共收到意见1条" in page and "采纳1条" in page  # the draft summary
     assert client.post(url, {"summary": ""}).status_code == 200
@@ -156,7 +156,7 @@ def test_feedback_is_published_from_the_admin(client, reviewer, department_head,
 
 def test_feedback_button_is_refused_while_open(client, department_head, consultation):
     client.force_login(department_head)
-    url = reverse("admin:complaints_consultation_feedback", args=[consultation.pk])
+    url = reverse("admin:complaints_consultation_workflow", args=[consultation.pk, "feedback"])
     response = client.post(url, {"summary": "提前发布"})
     assert response.status_code == 302
     consultation.refresh_from_db()
@@ -166,7 +166,7 @@ def test_feedback_button_is_refused_while_open(client, department_head, consulta
 def test_split_button_builds_articles(client, officer, department):
     consultation = ConsultationFactory(department=department, author=officer)
     client.force_login(officer)
-    client.post(reverse("admin:complaints_consultation_split", args=[consultation.pk]))
+    client.post(reverse("admin:complaints_consultation_workflow", args=[consultation.pk, "split"]))
     assert consultation.articles.count() == 5
 
 

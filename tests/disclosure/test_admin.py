@@ -50,7 +50,7 @@ def test_officer_drafts_with_attachment_and_submits(client, officer):
     assert item.attachments.get().original_name == "调查方案.pdf"
     change = client.get(reverse("admin:disclosure_item_change", args=[item.pk])).content.decode()
     assert "提交审核" in change and "审核发布" not in change
-    client.post(reverse("admin:disclosure_item_submit", args=[item.pk]))
+    client.post(reverse("admin:disclosure_item_workflow", args=[item.pk, "submit"]))
     item.refresh_from_db()
     assert item.status == Item.Status.PENDING
 
@@ -79,8 +79,13 @@ def test_officer_cannot_publish(client, officer):
     item = ItemFactory(author=officer, department=officer.department)
     item.submit(by=officer)
     client.force_login(officer)
-    assert client.get(reverse("admin:disclosure_item_approve", args=[item.pk])).status_code == 403
-    response = client.post(reverse("admin:disclosure_item_approve", args=[item.pk]), CHECKLIST)
+    assert (
+        client.get(reverse("admin:disclosure_item_workflow", args=[item.pk, "approve"])).status_code
+        == 403
+    )
+    response = client.post(
+        reverse("admin:disclosure_item_workflow", args=[item.pk, "approve"]), CHECKLIST
+    )
     assert response.status_code == 403
     assert Item.objects.get(pk=item.pk).status == Item.Status.PENDING
 
@@ -91,7 +96,7 @@ def test_reviewer_approves_with_checklist(client, officer, reviewer):
     client.force_login(reviewer)
     change = client.get(reverse("admin:disclosure_item_change", args=[item.pk])).content.decode()
     assert "审核发布" in change and "退回修改" in change
-    url = reverse("admin:disclosure_item_approve", args=[item.pk])
+    url = reverse("admin:disclosure_item_workflow", args=[item.pk, "approve"])
     page = client.get(url).content.decode()
     assert "不涉及国家秘密" in page
     client.post(url, {"no_state_secret": "on"})  # incomplete checklist
@@ -107,12 +112,17 @@ def test_reviewer_returns_and_withdraws_with_reason(client, officer, reviewer):
     item = ItemFactory(author=officer, department=officer.department)
     item.submit(by=officer)
     client.force_login(reviewer)
-    client.post(reverse("admin:disclosure_item_return", args=[item.pk]), {"reason": "缺少附件"})
+    client.post(
+        reverse("admin:disclosure_item_workflow", args=[item.pk, "return"]), {"reason": "缺少附件"}
+    )
     item.refresh_from_db()
     assert (item.status, item.status_reason) == (Item.Status.RETURNED, "缺少附件")
     item.submit(by=officer)
     item.approve(by=reviewer, checklist=CHECKLIST)
-    client.post(reverse("admin:disclosure_item_withdraw", args=[item.pk]), {"reason": "内容过时"})
+    client.post(
+        reverse("admin:disclosure_item_workflow", args=[item.pk, "withdraw"]),
+        {"reason": "内容过时"},
+    )
     item.refresh_from_db()
     assert item.status == Item.Status.WITHDRAWN
 
@@ -125,7 +135,10 @@ def test_officer_sees_only_own_department(client, officer, other_department):
     assert own.title in changelist and foreign.title not in changelist
     assert client.get(reverse("admin:disclosure_item_change", args=[foreign.pk])).status_code == 302
     assert (
-        client.post(reverse("admin:disclosure_item_submit", args=[foreign.pk])).status_code == 404
+        client.post(
+            reverse("admin:disclosure_item_workflow", args=[foreign.pk, "submit"])
+        ).status_code
+        == 404
     )
     # The department choice offers only the officer's own department.
     add = client.get(reverse("admin:disclosure_item_add")).content.decode()

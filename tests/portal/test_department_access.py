@@ -91,7 +91,7 @@ GET_URLS = [
     *[
         (
             f"message {move}",
-            lambda r, move=move: admin_url(f"complaints_message_{move}", r["message"].pk),
+            lambda r, move=move: admin_url("complaints_message_workflow", r["message"].pk, move),
         )
         for move in ["assign", "reply", "transfer", "close", "approve", "reopen"]
     ],
@@ -105,7 +105,10 @@ GET_URLS = [
         ),
     ),
     *[
-        (f"item {move}", lambda r, move=move: admin_url(f"disclosure_item_{move}", r["item"].pk))
+        (
+            f"item {move}",
+            lambda r, move=move: admin_url("disclosure_item_workflow", r["item"].pk, move),
+        )
         for move in ["submit", "approve", "return", "withdraw", "revise"]
     ],
     ("guide change", lambda r: admin_url("services_serviceguide_change", r["guide"].pk)),
@@ -120,7 +123,7 @@ GET_URLS = [
     *[
         (
             f"guide {move}",
-            lambda r, move=move: admin_url(f"services_serviceguide_{move}", r["guide"].pk),
+            lambda r, move=move: admin_url("services_serviceguide_workflow", r["guide"].pk, move),
         )
         for move in ["submit", "approve", "return", "withdraw", "revise"]
     ],
@@ -299,12 +302,12 @@ def test_bulk_actions_with_another_departments_ids_change_nothing(
 
 
 WORKFLOW_POSTS = [
-    ("complaints_message_reply", "message", {"text": "越权答复"}),
-    ("complaints_message_close", "message", {"reason": "越权"}),
-    ("complaints_message_assign", "message", {"assignee": ""}),
-    ("disclosure_item_submit", "item", {}),
-    ("disclosure_item_revise", "item", {}),
-    ("services_serviceguide_submit", "guide", {}),
+    ("complaints_message_workflow/reply", "message", {"text": "越权答复"}),
+    ("complaints_message_workflow/close", "message", {"reason": "越权"}),
+    ("complaints_message_workflow/assign", "message", {"assignee": ""}),
+    ("disclosure_item_workflow/submit", "item", {}),
+    ("disclosure_item_workflow/revise", "item", {}),
+    ("services_serviceguide_workflow/submit", "guide", {}),
     ("disclosure_item_change", "item", {"title": "越权修改"}),
     ("disclosure_item_delete", "item", {"post": "yes"}),
     ("services_serviceguide_change", "guide", {"name": "越权修改"}),
@@ -325,7 +328,8 @@ def test_posts_to_another_departments_record_change_nothing(
     obj = b_records[key]
     before = _snapshot(obj)
     client.force_login(a_user)
-    response = client.post(admin_url(name, obj.pk), data)
+    name, _, move = name.partition("/")  # a workflow move: "<url name>/<move>"
+    response = client.post(admin_url(name, obj.pk, *([move] if move else [])), data)
     _assert_closed(response, name)
     assert response.status_code != 200, f"{name} opened department B's record"
     assert _snapshot(obj) == before

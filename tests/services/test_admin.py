@@ -29,7 +29,7 @@ def test_officer_sees_missing_elements_and_cannot_submit(client, officer):
     assert "以下要素尚未填写" in html and "收费标准（或勾选不收费）" in html
     assert "审核发布" not in html
     response = client.post(
-        reverse("admin:services_serviceguide_submit", args=[guide.pk]), follow=True
+        reverse("admin:services_serviceguide_workflow", args=[guide.pk, "submit"]), follow=True
     )
     assert "收费标准" in response.content.decode()
     guide.refresh_from_db()
@@ -39,16 +39,18 @@ def test_officer_sees_missing_elements_and_cannot_submit(client, officer):
 def test_officer_submits_reviewer_publishes(client, officer, reviewer):
     guide = ServiceGuideFactory(author=officer, department=officer.department)
     client.force_login(officer)
-    client.post(reverse("admin:services_serviceguide_submit", args=[guide.pk]))
+    client.post(reverse("admin:services_serviceguide_workflow", args=[guide.pk, "submit"]))
     guide.refresh_from_db()
     assert guide.status == ServiceGuide.Status.PENDING
     # The officer has no review permission.
     assert (
-        client.get(reverse("admin:services_serviceguide_approve", args=[guide.pk])).status_code
+        client.get(
+            reverse("admin:services_serviceguide_workflow", args=[guide.pk, "approve"])
+        ).status_code
         == 403
     )
     client.force_login(reviewer)
-    url = reverse("admin:services_serviceguide_approve", args=[guide.pk])
+    url = reverse("admin:services_serviceguide_workflow", args=[guide.pk, "approve"])
     response = client.post(url, {**dict.fromkeys(CHECKLIST, "on")}, follow=True)
     assert "已发布" in response.content.decode()
     guide.refresh_from_db()
