@@ -19,6 +19,7 @@ from portal.admin import (
     ReasonForm,
     WorkflowAdmin,
 )
+from portal.figures import month_bounds, recent_months
 
 from ..exports import statistics_csv_response
 from ..forms import ApproveForm, AssignForm, ReplyForm, TransferForm
@@ -27,8 +28,6 @@ from ..models import (
     Message,
     MessageCategory,
     MessageEvent,
-    month_bounds,
-    recent_months,
 )
 
 AMBER_BEFORE = timedelta(hours=6)
