@@ -159,7 +159,9 @@ class Move:
     """One move of a record's workflow in the admin: a button on the change page, its page.
 
     - label: the button, the page's title and the default success message (“已{label}”).
-    - run(obj, data, user): calls the model's transition with the form's cleaned data.
+    - method: the model's transition the move calls as `method(by=user, **cleaned_data)`
+      (the form's fields are named as its arguments); by default the move's own name.
+    - run(obj, data, user): instead of `method`, where the call needs more than that.
     - form: the form the move asks for; None makes the button post at once (no page).
     - permission: a codename of the model's app ("review_{model}" names the model), or None.
     - state: the name the model's `can()` checks for the record's current state, or None.
@@ -172,7 +174,8 @@ class Move:
     """
 
     label: str
-    run: Callable
+    method: str | None = None
+    run: Callable | None = None
     form: type[forms.Form] | None = None
     permission: str | None = None
     state: str | None = None
@@ -182,6 +185,12 @@ class Move:
     help_text: str = ""
     success: Callable | None = None
     public_fields: tuple = ()
+
+    def apply(self, name, obj, data, user):
+        """Make the move `name` on obj for user with the form's cleaned data."""
+        if self.run is not None:
+            return self.run(obj, data, user)
+        return getattr(obj, self.method or name)(by=user, **data)
 
 
 def show_findings(form, error):
@@ -275,7 +284,7 @@ class WorkflowAdmin(admin.ModelAdmin):
             return self.change_page(obj)
         if move.form is None:
             if request.method == "POST":
-                self._move(request, obj, move, {})
+                self._move(request, obj, name, {})
             return self.change_page(obj)
         form = move.form(
             request.POST if request.method == "POST" else None,
@@ -284,7 +293,7 @@ class WorkflowAdmin(admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                move.run(obj, form.cleaned_data, request.user)
+                move.apply(name, obj, form.cleaned_data, request.user)
             except (InvalidTransition, ValidationError) as exc:
                 show_findings(form, exc)
                 obj.refresh_from_db()
@@ -316,9 +325,10 @@ class WorkflowAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/portal/workflow_form.html", context)
 
-    def _move(self, request, obj, move, data):
+    def _move(self, request, obj, name, data):
+        move = self.workflow[name]
         try:
-            move.run(obj, data, request.user)
+            move.apply(name, obj, data, request.user)
         except (InvalidTransition, ValidationError) as exc:
             for message in error_messages(exc):
                 self.message_user(request, message, messages.ERROR)
@@ -361,7 +371,7 @@ class WorkflowAdmin(admin.ModelAdmin):
         done = 0
         for obj in queryset:
             try:
-                move.run(obj, data or {}, request.user)
+                move.apply(name, obj, data or {}, request.user)
             except (InvalidTransition, ValidationError) as exc:
                 errors = "；".join(error_messages(exc))
                 self.message_user(
@@ -387,14 +397,13 @@ class ReviewableAdmin(WorkflowAdmin):
     workflow = {
         "submit": Move(
             "提交审核",
-            lambda obj, data, by: obj.submit(by=by),
             permission="submit_{model}",
             state="submit",
             success=lambda obj: f"“{obj}”已提交审核",
         ),
         "approve": Move(
             "审核发布",
-            lambda obj, data, by: obj.approve(by=by, checklist=data),
+            run=lambda obj, data, by: obj.approve(by=by, checklist=data),
             form=ChecklistForm,
             permission="review_{model}",
             state="approve",
@@ -404,7 +413,7 @@ class ReviewableAdmin(WorkflowAdmin):
         ),
         "return": Move(
             "退回修改",
-            lambda obj, data, by: obj.return_to_author(by=by, reason=data["reason"]),
+            method="return_to_author",
             form=ReasonForm,
             permission="review_{model}",
             state="return_to_author",
@@ -413,7 +422,6 @@ class ReviewableAdmin(WorkflowAdmin):
         ),
         "withdraw": Move(
             "撤回",
-            lambda obj, data, by: obj.withdraw(by=by, reason=data["reason"]),
             form=ReasonForm,
             permission="review_{model}",
             state="withdraw",
@@ -422,7 +430,6 @@ class ReviewableAdmin(WorkflowAdmin):
         ),
         "revise": Move(
             "重新编辑",
-            lambda obj, data, by: obj.revise(by=by),
             permission="submit_{model}",
             state="revise",
             success=lambda obj: f"“{obj}”已转为草稿，可重新编辑后送审",

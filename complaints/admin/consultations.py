@@ -222,7 +222,7 @@ class ConsultationAdmin(ReviewableAdmin, DepartmentScopedAdmin):
         **ReviewableAdmin.workflow,
         "split": Move(
             "按“第X条”拆分条文",
-            lambda consultation, data, by: consultation.rebuild_articles(),
+            run=lambda consultation, data, by: consultation.rebuild_articles(),
             permission="change_consultation",
             when=lambda consultation, user: (
                 _may_edit(consultation, user) and not consultation.comments.exists()
@@ -233,9 +233,7 @@ class ConsultationAdmin(ReviewableAdmin, DepartmentScopedAdmin):
         ),
         "feedback": Move(
             "发布采纳情况",
-            lambda consultation, data, by: consultation.publish_feedback(
-                by=by, summary=data["summary"]
-            ),
+            method="publish_feedback",
             form=FeedbackForm,
             permission="publish_feedback",
             when=lambda consultation, user: (
@@ -384,9 +382,6 @@ class ConsultationCommentAdmin(ReadOnlyAdminMixin, WorkflowAdmin, DepartmentScop
     workflow = {
         "approve": Move(
             "审核公开",
-            lambda comment, data, by: comment.approve(
-                by=by, public_body=data.get("public_body", "")
-            ),
             form=CommentApproveForm,
             permission="review_consultationcomment",
             when=lambda comment, user: comment.status != comment.Status.APPROVED,
@@ -397,7 +392,6 @@ class ConsultationCommentAdmin(ReadOnlyAdminMixin, WorkflowAdmin, DepartmentScop
         ),
         "reject": Move(
             "不予公开",
-            lambda comment, data, by: comment.reject(by=by, reason=data["reason"]),
             form=ReasonForm,
             permission="review_consultationcomment",
             when=lambda comment, user: comment.status != comment.Status.REJECTED,
@@ -406,9 +400,7 @@ class ConsultationCommentAdmin(ReadOnlyAdminMixin, WorkflowAdmin, DepartmentScop
         ),
         "decide": Move(
             "填写采纳情况",
-            lambda comment, data, by: comment.record_adoption(
-                by=by, adoption=data["adoption"], reason=data["reason"]
-            ),
+            method="record_adoption",
             form=AdoptionForm,
             permission="decide_consultationcomment",
             when=lambda comment, user: (

@@ -121,7 +121,6 @@ class EvaluationResponseAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
     workflow = {
         "approve_comment": Move(
             "公开意见建议",
-            lambda response, data, by: response.approve_comment(by=by),
             permission="review_evaluationresponse",
             when=lambda response, user: (
                 response.comment_status
@@ -133,7 +132,6 @@ class EvaluationResponseAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
         ),
         "reject_comment": Move(
             "意见建议不予公开",
-            lambda response, data, by: response.reject_comment(by=by),
             permission="review_evaluationresponse",
             when=lambda response, user: (
                 response.comment_status

@@ -215,7 +215,7 @@ class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
     workflow = {
         "assign": Move(
             "指定承办人",
-            lambda message, data, by: message.assign(by=by, to=data["assignee"]),
+            run=lambda message, data, by: message.assign(by=by, to=data["assignee"]),
             form=AssignForm,
             permission="assign_message",
             state="assign",
@@ -224,7 +224,7 @@ class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
         ),
         "reply": Move(
             "答复",
-            lambda message, data, by: message.record_reply(by=by, text=data["text"]),
+            method="record_reply",
             form=ReplyForm,
             permission="reply_message",
             state="record_reply",
@@ -242,7 +242,7 @@ class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
         ),
         "transfer": Move(
             "转办",
-            lambda message, data, by: message.transfer(
+            run=lambda message, data, by: message.transfer(
                 by=by, to=data["department"], reason=data["reason"]
             ),
             form=TransferForm,
@@ -252,7 +252,6 @@ class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
         ),
         "close": Move(
             "不予受理",
-            lambda message, data, by: message.close(by=by, reason=data["reason"]),
             form=ReasonForm,
             permission="close_message",
             state="close",
@@ -260,7 +259,6 @@ class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
         ),
         "approve": Move(
             "审核公开",
-            lambda message, data, by: message.approve(by=by, **data),
             form=ApproveForm,
             permission="review_reply",
             state="approve",
@@ -277,7 +275,6 @@ class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
         ),
         "reopen": Move(
             "重新办理",
-            lambda message, data, by: message.reopen(by=by, reason=data["reason"]),
             form=ReasonForm,
             permission="reopen_message",
             state="reopen",

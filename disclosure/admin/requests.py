@@ -39,83 +39,37 @@ from ..models import (
 )
 from ..services import render_letter_pdf, submit_annual_report_item
 
-# The office's moves on an application: each calls one InformationRequest transition.
+# The office's moves on an application: each calls the InformationRequest transition of its name
+# with the form's fields as arguments.
+HANDLE = "handle_informationrequest"
 WORKFLOW = {
     "confirm_receipt": Move(
-        "确认收到",
-        lambda info_request, data, by: info_request.confirm_receipt(by=by),
-        form=ConfirmReceiptForm,
-        permission="handle_informationrequest",
-        state="confirm_receipt",
+        "确认收到", form=ConfirmReceiptForm, permission=HANDLE, state="confirm_receipt"
     ),
     "request_correction": Move(
-        "告知补正",
-        lambda info_request, data, by: info_request.request_correction(
-            by=by, items=data["items"], period_days=data["period_days"]
-        ),
-        form=CorrectionForm,
-        permission="handle_informationrequest",
-        state="request_correction",
+        "告知补正", form=CorrectionForm, permission=HANDLE, state="request_correction"
     ),
     "record_correction": Move(
-        "收到补正",
-        lambda info_request, data, by: info_request.record_correction(
-            by=by, corrected_on=data["corrected_on"], note=data["note"]
-        ),
-        form=CorrectedForm,
-        permission="handle_informationrequest",
-        state="record_correction",
+        "收到补正", form=CorrectedForm, permission=HANDLE, state="record_correction"
     ),
     "lapse_correction": Move(
-        "逾期未补正（视为撤回）",
-        lambda info_request, data, by: info_request.lapse_correction(by=by),
-        form=LapseForm,
-        permission="handle_informationrequest",
-        state="lapse_correction",
+        "逾期未补正（视为撤回）", form=LapseForm, permission=HANDLE, state="lapse_correction"
     ),
     "request_third_party_opinion": Move(
         "征求第三方意见",
-        lambda info_request, data, by: info_request.request_third_party_opinion(
-            by=by, third_party=data["third_party"]
-        ),
         form=ThirdPartyOpinionRequestForm,
-        permission="handle_informationrequest",
+        permission=HANDLE,
         state="request_third_party_opinion",
     ),
     "record_third_party_opinion": Move(
         "记录第三方意见",
-        lambda info_request, data, by: info_request.record_third_party_opinion(
-            by=by, opinion=data["opinion"]
-        ),
         form=ThirdPartyOpinionForm,
-        permission="handle_informationrequest",
+        permission=HANDLE,
         state="record_third_party_opinion",
     ),
-    "extend": Move(
-        "批准延期",
-        lambda info_request, data, by: info_request.extend(
-            by=by, days=data["days"], reason=data["reason"]
-        ),
-        form=ExtensionForm,
-        permission="approve_extension",
-        state="extend",
-    ),
-    "reply": Move(
-        "答复",
-        lambda info_request, data, by: info_request.reply(
-            by=by, reply_type=data["reply_type"], legal_basis=data["legal_basis"], text=data["text"]
-        ),
-        form=ReplyForm,
-        permission="handle_informationrequest",
-        state="reply",
-    ),
-    "withdraw": Move(
-        "申请人撤回",
-        lambda info_request, data, by: info_request.withdraw(by=by, reason=data["reason"]),
-        form=StaffWithdrawForm,
-        permission="handle_informationrequest",
-        state="withdraw",
-    ),
+    "extend": Move("批准延期", form=ExtensionForm, permission="approve_extension", state="extend"),
+    "reply": Move("答复", form=ReplyForm, permission=HANDLE, state="reply"),
+    "withdraw": Move("申请人撤回", form=StaffWithdrawForm, permission=HANDLE, state="withdraw"),
 }
 
 
@@ -492,14 +446,14 @@ class AnnualReportAdmin(WorkflowAdmin):
     workflow = {
         "publish": Move(
             "在网站上发布",
-            lambda report, data, by: report.publish(by=by),
+            method="publish",
             permission="publish_annualreport",
             when=lambda report, user: not report.is_published(),
             success=lambda report: f"已发布{report}。",
         ),
         "submit_item": Move(
             "送公开年报栏目审核",
-            lambda report, data, by: submit_annual_report_item(report=report, by=by),
+            run=lambda report, data, by: submit_annual_report_item(report=report, by=by),
             permission="publish_annualreport",
             when=lambda report, user: _item_may_be_submitted(report),
             success=lambda report: (
