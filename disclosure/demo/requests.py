@@ -1,9 +1,10 @@
 """Demo 依申请公开: about 60 applications over two years, in every state and reply type.
 
-Each application goes through the real services and transitions with past times, so its dates,
-deadlines, events and letters are what the system would have produced. Last year's applications
-are all concluded except a few carried over, so last year's annual report is full. Deterministic
-and idempotent: nothing is added once the demo applications exist.
+The texts are data: `requests.toml` beside this file. Each application goes through the real
+services and transitions with past times, so its dates, deadlines, events and letters are what
+the system would have produced. Last year's applications are all concluded except a few carried
+over, so last year's annual report is full. Deterministic and idempotent: nothing is added once
+the demo applications exist.
 """
 
 import random
@@ -12,70 +13,19 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from portal import workdays
+from portal.demo import read_data
 from portal.models import Department, User
 from portal.publishing import REVIEW_CHECKLIST
 
-from .models import AnnualReport, InformationRequest, RequestAppeal
-from .services import register_request, submit_annual_report_item, submit_request
+from ..models import AnnualReport, InformationRequest, RequestAppeal
+from ..services import register_request, submit_annual_report_item, submit_request
 
 ApplicantType = InformationRequest.ApplicantType
 ReplyType = InformationRequest.ReplyType
 
-SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
-GIVEN = [
-    "建国",
-    "秀英",
-    "志强",
-    "丽娟",
-    "海峰",
-    "晓梅",
-    "德明",
-    "春兰",
-    "文斌",
-    "玉珍",
-    "国平",
-    "红霞",
-]
-ORGANISATIONS = {
-    ApplicantType.BUSINESS: [
-        "江川市宏远置业有限公司",
-        "江川滨江建材有限公司",
-        "浙东矿业开发有限公司",
-    ],
-    ApplicantType.RESEARCH: ["江川大学土地资源研究所", "江川市城乡规划设计研究院"],
-    ApplicantType.NONPROFIT: ["江川市环境保护志愿者协会", "江川市农村发展促进会"],
-    ApplicantType.LEGAL_SERVICE: ["浙江江川律师事务所", "江川正衡律师事务所"],
-    ApplicantType.OTHER: ["滨江区东升村股份经济合作社", "江北新区红星村村民委员会"],
-}
-CREDIT_CODES = ["91330200MA2AB1C2DJ", "52330200MJ00001234", "12330200470012345A"]
-DESCRIPTIONS = [
-    "{place}{village}{year}年第{n}批次征收土地的批准文件及征地补偿安置方案",
-    "{place}{year}-{n:02d}号地块国有建设用地使用权出让合同及土地出让金缴纳情况",
-    "{place}{village}集体土地所有权确权登记的相关材料",
-    "{place}建筑用石料矿采矿权出让的评估报告和出让合同",
-    "{year}年度江川市土地利用计划及建设用地指标分配情况",
-    "{place}{village}违法占地案件的行政处罚决定书",
-    "{place}{village}永久基本农田划定及调整的相关文件",
-    "{place}城市更新项目用地预审意见及规划许可文件",
-]
-PLACES = ["滨江区", "西湖镇", "江北新区", "临川街道", "青山乡", "北塘镇"]
-VILLAGES = ["东升村", "红星村", "新塘村", "柳湾村", "石桥村", "前进村"]
-LEGAL_BASIS = {
-    "1": "《中华人民共和国政府信息公开条例》第三十六条第（二）项",
-    "2": "《中华人民共和国政府信息公开条例》第三十六条第（二）项、第三十七条",
-    "3": "《中华人民共和国政府信息公开条例》第十四条、第十五条、第十六条，第三十六条第（三）项",
-    "4": "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项、第三十八条",
-    "5": "《中华人民共和国政府信息公开条例》第三十五条、第三十六条第（六）项、第三十九条",
-    "6": "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
-}
-REPLY_TEXTS = {
-    "1": "经查，您申请的政府信息属于公开范围，现予以公开，详见附件。",
-    "2": "经查，您申请的信息中含有涉及个人隐私的内容，本机关作区分处理后予以公开，其余部分不予公开。",  # noqa: E501
-    "3": "经审查，您申请获取的信息属于不予公开的范围，本机关决定不予公开。",
-    "4": "经检索，本机关未制作或获取您所申请的政府信息，无法提供。",
-    "5": "您的申请不属于《条例》规定的政府信息公开申请，本机关不作为政府信息公开申请处理。",
-    "6": "根据您的申请情况，本机关作其他处理，具体说明如下。",
-}
+DATA = read_data(__file__, "requests.toml")
+PLACES, VILLAGES = DATA["places"], DATA["villages"]
+SURNAMES, GIVEN = DATA["surnames"], DATA["given_names"]
 
 
 def at(day, hour=10):
@@ -97,8 +47,8 @@ def _applicant(rng, applicant_type):
         }
     return {
         "applicant_type": applicant_type,
-        "applicant_name": rng.choice(ORGANISATIONS[applicant_type]),
-        "credit_code": rng.choice(CREDIT_CODES),
+        "applicant_name": rng.choice(DATA["organisations"][applicant_type]),
+        "credit_code": rng.choice(DATA["credit_codes"]),
         "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
         "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
         "phone": f"0571-8706{rng.randint(1000, 9999)}",
@@ -109,7 +59,7 @@ def _applicant(rng, applicant_type):
 
 
 def _data(rng, applicant_type, year):
-    description = rng.choice(DESCRIPTIONS).format(
+    description = rng.choice(DATA["descriptions"]).format(
         place=rng.choice(PLACES), village=rng.choice(VILLAGES), year=year - 1, n=rng.randint(1, 12)
     )
     return {
@@ -137,8 +87,8 @@ def _reply(info_request, office, reply_type, day):
     info_request.reply(
         by=office,
         reply_type=reply_type,
-        legal_basis=LEGAL_BASIS[group],
-        text=REPLY_TEXTS[group],
+        legal_basis=DATA["legal_basis"][group],
+        text=DATA["reply_texts"][group],
         now=at(day, 16),
     )
 
@@ -149,7 +99,7 @@ def _workday(day):
     return day
 
 
-def load_requests(*, stdout):
+def load(*, stdout):
     if InformationRequest.objects.exists():
         stdout.write(f"依申请公开已有 {InformationRequest.objects.count()} 件，跳过。")
         assign_departments(random.Random(2608))
@@ -276,22 +226,10 @@ def load_requests(*, stdout):
 def load_annual_report(*, office, today):
     """Last year's report, published in the 公开年报 column in January (idempotent)."""
     last_year = today.year - 1
+    report_data = DATA["annual_report"]
     report, _ = AnnualReport.objects.get_or_create(
         year=last_year,
-        defaults={
-            "overview": (
-                f"{last_year}年，江川市国土资源局认真贯彻落实《中华人民共和国政府信息公开条例》，"
-                "围绕土地征收、土地供应、不动产登记、矿产资源管理等重点领域，持续加大主动公开力度，"
-                "依法规范办理政府信息公开申请，政府信息公开工作平稳有序。"
-            ),
-            "problems": "一是部分科室对依申请公开答复文书的规范性把握不够；"
-            "二是征地信息公开的及时性有待提高。下一步，本局将加强业务培训，完善征地信息公开工作机制。",
-            "other_matters": "本年度未收取信息处理费。",
-            "permits_count": 1264,
-            "penalties_count": 87,
-            "enforcement_count": 6,
-            "fees_amount": "312.50",
-        },
+        defaults={**report_data, "overview": report_data["overview"].format(last_year=last_year)},
     )
     if report.item_id is None:
         # Published in the 公开年报 column in January, as the Regulation requires.
@@ -301,14 +239,12 @@ def load_annual_report(*, office, today):
         item.approve(by=reviewer, checklist=dict.fromkeys(REVIEW_CHECKLIST, True), now=published)
 
 
-# Which department holds the information a demo application asks for.
-HANDLING_DEPARTMENTS = ["tdly", "tdly", "bdcdj", "bdcdj", "ghk", "gdbh", "kczy", "zfjc", "zcfg"]
-
-
 def assign_departments(rng):
     """Give every demo application without one its handling department (idempotent)."""
-    departments = {d.code: d for d in Department.objects.filter(code__in=HANDLING_DEPARTMENTS)}
-    codes = [code for code in HANDLING_DEPARTMENTS if code in departments]
+    # Which department holds the information a demo application asks for.
+    handling = DATA["handling_departments"]
+    departments = {d.code: d for d in Department.objects.filter(code__in=handling)}
+    codes = [code for code in handling if code in departments]
     if not codes:
         return
     for info_request in InformationRequest.objects.filter(department=None).order_by("pk"):
