@@ -2,12 +2,13 @@
 网上评议."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal import receipts
+from portal.audit import client_ip
 from portal.figures import local_bounds, month_bounds, next_month, parse_month, recent_months
 from portal.forms import public_form_limits
 from portal.pagination import paginate
@@ -23,13 +24,7 @@ from .models import (
     Message,
 )
 
-RECEIPT_SESSION_KEY = "complaints:receipt"  # the 查询码 in clear, shown once on the receipt
-LOOKUP_SESSION_KEY = "complaints:verified"  # tracking numbers the visitor has unlocked
 PER_PAGE = 20
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def this_month_figures(now=None):
@@ -58,10 +53,7 @@ def message_create(request):
     if form.is_valid():
         submission = form.save(ip=client_ip(request))
         # Committed (submit_message is atomic) before the receipt is shown.
-        request.session[RECEIPT_SESSION_KEY] = {
-            "tracking_number": submission.message.tracking_number,
-            "query_code": submission.query_code,
-        }
+        receipts.store_receipt(request, submission.message, submission.query_code)
         return redirect("complaints:message-receipt", submission.message.tracking_number)
     return render(
         request,
@@ -84,23 +76,13 @@ def correction_initial(request):
 @never_cache
 def message_receipt(request, tracking_number):
     """The 受理回执: the 查询码 is shown on the first view only."""
-    receipt = request.session.get(RECEIPT_SESSION_KEY) or {}
-    if receipt.get("tracking_number") != tracking_number:
-        raise Http404("没有找到该回执")
-    query_code = receipt.pop("query_code", None)
-    request.session[RECEIPT_SESSION_KEY] = receipt
+    query_code = receipts.pop_receipt(request, Message, tracking_number)
     message = get_object_or_404(
         Message.objects.select_related("category"), tracking_number=tracking_number
     )
-    _remember(request, tracking_number)
     return render(
         request, "complaints/message_receipt.html", {"message": message, "query_code": query_code}
     )
-
-
-def _remember(request, tracking_number):
-    verified = [n for n in request.session.get(LOOKUP_SESSION_KEY, []) if n != tracking_number]
-    request.session[LOOKUP_SESSION_KEY] = [tracking_number, *verified][:10]
 
 
 @never_cache
@@ -109,13 +91,13 @@ def _remember(request, tracking_number):
 def message_lookup(request):
     form = LookupForm(request.POST or None)
     if form.is_valid():
-        _remember(request, form.record.tracking_number)
+        receipts.remember_unlocked(request, Message, form.record.tracking_number)
         return redirect("complaints:message-status", form.record.tracking_number)
     return render(request, "complaints/message_lookup.html", {"form": form})
 
 
 def _verified_message(request, tracking_number):
-    if tracking_number not in request.session.get(LOOKUP_SESSION_KEY, []):
+    if not receipts.is_unlocked(request, Message, tracking_number):
         return None
     return get_object_or_404(
         Message.objects.select_related("category", "department"), tracking_number=tracking_number

@@ -20,7 +20,12 @@ logger = logging.getLogger("portal.audit")
 
 
 def client_ip(request):
-    """Return the address Django saw (REMOTE_ADDR; the proxy sets it, see README)."""
+    """Return the visitor's address as Django saw it (REMOTE_ADDR), or None.
+
+    The one home of the address stored with submissions and audit entries; the rate limits
+    (django-ratelimit's "ip" key) and the login lockouts (django-axes without ipware) read the
+    same REMOTE_ADDR, so all three agree on who a visitor is.
+    """
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None

@@ -1,11 +1,13 @@
 """Public pages of 依申请公开: apply, receipt, look up, letters, files, annual reports."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal import receipts
+from portal.audit import client_ip
 from portal.forms import public_form_limits
 from portal.uploads import attachment_response
 
@@ -13,13 +15,6 @@ from .. import annual_report
 from ..forms import LookupForm, RequestForm, WithdrawForm
 from ..models import AnnualReport, InformationRequest, LetterTemplate
 from ..services import render_letter_pdf
-
-RECEIPT_SESSION_KEY = "disclosure:request-receipt"  # the 查询码 in clear, shown once
-LOOKUP_SESSION_KEY = "disclosure:request-verified"  # tracking numbers the visitor has unlocked
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @never_cache
@@ -31,29 +26,16 @@ def request_form(request):
     if form.is_valid():
         submission = form.save(ip=client_ip(request))
         # Committed (submit_request is atomic) before the receipt is shown.
-        request.session[RECEIPT_SESSION_KEY] = {
-            "tracking_number": submission.info_request.tracking_number,
-            "query_code": submission.query_code,
-        }
+        receipts.store_receipt(request, submission.info_request, submission.query_code)
         return redirect("disclosure:request-receipt", submission.info_request.tracking_number)
     return render(request, "disclosure/request_form.html", {"form": form})
-
-
-def _remember(request, tracking_number):
-    verified = [n for n in request.session.get(LOOKUP_SESSION_KEY, []) if n != tracking_number]
-    request.session[LOOKUP_SESSION_KEY] = [tracking_number, *verified][:10]
 
 
 @never_cache
 def request_receipt(request, tracking_number):
     """The receipt: the 查询码 is shown on the first view only."""
-    receipt = request.session.get(RECEIPT_SESSION_KEY) or {}
-    if receipt.get("tracking_number") != tracking_number:
-        raise Http404("没有找到该回执")
-    query_code = receipt.pop("query_code", None)
-    request.session[RECEIPT_SESSION_KEY] = receipt
+    query_code = receipts.pop_receipt(request, InformationRequest, tracking_number)
     info_request = get_object_or_404(InformationRequest, tracking_number=tracking_number)
-    _remember(request, tracking_number)
     return render(
         request,
         "disclosure/request_receipt.html",
@@ -67,13 +49,13 @@ def request_receipt(request, tracking_number):
 def request_lookup(request):
     form = LookupForm(request.POST or None)
     if form.is_valid():
-        _remember(request, form.record.tracking_number)
+        receipts.remember_unlocked(request, InformationRequest, form.record.tracking_number)
         return redirect("disclosure:request-status", form.record.tracking_number)
     return render(request, "disclosure/request_lookup.html", {"form": form})
 
 
 def _verified_request(request, tracking_number):
-    if tracking_number not in request.session.get(LOOKUP_SESSION_KEY, []):
+    if not receipts.is_unlocked(request, InformationRequest, tracking_number):
         return None
     return get_object_or_404(InformationRequest, tracking_number=tracking_number)
 
