@@ -15,7 +15,10 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, checks, signals  # noqa: F401
+        from . import audit, checks, search, signals  # noqa: F401
+
+        # Every model with a search_document() keeps its rows in the site search.
+        search.connect_signals()
 
         # Connected here, after auth's own handler, so the permissions exist when roles sync.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal-sync-roles")

@@ -11,9 +11,16 @@ characters is still found, and maps every hit back to its place in the original 
 - misspellings, institution names and leaders' names are matched against the normalised text only,
   because words of official writing legitimately meet at punctuation.
 
-Apps opt in with `register(model, fields=[...], published=...)` from their AppConfig.ready(); the
-workflow (portal.publishing) scans a record's public fields before submission and approval, and
-`manage.py scan_content` scans every published row of every registered model.
+A model with public text says which of its fields the public reads, the way it says where it lives
+(`get_absolute_url()`): a class attribute `public_text_fields`, a tuple of field names (the
+finding names each field by its verbose_name). Everything that scans a record reads that one
+declaration, through `scan_object()`: the workflow (portal.publishing) before submission and
+approval, a message's approval, the `clean()` of records edited straight into public view
+(`validate()`), the admin's 内容安全检查 panel, and `manage.py scan_content` over the public rows
+of every declaring model (`public_rows()`).
+
+The API: `scan_text()` and `scan_object()` return findings, `raise_for_blocking()` stops a
+transition on a blocking one, `validate()` is the `clean()` hook.
 """
 
 import html
@@ -22,8 +29,9 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.apps import apps
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import strip_tags
 
@@ -104,7 +112,7 @@ def _is_separator(char):
     return category[0] in {"Z", "P", "S", "C"} or char.isspace()
 
 
-def normalise(text):
+def _normalise(text):
     """Return (normalised, compact, normalised_map, compact_map).
 
     The maps give, for each character of the normalised and compact strings, the index of the
@@ -123,8 +131,8 @@ def normalise(text):
     return "".join(normal), "".join(compact), normal_map, compact_map
 
 
-def normalise_term(term, *, compact):
-    normal, compact_text, _, _ = normalise(term)
+def _normalise_term(term, *, compact):
+    normal, compact_text, _, _ = _normalise(term)
     return compact_text if compact else normal
 
 
@@ -157,7 +165,7 @@ class Scanner:
                 except re.error:
                     continue  # the admin form validates patterns; never fail a scan on one
                 continue
-            key = normalise_term(term.term, compact=compact)
+            key = _normalise_term(term.term, compact=compact)
             # The first entry of a word wins; a blocking entry outranks a warning.
             if key and (key not in words or term.severity == BLOCKING):
                 words[key] = term
@@ -172,7 +180,7 @@ class Scanner:
         text = text or ""
         if not text.strip():
             return []
-        normal, compact, normal_map, compact_map = normalise(text)
+        normal, compact, normal_map, compact_map = _normalise(text)
         hits = []
         for (regex, words, patterns), haystack, mapping in [
             (self._normal, normal, normal_map),
@@ -235,10 +243,8 @@ def _scanner_for(terms):
     return Scanner(terms)
 
 
-def active_terms():
+def _active_terms():
     """Return the active word list as a tuple of Terms (cached until an entry changes)."""
-    from django.core.cache import cache
-
     terms = cache.get(CACHE_KEY)
     if terms is None:
         from .models import SensitiveTerm
@@ -251,19 +257,17 @@ def active_terms():
     return terms
 
 
-def get_scanner():
+def _scanner():
     """Return the scanner for the current word list."""
-    return _scanner_for(active_terms())
+    return _scanner_for(_active_terms())
 
 
-def scan_text(text, **kwargs):
+def scan_text(text, *, field="", field_label=""):
     """Return the findings of the current word list in plain text."""
-    return get_scanner().scan(text, **kwargs)
+    return _scanner().scan(text, field=field, field_label=field_label)
 
 
 def _clear_terms_cache(sender, **kwargs):
-    from django.core.cache import cache
-
     cache.delete(CACHE_KEY)
 
 
@@ -271,109 +275,47 @@ post_save.connect(_clear_terms_cache, sender="portal.SensitiveTerm", dispatch_ui
 post_delete.connect(_clear_terms_cache, sender="portal.SensitiveTerm", dispatch_uid="cs-terms-del")
 
 
-# Registration of models with public text -----------------------------------------------------
-@dataclass(frozen=True)
-class Registration:
-    model: type
-    fields: tuple
-    html_fields: frozenset
-    published: object  # callable(QuerySet) -> QuerySet of rows the public sees
+# Models with public text ----------------------------------------------------------------------
+def public_text_models():
+    """Return every model that declares public_text_fields, in a stable order (proxies left out)."""
+    return sorted(
+        (
+            model
+            for model in apps.get_models()
+            if hasattr(model, "public_text_fields") and not model._meta.proxy
+        ),
+        key=lambda model: model._meta.label,
+    )
 
 
-_registry = {}
+def public_rows(model):
+    """Return the rows of model whose text the public reads, for the nightly scan.
 
-
-def register(model, *, fields, published, html_fields=()):
-    """Declare a model's public text fields and how to find its published rows.
-
-    Called from the app's AppConfig.ready(); html_fields are scanned as their visible text.
+    A model whose rows go public through a workflow names them with its QuerySet's public();
+    the rows of any other model (departments, columns, site settings) are public once saved.
     """
-    _registry[model] = Registration(model, tuple(fields), frozenset(html_fields), published)
+    rows = model._default_manager.all()
+    return rows.public() if hasattr(rows, "public") else rows
 
 
-def registrations():
-    """Return every registration, in a stable order."""
-    return sorted(_registry.values(), key=lambda r: r.model._meta.label)
-
-
-def registration_for(model):
-    for klass in model.__mro__:
-        if klass in _registry:
-            return _registry[klass]
-    return None
-
-
-def registered_fields(model):
-    """Return the registered public text fields of a model (empty when it did not opt in)."""
-    registration = registration_for(model)
-    return list(registration.fields) if registration else []
-
-
-def default_text_fields(model):
-    """Return a model's editable free-text fields: what is scanned when it did not register."""
-    return [
-        field.name
-        for field in model._meta.concrete_fields
-        if isinstance(field, models.CharField | models.TextField)
-        and field.editable
-        and not field.choices
-    ]
-
-
-def is_html_field(model, name):
-    registration = registration_for(model)
-    if registration is not None:
-        return name in registration.html_fields
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    # Rich-text fields (django-prose-editor) store sanitised HTML.
+def _is_html_field(model, name):
+    # Rich-text fields (django-prose-editor) store sanitised HTML: scan what the reader sees.
+    field = model._meta.get_field(name)
     return any(klass.__name__ == "ProseEditorField" for klass in type(field).__mro__)
 
 
-def scan_targets():
-    """Return what scan_content scans: every registration, plus every workflow model
-    (portal.publishing.Reviewable) that did not register, over its default text fields."""
-    from django.apps import apps
-
-    from .publishing import Reviewable
-
-    targets = registrations()
-    for model in apps.get_models():
-        if issubclass(model, Reviewable) and registration_for(model) is None:
-            fields = default_text_fields(model)
-            html = frozenset(name for name in fields if is_html_field(model, name))
-            targets.append(Registration(model, tuple(fields), html, lambda rows: rows.published()))
-    return targets
-
-
-def field_text(obj, name):
-    """Return the text of one field as the public reads it (HTML reduced to its text)."""
-    value = getattr(obj, name, "") or ""
-    if is_html_field(type(obj), name):
-        return text_from_html(str(value))
-    return str(value)
-
-
-def scan_object(obj, fields=None):
-    """Return the findings in a record's public text fields."""
-    if fields is None:
-        fields = registered_fields(type(obj)) or default_text_fields(type(obj))
-    scanner = get_scanner()
+def scan_object(obj):
+    """Return the findings in a record's public text: the fields its model declares."""
+    model = type(obj)
+    scanner = _scanner()
     findings = []
-    for name in fields:
-        try:
-            label = str(obj._meta.get_field(name).verbose_name)
-        except Exception:  # a property rather than a model field
-            label = name
-        findings += scanner.scan(field_text(obj, name), field=name, field_label=label)
+    for name in model.public_text_fields:
+        text = str(getattr(obj, name) or "")
+        if _is_html_field(model, name):
+            text = text_from_html(text)
+        label = str(model._meta.get_field(name).verbose_name)
+        findings += scanner.scan(text, field=name, field_label=label)
     return findings
-
-
-def check_blocking(obj, fields=None):
-    """Raise ValidationError (code blocked_content) listing every blocking hit in the record."""
-    raise_for_blocking(scan_object(obj, fields))
 
 
 def raise_for_blocking(findings):
@@ -389,20 +331,14 @@ def raise_for_blocking(findings):
         raise error
 
 
-def check_text(text, *, field="", field_label=""):
-    """Raise ValidationError (code blocked_content) if one piece of text has a blocking hit
-    (text about to be stored by a transition, such as a reply)."""
-    raise_for_blocking(get_scanner().scan(text or "", field=field, field_label=field_label))
-
-
-def validate(obj, fields=None):
+def validate(obj):
     """Model.clean() hook: raise ValidationError keyed by field for every blocking hit in the
     record's public text, so admin forms, inlines and imports show it on the field concerned.
 
     For records edited straight into public view (departments, leaders, 办件公示 results, guide
     materials and steps); workflow records are checked at submission and approval instead."""
     errors = {}
-    for finding in scan_object(obj, fields):
+    for finding in scan_object(obj):
         if finding.is_blocking:
             errors.setdefault(finding.field, []).append(
                 ValidationError(

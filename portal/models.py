@@ -49,6 +49,9 @@ class Department(models.Model):
 
     objects = DepartmentQuerySet.as_manager()
 
+    # Text the public reads (portal.content_safety): checked in clean() and nightly.
+    public_text_fields = ("name", "code", "duties", "head", "phone", "address")
+
     class Meta:
         verbose_name = "科室"
         verbose_name_plural = "科室"
@@ -186,6 +189,9 @@ class Leader(models.Model):
 
     objects = LeaderQuerySet.as_manager()
 
+    # Text the public reads (portal.content_safety): checked in clean() and nightly.
+    public_text_fields = ("name", "position", "duties", "biography")
+
     class Meta:
         verbose_name = "领导信息"
         verbose_name_plural = "领导信息"
@@ -240,6 +246,22 @@ class SiteSettings(models.Model):
     site_code = models.CharField("网站标识码", max_length=20, blank=True)
     icp_number = models.CharField("ICP备案号", max_length=40, blank=True)
     police_number = models.CharField("公安机关备案号", max_length=40, blank=True)
+
+    # Text the public reads on every page (portal.content_safety): checked in clean() and nightly.
+    public_text_fields = (
+        "bureau_name",
+        "site_name",
+        "org_code",
+        "address",
+        "postcode",
+        "phone",
+        "fax",
+        "email",
+        "office_hours",
+        "site_code",
+        "icp_number",
+        "police_number",
+    )
 
     class Meta:
         verbose_name = "网站设置"

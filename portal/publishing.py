@@ -7,6 +7,10 @@ in a transaction (STYLE.md guideline 4). Models refine two hooks:
 
 - `missing_elements()` lists what must be filled in before the record may go public;
 - `on_first_publication(now)` numbers the record (索引号) and the like, once.
+
+A concrete model also declares `public_text_fields` (see portal.content_safety): the fields
+scanned before submission and approval, and nightly; `public_text_rows()` adds related rows
+published with it.
 """
 
 from django.conf import settings
@@ -27,8 +31,12 @@ REVIEW_CHECKLIST = {
 
 class ReviewableQuerySet(models.QuerySet):
     def published(self):
-        """Return the records the public may see."""
+        """Return the published records."""
         return self.filter(status=Reviewable.Status.PUBLISHED)
+
+    def public(self):
+        """Return the records the public may see: the published ones (a model may narrow it)."""
+        return self.published()
 
     def pending_review(self):
         """Return the records waiting for a reviewer."""
@@ -93,15 +101,6 @@ class Reviewable(models.Model):
         """Stamp what a record gets once, at its first publication; return the fields set."""
         return []
 
-    def public_text_fields(self):
-        """Return the fields the public reads, for the content-safety scan.
-
-        The fields the app registered with content_safety.register(); otherwise every editable
-        free-text field of the model.
-        """
-        model = type(self)
-        return content_safety.registered_fields(model) or content_safety.default_text_fields(model)
-
     # Predicates --------------------------------------------------------------------------
     def is_published(self):
         return self.status == self.Status.PUBLISHED
@@ -129,7 +128,7 @@ class Reviewable(models.Model):
 
     def _check_content(self):
         # Blocking 错敏字/spam stop the record here; warnings are only shown in the admin.
-        findings = content_safety.scan_object(self, self.public_text_fields())
+        findings = content_safety.scan_object(self)
         for row in self.public_text_rows():
             findings += content_safety.scan_object(row)
         content_safety.raise_for_blocking(findings)

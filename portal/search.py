@@ -1,9 +1,11 @@
 """Site search: Chinese segmentation, the shared index, and the query.
 
-Every app pushes its public rows into `SearchEntry` (through `index_document` / `remove_document`,
-called from its signal handlers and from `manage.py reindex`). The text is segmented with jieba
-(`cut_for_search`, plus the bureau's own dictionary in `portal/data/search_dict.txt`) and stored
-space-separated in `search_text`, so the database only has to match whole words:
+Every model whose rows the public can search declares `search_rows()` (a classmethod: its public
+rows) and `search_document()` (how one row reads in the index), the way it declares
+`get_absolute_url()`; saving a row re-indexes it and `manage.py reindex` rebuilds them all. The
+text is segmented with jieba (`cut_for_search`, plus the bureau's own dictionary in
+`portal/data/search_dict.txt`) and stored space-separated in `search_text`, so the database only
+has to match whole words:
 
 - PostgreSQL: a stored generated tsvector column (`SearchEntry.search_vector`, config `simple`,
   title weighted A above the text's B) with a GIN index, ranked by ts_rank;
@@ -274,24 +276,23 @@ def highlight(text, terms, *, length=None):
     return mark_safe("".join(out))  # noqa: S308 — every piece of text above is escaped
 
 
-# Registry: each app says which of its rows are searchable and how they read ------------------
-_REGISTRY = {}
+# The searchable models: each declares search_rows() and search_document() -------------------
+def searchable_models():
+    """Return every model with a search_document(), in a stable order (proxies left out).
 
-
-def register(model, *, public_rows, document):
-    """Make model searchable: public_rows() returns its public rows, document(row) their fields.
-
-    Saving a row re-indexes it (or drops it when it is no longer public); deleting drops it.
+    Such a model also has the classmethod search_rows(): its public rows, loaded for
+    search_document(), which returns the fields of index_document() for one row.
     """
-    from django.db.models.signals import post_delete, post_save
+    from django.apps import apps
 
-    _REGISTRY[model] = (public_rows, document)
-    post_save.connect(_on_save, sender=model, dispatch_uid=f"search-save-{model._meta.label}")
-    post_delete.connect(_on_delete, sender=model, dispatch_uid=f"search-del-{model._meta.label}")
-
-
-def registered_models():
-    return list(_REGISTRY)
+    return sorted(
+        (
+            model
+            for model in apps.get_models()
+            if hasattr(model, "search_document") and not model._meta.proxy
+        ),
+        key=lambda model: model._meta.label,
+    )
 
 
 def document_key(row):
@@ -300,11 +301,21 @@ def document_key(row):
 
 def index_row(row):
     """Index row if it is public, otherwise make sure it is not in the index."""
-    public_rows, document = _REGISTRY[type(row)]
-    if public_rows().filter(pk=row.pk).exists():
-        index_document(key=document_key(row), **document(row))
+    if type(row).search_rows().filter(pk=row.pk).exists():
+        index_document(key=document_key(row), **row.search_document())
     else:
         remove_document(document_key(row))
+
+
+def connect_signals():
+    """Keep the index current: saving a searchable row re-indexes it (or drops it when it is no
+    longer public); deleting one drops it. Called once, from PortalConfig.ready()."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in searchable_models():
+        label = model._meta.label
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"search-save-{label}")
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"search-del-{label}")
 
 
 def _on_save(sender, instance, raw=False, **kwargs):

@@ -24,6 +24,9 @@ class ComplaintAgency(models.Model):
 
     objects = ComplaintAgencyQuerySet.as_manager()
 
+    # Text the public reads (portal.content_safety): checked in clean() and nightly.
+    public_text_fields = ("name", "address", "phone", "email", "office_hours")
+
     class Meta:
         verbose_name = "投诉受理机构"
         verbose_name_plural = "投诉受理机构"

@@ -66,10 +66,6 @@ def split_articles(html):
 
 
 class ConsultationQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
-    def public(self):
-        """Return the consultations the public sees (published through the review workflow)."""
-        return self.published()
-
     def open(self, *, today=None):
         """Return published consultations taking comments today."""
         today = today or timezone.localdate()
@@ -176,6 +172,18 @@ class Consultation(Reviewable):
 
     objects = ConsultationQuerySet.as_manager()
 
+    # Text the public reads (portal.content_safety): checked at submit and approve, and nightly.
+    public_text_fields = (
+        "title",
+        "draft",
+        "explanation",
+        "short_period_reason",
+        "contact_address",
+        "contact_email",
+        "contact_phone",
+        "feedback_summary",
+    )
+
     class Meta:
         verbose_name = "征求意见"
         verbose_name_plural = "征求意见"
@@ -205,6 +213,24 @@ class Consultation(Reviewable):
 
     def get_absolute_url(self):
         return reverse("complaints:consultation-detail", args=[self.pk])
+
+    @classmethod
+    def search_rows(cls):
+        """Return the consultations in the site search, loaded for search_document()."""
+        return cls.objects.public().select_related("department")
+
+    def search_document(self):
+        """Return how the consultation reads in the site search: found like any document."""
+        return {
+            "kind": "政民互动",
+            "title": self.title,
+            "url": self.get_absolute_url(),
+            "text": f"{self.explanation} {self.draft}",
+            "published_at": self.published_at,
+            "department_id": self.department_id,
+            "column": "征求意见",
+            "extra": "征求意见",
+        }
 
     def get_feedback_url(self):
         return reverse("complaints:consultation-feedback", args=[self.pk])
@@ -236,9 +262,6 @@ class Consultation(Reviewable):
         if self.is_short_period() and not self.short_period_reason.strip():
             missing.append("征求意见期限少于30日的理由")
         return missing
-
-    def public_text_fields(self):
-        return ["title", "draft", "explanation", "short_period_reason"]
 
     # Predicates --------------------------------------------------------------------------
     def period_days(self):
@@ -511,6 +534,9 @@ class ConsultationComment(models.Model):
     decided_by = staff_stamp("采纳情况填写人")
 
     objects = ConsultationCommentQuerySet.as_manager()
+
+    # Text the public reads (portal.content_safety): the reviewed, masked comment, nightly.
+    public_text_fields = ("public_body",)
 
     class Meta:
         verbose_name = "公众意见"

@@ -97,6 +97,9 @@ class Category(models.Model):
 
     objects = CategoryQuerySet.as_manager()
 
+    # Text the public reads (portal.content_safety): checked in clean() and nightly.
+    public_text_fields = ("name", "slug", "description")
+
     class Meta:
         verbose_name = "栏目"
         verbose_name_plural = "栏目"
@@ -245,6 +248,9 @@ class Item(Reviewable):
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = ItemQuerySet.as_manager()
 
+    # Text the public reads (portal.content_safety): checked at submit and approve, and nightly.
+    public_text_fields = ("title", "summary", "keywords", "document_number", "source", "body")
+
     class Meta:
         verbose_name = "信息条目"
         verbose_name_plural = "信息条目"
@@ -289,6 +295,24 @@ class Item(Reviewable):
 
     def get_absolute_url(self):
         return reverse("disclosure:item-detail", args=[self.pk])
+
+    @classmethod
+    def search_rows(cls):
+        """Return the items in the site search, loaded for search_document()."""
+        return cls.objects.public().select_related("category", "department")
+
+    def search_document(self):
+        """Return how the item reads in the site search index (portal.search)."""
+        return {
+            "kind": "政府信息",
+            "title": self.title,
+            "url": self.get_absolute_url(),
+            "text": f"{self.summary} {self.body}",
+            "published_at": self.published_at,
+            "department_id": self.department_id,
+            "column": self.category.name,
+            "extra": f"{self.document_number} {self.keywords}",
+        }
 
     def clean(self):
         errors = {}

@@ -159,6 +159,23 @@ class ServiceGuide(Reviewable):
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = ServiceGuideQuerySet.as_manager()
 
+    # Text the public reads (portal.content_safety): checked at submit and approve, and nightly;
+    # its materials, steps, questions and legal bases declare their own (public_text_rows()).
+    public_text_fields = (
+        "name",
+        "code",
+        "implementing_body",
+        "conditions",
+        "location",
+        "window",
+        "office_hours",
+        "fee_standard",
+        "fee_basis",
+        "consultation_phone",
+        "complaint_phone",
+        "online_url",
+    )
+
     class Meta:
         verbose_name = "办事指南"
         verbose_name_plural = "办事指南"
@@ -188,6 +205,24 @@ class ServiceGuide(Reviewable):
 
     def get_absolute_url(self):
         return reverse("services:guide-detail", args=[self.pk])
+
+    @classmethod
+    def search_rows(cls):
+        """Return the guides in the site search, loaded for search_document()."""
+        return cls.objects.public().select_related("theme")
+
+    def search_document(self):
+        """Return how the guide reads in the site search index (portal.search)."""
+        return {
+            "kind": "办事指南",
+            "title": f"{self.name}办事指南",
+            "url": self.get_absolute_url(),
+            "text": f"{self.conditions} {self.location} {self.fee_summary()}",
+            "published_at": self.published_at,
+            "department_id": self.department_id,
+            "column": self.theme.name,
+            "extra": f"{self.code} {self.get_kind_display()}",
+        }
 
     def clean(self):
         if self.is_free and (self.fee_standard.strip() or self.fee_basis.strip()):
@@ -280,6 +315,12 @@ def schedule_booklet_rebuild():
     transaction.on_commit(lambda: rebuild_booklet.enqueue(requested_at=requested_at))
 
 
+class GuideRowQuerySet(models.QuerySet):
+    def public(self):
+        """Return the rows the public reads: those of published guides."""
+        return self.filter(guide__status=ServiceGuide.Status.PUBLISHED)
+
+
 class LegalBasis(models.Model):
     """One provision of the 设定依据: the law, its article, and the text."""
 
@@ -290,6 +331,12 @@ class LegalBasis(models.Model):
     article = models.CharField("条款", max_length=40, help_text="如：第十四条")
     text = models.TextField("条款内容")
     order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = GuideRowQuerySet.as_manager()
+
+    # Text the public reads (portal.content_safety): checked in clean(), when the guide goes to
+    # review, and nightly.
+    public_text_fields = ("law", "article", "text")
 
     class Meta:
         verbose_name = "设定依据"
@@ -304,7 +351,7 @@ class LegalBasis(models.Model):
         content_safety.validate(self)
 
 
-class GuideMaterialQuerySet(DepartmentScopedQuerySet):
+class GuideMaterialQuerySet(DepartmentScopedQuerySet, GuideRowQuerySet):
     department_field = "guide__department"
 
 
@@ -340,6 +387,10 @@ class GuideMaterial(models.Model):
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     objects = GuideMaterialQuerySet.as_manager()
+
+    # Text the public reads (portal.content_safety): checked in clean(), when the guide goes to
+    # review, and nightly.
+    public_text_fields = ("name", "condition", "note")
 
     class Meta:
         verbose_name = "办理材料"
@@ -413,6 +464,12 @@ class GuideStep(models.Model):
     description = models.CharField("办理内容", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
+    objects = GuideRowQuerySet.as_manager()
+
+    # Text the public reads (portal.content_safety): checked in clean(), when the guide goes to
+    # review, and nightly.
+    public_text_fields = ("name", "actor", "time_limit", "description")
+
     class Meta:
         verbose_name = "办理环节"
         verbose_name_plural = "办理流程"
@@ -435,6 +492,12 @@ class GuideQuestion(models.Model):
     question = models.CharField("问题", max_length=200)
     answer = models.TextField("解答")
     order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = GuideRowQuerySet.as_manager()
+
+    # Text the public reads (portal.content_safety): checked in clean(), when the guide goes to
+    # review, and nightly.
+    public_text_fields = ("question", "answer")
 
     class Meta:
         verbose_name = "常见问题"

@@ -35,6 +35,10 @@ class ServiceWindow(models.Model):
 
     objects = ServiceWindowQuerySet.as_manager()
 
+    # Text the public reads in the hall and on the kiosk (portal.content_safety): checked in
+    # clean() and nightly.
+    public_text_fields = ("name", "handles")
+
     class Meta:
         verbose_name = "服务窗口"
         verbose_name_plural = "窗口布局"
@@ -55,7 +59,7 @@ class ServiceWindow(models.Model):
         return f"{self.number}号窗口 {self.name}"
 
     def clean(self):
-        content_safety.validate(self)  # window names and duties are shown in the hall
+        content_safety.validate(self)
         if self.column and self.width and self.column + self.width - 1 > HALL_COLUMNS:
             raise ValidationError(
                 {

@@ -1,10 +1,12 @@
 """办件公示: approval results as the public sees them, in real time."""
 
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -102,6 +104,10 @@ class ApprovalResult(models.Model):
     history = HistoricalRecords()
     objects = ApprovalResultQuerySet.as_manager()
 
+    # Text the public reads (portal.content_safety): the result, checked in clean() and nightly.
+    # Every row is public (办件公示), its applicant only masked (public_applicant).
+    public_text_fields = ("result",)
+
     class Meta:
         verbose_name = "办件公示"
         verbose_name_plural = "办件公示"
@@ -145,8 +151,29 @@ class ApprovalResult(models.Model):
         )
         return instance
 
+    @classmethod
+    def search_rows(cls):
+        """Return the results in the site search (all of them), loaded for search_document()."""
+        return cls.objects.select_related("guide")
+
+    def search_document(self):
+        """Return how the result reads in the site search: the applicant as the public sees it."""
+        accepted_at = timezone.make_aware(datetime.combine(self.accepted_on, time(9)))
+        return {
+            "kind": "办件公示",
+            "title": f"{self.guide.name}（受理编号 {self.tracking_number}）",
+            "url": reverse("services:result-lookup")
+            + "?"
+            + urlencode({"number": self.tracking_number}),
+            "text": f"申请人：{self.public_applicant}；状态：{self.get_status_display()}；"
+            f"{self.result}",
+            "published_at": accepted_at,
+            "column": "办件公示",
+            "extra": self.tracking_number,
+        }
+
     def clean(self):
-        content_safety.validate(self, ["result"])  # the result text is public (办件公示)
+        content_safety.validate(self)
         errors = {}
         stored = getattr(self, "_stored_status", None)
         if stored and self.status != stored and self.status not in self.TRANSITIONS[stored]:

@@ -150,9 +150,9 @@ def test_a_new_term_is_used_at_once():
 
 
 # Workflow gate ------------------------------------------------------------------------------
-def test_item_registered_its_public_fields():
-    assert "body" in content_safety.registered_fields(Item)
-    assert Item().public_text_fields() == content_safety.registered_fields(Item)
+def test_item_declares_its_public_fields():
+    assert "body" in Item.public_text_fields
+    assert Item in content_safety.public_text_models()
 
 
 def test_submit_is_blocked_by_spam_and_says_where(officer):
@@ -200,7 +200,9 @@ def test_admin_refuses_submission_and_highlights_spam_and_misspelling(client, of
         body="<p>请认真布署工作</p><p>点击ｂｅｔ３６５．ｃｏｍ注册送</p>"
     )
 
-    response = client.post(reverse("admin:disclosure_item_submit", args=[item.pk]), follow=True)
+    response = client.post(
+        reverse("admin:disclosure_item_workflow", args=[item.pk, "submit"]), follow=True
+    )
 
     item.refresh_from_db()
     assert item.status == Item.Status.DRAFT
@@ -295,13 +297,12 @@ def test_check_text_missing_file_is_a_clear_error():
         call_command("check_text", "/nonexistent/draft.txt")
 
 
-# Workflow models that did not register ------------------------------------------------------
-def test_unregistered_workflow_models_are_scanned_over_their_text_fields(officer):
+# Service guides ----------------------------------------------------------------------------
+def test_guides_are_scanned_over_their_declared_fields(officer):
     from services.models import ServiceGuide
     from tests.services.factories import ServiceGuideFactory
 
-    assert content_safety.registration_for(ServiceGuide) is None
-    assert "conditions" in ServiceGuide().public_text_fields()
+    assert "conditions" in ServiceGuide.public_text_fields
     guide = ServiceGuideFactory(author=officer, conditions="持本人身份证\n首存送彩金 百家乐")
     with pytest.raises(ValidationError) as exc:
         guide.submit(by=officer)
@@ -309,7 +310,7 @@ def test_unregistered_workflow_models_are_scanned_over_their_text_fields(officer
     assert "申请条件 第2行第1列" in exc.value.messages[0]
 
 
-def test_scan_content_covers_unregistered_workflow_models():
+def test_scan_content_covers_guides():
     from services.models import ServiceGuide
     from tests.services.factories import ServiceGuideFactory
 

@@ -1,4 +1,4 @@
-"""Rebuild the search index from every registered model's public rows, in batches."""
+"""Rebuild the search index from every searchable model's public rows, in batches."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -14,9 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=2000)
 
     def handle(self, *args, batch_size, **options):
-        for model in search.registered_models():
-            public_rows, document = search._REGISTRY[model]
-            rows = public_rows().order_by("pk")
+        for model in search.searchable_models():
+            rows = model.search_rows().order_by("pk")
             total = rows.count()
             label = model._meta.verbose_name
             self.stdout.write(f"{label}：{total} 条")
@@ -27,8 +26,8 @@ class Command(BaseCommand):
                     break
                 entries = []
                 for row in batch:
-                    fields = document(row)
-                    entries.append(search.build_entry(key=search.document_key(row), **fields))
+                    document = row.search_document()
+                    entries.append(search.build_entry(key=search.document_key(row), **document))
                 with transaction.atomic():
                     SearchEntry.objects.filter(key__in=[e.key for e in entries]).delete()
                     SearchEntry.objects.bulk_create(entries)
@@ -43,7 +42,7 @@ class Command(BaseCommand):
             stale = stale.exclude(
                 key__in=[
                     f"{model._meta.label_lower}:{pk}"
-                    for pk in public_rows().values_list("pk", flat=True)
+                    for pk in model.search_rows().values_list("pk", flat=True)
                 ]
             )
             self.stdout.write(f"  删除过期索引 {stale.delete()[0]} 条")

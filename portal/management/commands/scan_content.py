@@ -1,7 +1,7 @@
 """Scan everything published for 错敏字 and spam, and record the findings for admin review.
 
-Every model registered with `portal.content_safety.register()` is scanned over its published
-rows, and so is every workflow model (`Reviewable`) that did not register, over its text fields.
+Every model that declares `public_text_fields` is scanned over its public rows
+(`content_safety.public_rows()`), reading the same fields as submission and approval do.
 A row's unresolved findings are replaced by the current ones; a finding the office marked as
 resolved is not raised again for the same place.
 """
@@ -21,23 +21,22 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         now = timezone.now()
         total = rows = 0
-        for registration in content_safety.scan_targets():
-            model = registration.model
+        for model in content_safety.public_text_models():
             content_type = ContentType.objects.get_for_model(model)
-            published = registration.published(model._default_manager.all()).order_by("pk")
+            published = content_safety.public_rows(model).order_by("pk")
             last_pk = None
             while batch := list(
                 (published if last_pk is None else published.filter(pk__gt=last_pk))[:500]
             ):
                 for obj in batch:
                     rows += 1
-                    total += record_findings(obj, content_type, now, registration.fields)
+                    total += record_findings(obj, content_type, now)
                 last_pk = batch[-1].pk
         self.stdout.write(f"已扫描 {rows} 条已发布内容，记录 {total} 处问题")
 
 
 @transaction.atomic
-def record_findings(obj, content_type, now, fields):
+def record_findings(obj, content_type, now):
     """Replace the unresolved findings of one row by its current ones; return how many."""
     existing = ContentFinding.objects.filter(content_type=content_type, object_id=str(obj.pk))
     existing.unresolved().delete()
@@ -60,7 +59,7 @@ def record_findings(obj, content_type, now, fields):
             context=f.context[:300],
             found_at=now,
         )
-        for f in content_safety.scan_object(obj, fields)
+        for f in content_safety.scan_object(obj)
         if (f.field_label or f.field, f.matched[:200], f.start) not in resolved
     ]
     ContentFinding.objects.bulk_create(findings)
