@@ -47,7 +47,9 @@ def phone_field(*, help_text):
 class MessageForm(CitizenForm):
     """写信: a 咨询, 建议, 投诉 or 网站纠错."""
 
-    kind = forms.ChoiceField(label="留言类型", choices=Message.Kind.choices, initial="consultation")
+    kind = forms.ChoiceField(
+        label="留言类型", choices=Message.Kind.choices, initial=Message.Kind.INQUIRY
+    )
     category = forms.ModelChoiceField(
         label="留言类别",
         queryset=MessageCategory.objects.filter(is_active=True),

@@ -208,7 +208,7 @@ class MessageQuerySet(DepartmentScopedQuerySet):
         return {
             "received_count": Count("pk"),
             "replied_count": Count("pk", filter=replied),
-            "on_time_count": Count("pk", filter=replied & Q(replied_late=False)),
+            "on_time_count": Count("pk", filter=replied & Q(is_replied_late=False)),
             "average_reply_time": Avg(reply_time, filter=replied),
             "longest_reply_time": Max(reply_time, filter=replied),
             "rated_count": Count("pk", filter=~Q(rating="")),
@@ -222,7 +222,7 @@ class Message(models.Model):
     """A citizen's 咨询, 建议, 投诉 or 网站纠错, with its deadline, reply and rating."""
 
     class Kind(models.TextChoices):
-        CONSULTATION = "consultation", "咨询"
+        INQUIRY = "inquiry", "咨询"
         SUGGESTION = "suggestion", "建议"
         COMPLAINT = "complaint", "投诉"
         SITE_ERROR = "site_error", "网站纠错"
@@ -251,7 +251,7 @@ class Message(models.Model):
 
     tracking_number = models.CharField("受理编号", max_length=20, unique=True, editable=False)
     query_code_hash = models.CharField("查询码（摘要）", max_length=64, editable=False)
-    kind = models.CharField("留言类型", max_length=12, choices=Kind, default=Kind.CONSULTATION)
+    kind = models.CharField("留言类型", max_length=12, choices=Kind, default=Kind.INQUIRY)
     category = models.ForeignKey(
         MessageCategory, verbose_name="留言类别", on_delete=models.PROTECT, related_name="messages"
     )
@@ -294,7 +294,7 @@ class Message(models.Model):
     reply = models.TextField("答复内容", blank=True, editable=False)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True, editable=False)
     replied_by = staff_stamp("答复人")
-    replied_late = models.BooleanField(
+    is_replied_late = models.BooleanField(
         "超时答复", default=False, editable=False, help_text="答复时确定，之后不再改变"
     )
     status_reason = models.TextField("不予受理理由", blank=True, editable=False)
@@ -396,7 +396,7 @@ class Message(models.Model):
         """Return whether code is this message's 查询码 (constant-time comparison)."""
         return querycodes.query_code_matches(self.query_code_hash, code, purpose=QUERY_CODE_PURPOSE)
 
-    def check_public_text(self):
+    def mask_public_text(self):
         """Mask personal data in the public subject, question and reply (before approval, which
         then runs the content-safety scan over public_text_fields)."""
         self.public_subject = mask_personal_data_in_text(self.public_subject or self.subject)
@@ -466,9 +466,9 @@ class Message(models.Model):
             now,
             by,
         )
-        self.replied_late = now > self.reply_due_at
-        self.save(update_fields=["status", "reply", "replied_at", "replied_by", "replied_late"])
-        self._log(MessageEvent.Kind.REPLIED, by, now, "超期答复" if self.replied_late else "")
+        self.is_replied_late = now > self.reply_due_at
+        self.save(update_fields=["status", "reply", "replied_at", "replied_by", "is_replied_late"])
+        self._log(MessageEvent.Kind.REPLIED, by, now, "超期答复" if self.is_replied_late else "")
 
     @transaction.atomic
     def approve(self, *, by, public_subject="", public_body="", public_reply="", now=None):
@@ -482,7 +482,7 @@ class Message(models.Model):
             public_body,
             public_reply,
         )
-        self.check_public_text()
+        self.mask_public_text()
         if self.has_publication_consent:
             # What the public will read must pass the content-safety scan.
             content_safety.raise_for_blocking(content_safety.scan_object(self))

@@ -41,7 +41,7 @@ class MessageFactory(DjangoModelFactory):
 
     tracking_number = factory.Sequence(lambda n: f"ZMHD20260101-{n + 1:04d}")
     query_code_hash = factory.LazyFunction(lambda: hash_query_code(QUERY_CODE))
-    kind = Message.Kind.CONSULTATION
+    kind = Message.Kind.INQUIRY
     category = factory.SubFactory(MessageCategoryFactory)
     department = factory.SelfAttribute("category.department")
     subject = "不动产登记办理进度咨询"

@@ -126,7 +126,7 @@ def test_reply_on_time_is_frozen(department_head):
         message.record_reply(by=department_head, text="已办理完毕。")
     message.refresh_from_db()
     assert message.status == Message.Status.REPLIED
-    assert message.replied_late is False
+    assert message.is_replied_late is False
     assert message.replied_by == department_head
     assert message.events.filter(kind="replied", actor=department_head).exists()
 
@@ -135,7 +135,7 @@ def test_late_reply_is_frozen_even_if_the_deadline_moves_later(department_head, 
     message = MessageFactory(category__department=department_head.department)
     with time_machine.travel(message.reply_due_at + timedelta(minutes=1)):
         message.record_reply(by=department_head, text="答复迟了。")
-    assert message.replied_late is True
+    assert message.is_replied_late is True
     # A later change of the stored deadline never rewrites the frozen lateness.
     Message.objects.filter(pk=message.pk).update(
         reply_due_at=message.reply_due_at + timedelta(days=9)
@@ -143,7 +143,7 @@ def test_late_reply_is_frozen_even_if_the_deadline_moves_later(department_head, 
     message.refresh_from_db()
     message.approve(by=reviewer)
     message.refresh_from_db()
-    assert message.replied_late is True
+    assert message.is_replied_late is True
 
 
 def test_reply_needs_text_and_an_open_message(department_head):

@@ -26,7 +26,7 @@ def test_200_concurrent_submissions_keep_every_message_with_unique_numbers():
         try:
             barrier.wait()
             data = {
-                "kind": Message.Kind.CONSULTATION,
+                "kind": Message.Kind.INQUIRY,
                 "category": category,
                 "subject": f"征地补偿标准咨询{i}",
                 "body": "请问集体土地征收的补偿标准是多少？",

@@ -275,7 +275,7 @@ def test_message_list_shows_only_approved_with_consent(client, department_head, 
 
 def test_message_list_filters_and_search(client, department_head, reviewer):
     a = published(
-        MessageFactory(subject="征地补偿标准", kind="consultation"),
+        MessageFactory(subject="征地补偿标准", kind="inquiry"),
         replier=department_head,
         reviewer=reviewer,
     )
@@ -347,7 +347,7 @@ def test_statistics_page_counts_in_the_database(
     on_time = MessageFactory(received_at=now - timedelta(hours=3), kind="complaint")
     on_time.record_reply(by=department_head, text="答复", now=now - timedelta(hours=1))
     on_time.rate(rating="satisfied")
-    late = MessageFactory(received_at=now - timedelta(hours=3), kind="consultation")
+    late = MessageFactory(received_at=now - timedelta(hours=3), kind="inquiry")
     late.reply_due_at = now - timedelta(hours=2)
     late.save(update_fields=["reply_due_at"])
     late.record_reply(by=department_head, text="答复", now=now)
