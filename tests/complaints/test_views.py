@@ -48,8 +48,18 @@ def submit(client, category, **overrides):
 # Writing ------------------------------------------------------------------------------------
 def test_form_page_renders_with_labels(client, category):
     html = client.get(reverse("complaints:message-create")).content.decode()
-    for label in ["留言类型", "留言类别", "标题", "留言内容", "姓名", "手机号码", "验证码"]:
-        assert label in html
+    for field, label in [
+        ("kind", "留言类型"),
+        ("category", "留言类别"),
+        ("subject", "标题"),
+        ("body", "留言内容"),
+        ("sender_name", "姓名"),
+        ("sender_phone", "手机号码"),
+        ("captcha_1", "验证码"),
+    ]:
+        # Each label names its own input: a screen reader reads it when the field has focus.
+        assert f'<label for="id_{field}">{label}' in html
+        assert f'id="id_{field}"' in html
     assert "违法占地举报" in html
 
 

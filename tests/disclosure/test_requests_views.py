@@ -1,5 +1,6 @@
 """依申请公开 public pages: apply, receipt, lookup, status, letters, files, withdraw."""
 
+import re
 from datetime import date
 
 import pytest
@@ -43,7 +44,11 @@ def unlock(client, info_request, code):
 
 def test_form_page_in_chinese(client):
     html = client.get(FORM).content.decode()
-    assert "政府信息公开申请" in html and "统一社会信用代码" in html and "当前位置" in html
+    assert "政府信息公开申请" in html
+    assert '<label for="id_credit_code">统一社会信用代码' in html and 'id="id_credit_code"' in html
+    trail = re.search(r'<nav class="breadcrumbs" aria-label="当前位置">(.*?)</nav>', html, re.S)[1]
+    assert f'<a href="{reverse("disclosure:index")}">政务公开</a>' in trail
+    assert trail.rstrip().endswith('<span aria-current="page">依申请公开</span>')
 
 
 def test_apply_online_then_receipt_shows_code_once(client):

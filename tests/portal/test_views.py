@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -31,14 +33,27 @@ def test_home_shows_bureau_identity_and_navigation(client, site):
     assert "浙公网安备 33020002000123号" in html
 
 
+def breadcrumbs(html):
+    """Return the inside of the page's 当前位置 trail."""
+    return re.search(r'<nav class="breadcrumbs" aria-label="当前位置">(.*?)</nav>', html, re.S)[1]
+
+
 @pytest.mark.parametrize(
-    "name",
-    ["disclosure:index", "services:index", "complaints:index", "oversight:index", "organisation"],
+    ("name", "current"),
+    [
+        ("disclosure:index", "政务公开"),
+        ("services:index", "办事服务"),
+        ("complaints:index", "政民互动"),
+        ("oversight:index", "政务公开工作"),
+        ("organisation", "机构概况"),
+    ],
 )
-def test_section_pages_answer_in_chinese(client, site, name):
+def test_section_pages_answer_in_chinese(client, site, name, current):
     response = client.get(reverse(name))
     assert response.status_code == 200
-    assert "当前位置" in response.content.decode()
+    trail = breadcrumbs(response.content.decode())
+    assert f'<a href="{reverse("home")}">首页</a>' in trail
+    assert trail.rstrip().endswith(f'<span aria-current="page">{current}</span>')
 
 
 def test_organisation_lists_active_departments_only(client, site, department, other_department):
