@@ -4,8 +4,6 @@ consultations on drafts (征求意见) and public evaluation rounds (网上评�
 Everything is re-exported here: import from `complaints.models`.
 """
 
-# Re-exported only until complaints/admin imports them from portal.figures (issue 16, part 2).
-from portal.figures import month_bounds, recent_months
 from portal.querycodes import new_query_code
 
 from .agency import ComplaintAgency, ComplaintAgencyQuerySet
@@ -74,9 +72,7 @@ __all__ = [
     "MessageEventQuerySet",
     "MessageQuerySet",
     "hash_query_code",
-    "month_bounds",
     "new_query_code",
-    "recent_months",
     "reminder_time",
     "reply_deadline",
     "reply_time_limit",
