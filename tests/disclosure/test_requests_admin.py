@@ -144,7 +144,9 @@ def test_invalid_move_shows_the_reason(client, disclosure_office):
         workflow_url(info_request, "request_correction"), {"items": "补充", "period_days": "10"}
     )
     assert "7个工作日内" in response.content.decode()  # today is long after March 2025
-    assert client.get(workflow_url(info_request, "confirm_receipt")).status_code == 200
+    # A move the state does not allow is refused with the reason, back on the record's page.
+    response = client.get(workflow_url(info_request, "confirm_receipt"), follow=True)
+    assert "当前状态下不能执行“确认收到”" in response.content.decode()
     assert client.get(workflow_url(info_request, "no_such_step")).status_code == 404
 
 
