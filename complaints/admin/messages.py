@@ -35,7 +35,7 @@ AMBER_BEFORE = timedelta(hours=6)
 
 def _masked_public_text(message):
     """Prefill the review form with the public texts, personal data already masked."""
-    message.check_public_text()
+    message.mask_public_text()
     return {
         "public_subject": message.public_subject,
         "public_body": message.public_body,
@@ -146,7 +146,7 @@ class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
                 )
             },
         ),
-        ("答复", {"fields": ("reply", "replied_at", "replied_by", "replied_late")}),
+        ("答复", {"fields": ("reply", "replied_at", "replied_by", "is_replied_late")}),
         (
             "审核与公开",
             {
@@ -236,7 +236,7 @@ class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
             public_fields=("text",),
             success=lambda message: (
                 f"{message.tracking_number} 已答复"
-                + ("（已超过答复期限）" if message.replied_late else "")
+                + ("（已超过答复期限）" if message.is_replied_late else "")
                 + "，待审核员审核公开"
             ),
         ),
