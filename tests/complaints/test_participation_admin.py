@@ -190,7 +190,10 @@ def test_another_departments_consultation_is_closed(
     elsewhere = published_consultation(department=other_department, title="乙科内部草案")
     ConsultationCommentFactory(consultation=elsewhere, body="乙科内部意见")
     client.force_login(department_head)
-    url = reverse(f"admin:complaints_consultation_{name}", args=[elsewhere.pk])
+    if name in {"feedback", "split"}:  # workflow moves
+        url = reverse("admin:complaints_consultation_workflow", args=[elsewhere.pk, name])
+    else:
+        url = reverse(f"admin:complaints_consultation_{name}", args=[elsewhere.pk])
     response = client.post(url) if name == "split" else client.get(url)
     assert response.status_code in {302, 403, 404}
     assert "乙科内部" not in response.content.decode()
