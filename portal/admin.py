@@ -561,9 +561,22 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
     fieldsets = (
-        ("单位", {"fields": ("bureau_name", "site_name", "org_code")}),
+        ("单位", {"fields": ("bureau_name", "site_name", "org_code", "sponsor", "operator")}),
         ("联系方式", {"fields": ("address", "postcode", "phone", "fax", "email", "office_hours")}),
-        ("网站备案", {"fields": ("site_code", "icp_number", "police_number")}),
+        (
+            "网站标识和备案",
+            {
+                "description": "检查指标要求页脚具备的网站标识；缺少时 check --deploy 会提示",
+                "fields": (
+                    "domain",
+                    "site_code",
+                    "icp_number",
+                    "police_number",
+                    "government_badge",
+                    "government_badge_url",
+                ),
+            },
+        ),
     )
 
     def has_add_permission(self, request):

@@ -27,3 +27,28 @@ def check_database_encoding(app_configs, databases=None, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def check_site_identity(app_configs, databases=None, **kwargs):
+    """In production the footer must carry every identity element the national inspection reads."""
+    from django.conf import settings
+
+    from .models import SiteSettings
+
+    if settings.DEBUG:
+        return []
+    try:
+        missing = SiteSettings.load().missing_identity_elements()
+    except Exception:  # noqa: BLE001 — no database or no table yet: migrate will say so
+        return []
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"网站设置缺少检查指标要求的网站标识：{'、'.join(missing)}。",
+            hint="在管理后台“网站设置”中填写（党政机关网站标识需上传机构编制部门核发的图片）。",
+            obj="portal.SiteSettings",
+            id="portal.W002",
+        )
+    ]

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -9,7 +10,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -18,7 +19,7 @@ from django.utils.functional import cached_property
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import content_safety, roles
-from .uploads import validate_upload
+from .uploads import random_upload_path, validate_upload
 
 PHONE_VALIDATOR = RegexValidator(
     r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$",
@@ -205,6 +206,11 @@ class Leader(models.Model):
         content_safety.validate(self)
 
 
+# The national platforms a government site links to from its footer (国办秘函〔2019〕19号).
+POLICE_RECORD_URL = "https://www.beian.gov.cn/portal/registerSystemInfo"
+ERROR_REPORT_URL = "https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action"
+
+
 class SiteSettings(models.Model):
     """The bureau's identity as the site shows it. One row, edited in the admin."""
 
@@ -243,9 +249,59 @@ class SiteSettings(models.Model):
         blank=True,
         help_text="如：工作日 上午 8:30—12:00，下午 14:30—17:30",
     )
-    site_code = models.CharField("网站标识码", max_length=20, blank=True)
+    sponsor = models.CharField(
+        "主办单位", max_length=60, blank=True, help_text="页脚“主办单位”，留空时显示单位名称"
+    )
+    operator = models.CharField(
+        "承办单位",
+        max_length=60,
+        blank=True,
+        help_text="负责网站日常运行维护的单位，如：江川市国土资源局办公室",
+    )
+    domain = models.CharField(
+        "网站域名",
+        max_length=100,
+        blank=True,
+        help_text="如 gtj.jiangchuan.gov.cn，用于网页的 SiteDomain 标签，留空时取访问的域名",
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$",
+                "请填写域名（小写，不含 http:// 和路径），如 gtj.jiangchuan.gov.cn",
+                code="invalid_domain",
+            )
+        ],
+    )
+    site_code = models.CharField(
+        "网站标识码",
+        max_length=20,
+        blank=True,
+        help_text="全国政府网站基本数据库分配的标识码（10位），用于网页标签和“我为政府网站找错”",
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Z]{10,20}$", "网站标识码应为10位数字或大写字母", code="invalid_site_code"
+            )
+        ],
+    )
     icp_number = models.CharField("ICP备案号", max_length=40, blank=True)
-    police_number = models.CharField("公安机关备案号", max_length=40, blank=True)
+    police_number = models.CharField(
+        "公安机关备案号",
+        max_length=40,
+        blank=True,
+        help_text="如：浙公网安备 33020002000123号；页脚链接到本站在公安备案平台上的备案信息",
+    )
+    government_badge = models.FileField(
+        "党政机关网站标识",
+        upload_to=random_upload_path,
+        max_length=200,
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"]), validate_upload],
+        help_text="机构编制部门核发的“党政机关”标识图片（PNG 或 JPG），上传后显示在页脚",
+    )
+    government_badge_url = models.URLField(
+        "党政机关网站标识链接",
+        blank=True,
+        help_text="标识的注册信息页，如 https://bszs.conac.cn/sitename?method=show&id=…",
+    )
 
     # Text the public reads on every page (portal.content_safety): checked in clean() and nightly.
     public_text_fields = (
@@ -258,6 +314,8 @@ class SiteSettings(models.Model):
         "fax",
         "email",
         "office_hours",
+        "sponsor",
+        "operator",
         "site_code",
         "icp_number",
         "police_number",
@@ -284,6 +342,43 @@ class SiteSettings(models.Model):
     def clean(self):
         # Text the public reads: blocking 错敏字/spam never gets saved.
         content_safety.validate(self)
+
+    def sponsor_name(self):
+        """Return the 主办单位 shown in the footer (the bureau itself unless entered)."""
+        return self.sponsor or self.bureau_name
+
+    def police_record_url(self):
+        """Return this site's record on 全国互联网安全管理服务平台, or "" without a number."""
+        digits = "".join(re.findall(r"\d", self.police_number))
+        if not digits:
+            return ""
+        return f"{POLICE_RECORD_URL}?{urlencode({'recordcode': digits})}"
+
+    def error_report_url(self):
+        """Return this site's 我为政府网站找错 entry on the national platform, or ""."""
+        if not self.site_code:
+            return ""
+        return f"{ERROR_REPORT_URL}?{urlencode({'siteCode': self.site_code})}"
+
+    def missing_identity_elements(self):
+        """Return the labels of the identity elements the inspection requires and are missing."""
+        required = [
+            ("sponsor_name", "主办单位"),
+            ("operator", "承办单位"),
+            ("site_code", "网站标识码"),
+            ("icp_number", "ICP备案号"),
+            ("police_number", "公安机关备案号"),
+            ("government_badge", "党政机关网站标识"),
+            ("government_badge_url", "党政机关网站标识链接"),
+        ]
+        missing = []
+        for name, label in required:
+            value = getattr(self, name)
+            if not (value() if callable(value) else value):
+                missing.append(label)
+        if not (self.phone or self.email):
+            missing.append("联系方式（电话或电子邮箱）")
+        return missing
 
     @classmethod
     def load(cls):

@@ -10,7 +10,9 @@ from .pagecache import content_changed
 
 @receiver([post_save, post_delete], sender=SiteSettings)
 def clear_site_settings_cache(sender, **kwargs):
+    """The footer and the meta tags of every cached page show the settings."""
     cache.delete(SiteSettings.CACHE_KEY)
+    content_changed()
 
 
 @receiver([post_save, post_delete], sender=Department)

@@ -128,3 +128,98 @@ def test_correction_link_ignores_foreign_addresses(client):
         reverse("complaints:message-create"), {"kind": "site_error", "page": "//evil.example/x"}
     ).content.decode()
     assert "evil.example" not in html
+
+
+# Site identity (国办秘函〔2019〕19号: the footer's elements) -------------------------------
+@pytest.fixture
+def identified_site():
+    from django.core.files.base import ContentFile
+
+    site = SiteSettings.load()
+    site.bureau_name = site.site_name = "江川市国土资源局"
+    site.sponsor, site.operator = "江川市国土资源局", "江川市国土资源局办公室"
+    site.domain = "gtj.jiangchuan.gov.cn"
+    site.site_code = "3302000012"
+    site.icp_number = "浙ICP备05012345号-1"
+    site.police_number = "浙公网安备 33020002000123号"
+    site.phone, site.email = "0571-87061234", "gtj@jiangchuan.example.gov.cn"
+    site.government_badge = ContentFile(PNG, name="badge.png")
+    site.government_badge_url = "https://bszs.conac.cn/sitename?method=show&id=ABC"
+    site.save()
+    return site
+
+
+def test_footer_shows_every_identity_element_with_its_link(client, identified_site):
+    html = client.get(reverse("home")).content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert "主办单位：江川市国土资源局" in footer and "承办单位：江川市国土资源局办公室" in footer
+    assert "网站标识码：3302000012" in footer
+    assert '<a href="https://beian.miit.gov.cn/" rel="noopener">浙ICP备05012345号-1</a>' in footer
+    # The 公安备案 link opens this site's record, not the registry's home page.
+    assert (
+        'href="https://www.beian.gov.cn/portal/registerSystemInfo?recordcode=33020002000123"'
+        in footer
+    )
+    assert 'href="https://bszs.conac.cn/sitename?method=show&amp;id=ABC"' in footer
+    assert f'src="{identified_site.government_badge.url}" alt="党政机关网站标识"' in footer
+    assert (
+        'href="https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?siteCode=3302000012"'
+        in footer
+    )
+    assert ">我为政府网站找错</a>" in footer
+    assert "0571-87061234" in footer and "gtj@jiangchuan.example.gov.cn" in footer
+
+
+def test_footer_shows_no_badge_until_the_office_uploads_it(client):
+    site = SiteSettings.load()
+    site.government_badge_url = "https://bszs.conac.cn/sitename?method=show&id=ABC"
+    site.save()
+    html = client.get(reverse("home")).content.decode()
+    assert "党政机关网站标识" not in html
+    assert "我为政府网站找错" not in html  # no 网站标识码, no entry to the national platform
+
+
+def test_footer_follows_a_settings_change_on_cached_pages(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    site = SiteSettings.load()
+    client.get(reverse("home"))
+    site.operator = "江川市大数据中心"
+    site.save()
+    assert "承办单位：江川市大数据中心" in client.get(reverse("home")).content.decode()
+
+
+def test_badge_upload_is_checked_by_content():
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    site = SiteSettings.load()
+    site.government_badge = SimpleUploadedFile("badge.png", b"<html>not an image</html>")
+    with pytest.raises(ValidationError) as error:
+        site.full_clean()
+    assert "government_badge" in error.value.error_dict
+    site.government_badge = SimpleUploadedFile("badge.pdf", b"%PDF-1.4 a document")
+    with pytest.raises(ValidationError):
+        site.full_clean()
+
+
+def test_deploy_check_names_the_missing_identity_elements(settings):
+    from portal.checks import check_site_identity
+
+    settings.DEBUG = False
+    site = SiteSettings.load()
+    site.site_code = ""
+    site.save()
+    (warning,) = check_site_identity(None)
+    assert warning.id == "portal.W002"
+    for label in ["承办单位", "网站标识码", "党政机关网站标识", "公安机关备案号"]:
+        assert label in warning.msg
+    settings.DEBUG = True
+    assert check_site_identity(None) == []
+
+
+def test_deploy_check_is_quiet_when_every_element_is_there(settings, identified_site):
+    from portal.checks import check_site_identity
+
+    settings.DEBUG = False
+    assert identified_site.missing_identity_elements() == []
+    assert check_site_identity(None) == []
