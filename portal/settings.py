@@ -126,17 +126,22 @@ INSTALLED_APPS = [
     "captcha",
     "django_tasks_db",
     "django_ratelimit",
+    "ninja",  # the open-data API's docs page serves Swagger UI from our static files, no CDN
+    "corsheaders",
     # Our apps. portal first: its User is in the first migration and the others point into it.
     "portal.apps.PortalConfig",
     "disclosure.apps.DisclosureConfig",
     "services.apps.ServicesConfig",
     "complaints.apps.ComplaintsConfig",
     "oversight.apps.OversightConfig",
+    "api.apps.ApiConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # /api/v1/ only, GET only (CORS_* below)
+    "api.middleware.OpenDataMiddleware",  # /api/v1/: rate limit, cache, ETag, 304
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -308,6 +313,20 @@ PUBLIC_FORM_CAPTCHA = not env_bool("PUBLIC_FORM_CAPTCHA_OFF", False)
 MESSAGE_REPLY_RULE = os.environ.get("MESSAGE_REPLY_RULE", "natural")
 if MESSAGE_REPLY_RULE not in {"natural", "working"}:
     raise ImproperlyConfigured("MESSAGE_REPLY_RULE must be 'natural' or 'working'.")
+
+# Open data API (/api/v1/, the api app): requests per IP (django-ratelimit syntax), how long
+# anonymous answers of the catalog and guides stay cached under the content version, and the
+# directory of the daily bulk downloads (CSV, JSON Lines) under MEDIA_ROOT.
+API_RATE = os.environ.get("API_RATE", "120/m")
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
+OPEN_DATA_DIR = "opendata"
+# CORS (django-cors-headers): any site may read the API from a browser, with GET only.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # --------------------------------------------------------------------------------------------
 # LOGGING

@@ -17,6 +17,7 @@ urlpatterns = [
     path("bsfw/", include("services.urls")),
     path("zmhd/", include("complaints.urls")),
     path("gzjd/", include("oversight.urls")),
+    path("", include("api.urls")),  # 开放数据: /api/v1/ (docs: /api/v1/docs) and /kfsj/
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]
