@@ -1,71 +1,11 @@
 import os
 import subprocess
 import sys
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-
-from portal.models import Department, SiteSettings, User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def accounts_file(settings, tmp_path):
-    settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
-    return settings.DEMO_ACCOUNTS_FILE
-
-
-def test_load_demo_creates_bureau_and_an_account_per_role(accounts_file):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert SiteSettings.load().bureau_name == "江川市国土资源局"
-    assert Department.objects.filter(name="地籍与不动产登记科").exists()
-    lines = accounts_file.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 6  # one per role, and two department heads
-    for line in lines:
-        username, password, _ = line.split("\t")
-        user = User.objects.get(username=username)
-        assert user.check_password(password)
-        assert user.is_staff
-        assert user.groups.count() == 1
-        assert password in out.getvalue()  # printed once
-    users = [User.objects.get(username=line.split("\t")[0]) for line in lines]
-    assert {user.groups.get().name for user in users} == {
-        "信息员",
-        "审核员",
-        "科室负责人",
-        "政务公开办",
-        "局领导",
-    }
-    heads = [user for user in users if user.groups.get().name == "科室负责人"]
-    assert len({head.department_id for head in heads}) == 2
-
-
-def test_load_demo_is_idempotent(accounts_file):
-    call_command("load_demo", stdout=StringIO())
-    first = accounts_file.read_text(encoding="utf-8")
-    counts = (Department.objects.count(), User.objects.count())
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert accounts_file.read_text(encoding="utf-8") == first
-    assert (Department.objects.count(), User.objects.count()) == counts
-    assert "演示账号未变" in out.getvalue()
-
-
-def test_load_demo_resets_a_password_that_no_longer_matches(accounts_file):
-    call_command("load_demo", stdout=StringIO())
-    user = User.objects.get(username="xinxiyuan")
-    user.set_password("changed-by-someone-1")
-    user.save()
-    call_command("load_demo", stdout=StringIO())
-    password = dict(
-        line.split("\t")[:2] for line in accounts_file.read_text(encoding="utf-8").splitlines()
-    )["xinxiyuan"]
-    user.refresh_from_db()
-    assert user.check_password(password)
 
 
 def run_manage(tmp_path, *args):

@@ -1,23 +1,109 @@
-"""The demo bureau reads like a real one: no title or subject twice in a list, every demo
-department head answers their own department's messages."""
+"""The demo bureau, loaded once for this module: loading it was the slowest part of the unit run.
 
+It creates the bureau and an account per role, reads like a real bureau (no title or subject
+twice in a list, every demo department head answers their own department's messages), every
+internal link of it works, and loading it again changes nothing.
+"""
+
+import re
+import shutil
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
+from django.test import override_settings
 
 from complaints.models import Message
 from disclosure.models import Item
-from portal.models import User
+from portal.models import Department, SiteSettings, User
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_reads_like_a_real_bureau(settings, tmp_path):
-    settings.DEMO_ACCOUNTS_FILE = tmp_path / "accounts.txt"
-    call_command("load_demo", stdout=StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load the demo once for the tests of this module, and roll it back after the last one.
 
+    Each test still runs in its own transaction (a savepoint inside this one), so a test that
+    changes the demo or loads it again hands the next test the demo as it was loaded here. Not
+    session-wide: every other test module expects an empty database.
+    """
+    folder = tmp_path_factory.mktemp("demo")
+    loaded = SimpleNamespace(
+        media_root=folder / "media", accounts_file=folder / "demo-accounts.txt", output=StringIO()
+    )
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=loaded.media_root, DEMO_ACCOUNTS_FILE=loaded.accounts_file),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", stdout=loaded.output)
+        yield loaded
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, demo, tmp_path):
+    """The demo's files, and a copy of its accounts file that this test may change."""
+    settings.MEDIA_ROOT = demo.media_root
+    settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
+    shutil.copy(demo.accounts_file, settings.DEMO_ACCOUNTS_FILE)
+    return settings.MEDIA_ROOT
+
+
+def test_load_demo_creates_bureau_and_an_account_per_role(demo, settings):
+    accounts_file = settings.DEMO_ACCOUNTS_FILE
+    assert SiteSettings.load().bureau_name == "江川市国土资源局"
+    assert Department.objects.filter(name="地籍与不动产登记科").exists()
+    lines = accounts_file.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 6  # one per role, and two department heads
+    for line in lines:
+        username, password, _ = line.split("\t")
+        user = User.objects.get(username=username)
+        assert user.check_password(password)
+        assert user.is_staff
+        assert user.groups.count() == 1
+        assert password in demo.output.getvalue()  # printed once
+    users = [User.objects.get(username=line.split("\t")[0]) for line in lines]
+    assert {user.groups.get().name for user in users} == {
+        "信息员",
+        "审核员",
+        "科室负责人",
+        "政务公开办",
+        "局领导",
+    }
+    heads = [user for user in users if user.groups.get().name == "科室负责人"]
+    assert len({head.department_id for head in heads}) == 2
+
+
+def test_load_demo_is_idempotent(settings):
+    accounts_file = settings.DEMO_ACCOUNTS_FILE
+    first = accounts_file.read_text(encoding="utf-8")
+    counts = (Department.objects.count(), User.objects.count())
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert accounts_file.read_text(encoding="utf-8") == first
+    assert (Department.objects.count(), User.objects.count()) == counts
+    assert "演示账号未变" in out.getvalue()
+
+
+def test_load_demo_resets_a_password_that_no_longer_matches(settings):
+    accounts_file = settings.DEMO_ACCOUNTS_FILE
+    user = User.objects.get(username="xinxiyuan")
+    user.set_password("changed-by-someone-1")
+    user.save()
+    call_command("load_demo", stdout=StringIO())
+    password = dict(
+        line.split("\t")[:2] for line in accounts_file.read_text(encoding="utf-8").splitlines()
+    )["xinxiyuan"]
+    user.refresh_from_db()
+    assert user.check_password(password)
+
+
+def test_demo_data_reads_like_a_real_bureau():
     # A bureau does not issue the same title twice.
     repeated = Item.objects.values("title").annotate(n=Count("pk")).filter(n__gt=1)
     assert list(repeated) == []
@@ -34,3 +120,27 @@ def test_demo_data_reads_like_a_real_bureau(settings, tmp_path):
         replied = Message.objects.filter(replied_by=head)
         assert replied.exists()
         assert set(replied.values_list("department", flat=True)) == {head.department_id}
+
+
+def test_crawl_from_home_two_levels_finds_no_broken_link(client):
+    """Follow every internal link of the demo site from the homepage, two levels deep."""
+    seen, frontier, failures = set(), ["/"], []
+    for _ in range(3):  # the homepage, its links, and their links
+        next_frontier = []
+        for url in frontier:
+            if url in seen:
+                continue
+            seen.add(url)
+            response = client.get(url)
+            if response.status_code >= 400:
+                failures.append((url, response.status_code))
+                continue
+            if "html" not in response.get("Content-Type", ""):
+                continue
+            for href in re.findall(r'href="(/[^"#]*)', response.content.decode()):
+                href = href.replace("&amp;", "&")
+                if not href.startswith(("/admin/", "/static/", "/media/")) and href not in seen:
+                    next_frontier.append(href)
+        frontier = next_frontier
+    assert len(seen) > 40
+    assert failures == []
