@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from . import content_safety
 from .exceptions import InvalidTransition
+from .transitions import Transitions
 
 REVIEW_CHECKLIST = {
     "no_state_secret": "不涉及国家秘密",
@@ -43,7 +44,7 @@ class ReviewableQuerySet(models.QuerySet):
         return self.filter(status=Reviewable.Status.PENDING)
 
 
-class Reviewable(models.Model):
+class Reviewable(Transitions, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PENDING = "pending", "待审核"
@@ -105,15 +106,7 @@ class Reviewable(models.Model):
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
-    def can(self, action):
-        """Return whether the current state allows the transition named action."""
-        return self.status in self.TRANSITIONS[action]
-
     # Transitions -------------------------------------------------------------------------
-    def _check(self, action):
-        if not self.can(action):
-            raise InvalidTransition(self, action)
-
     def _check_complete(self):
         missing = self.missing_elements()
         if missing:
@@ -133,13 +126,10 @@ class Reviewable(models.Model):
             findings += content_safety.scan_object(row)
         content_safety.raise_for_blocking(findings)
 
-    def _log(self, kind, by, now, note=""):
-        self.events.create(kind=kind, actor=by, at=now, note=note)
-
     @transaction.atomic
     def submit(self, *, by, now=None):
         """Send the draft to review; everything required must be filled in."""
-        self._check("submit")
+        self.begin("submit")
         self._check_complete()
         self._check_content()
         now = now or timezone.now()
@@ -147,16 +137,12 @@ class Reviewable(models.Model):
         if self.author_id is None:
             self.author = by
         self.save(update_fields=["status", "submitted_at", "status_reason", "author"])
-        self._log(PublicationEvent.Kind.SUBMITTED, by, now)
+        self.log(PublicationEvent.Kind.SUBMITTED, by, now)
 
     @transaction.atomic
     def approve(self, *, by, checklist, now=None):
         """Publish after the 保密审查: every checklist point confirmed, never by the author."""
-        # Two reviewers may press the button at once: the second sees the first one's result.
-        self.status = (
-            type(self).objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
-        )
-        self._check("approve")
+        self.begin("approve")
         if by.pk == self.author_id:
             raise InvalidTransition(self, "approve", "不能审核发布自己起草的内容")
         unchecked = [label for key, label in REVIEW_CHECKLIST.items() if not checklist.get(key)]
@@ -174,39 +160,39 @@ class Reviewable(models.Model):
         self.status, self.reviewer, self.reviewed_at = self.Status.PUBLISHED, by, now
         self.review_checklist = {key: bool(checklist.get(key)) for key in REVIEW_CHECKLIST}
         self.save(update_fields=fields)
-        self._log(PublicationEvent.Kind.APPROVED, by, now)
+        self.log(PublicationEvent.Kind.APPROVED, by, now)
 
     @transaction.atomic
     def return_to_author(self, *, by, reason, now=None):
         """Send the draft back to its author with the reason."""
-        self._check("return_to_author")
+        self.begin("return_to_author")
         if not reason.strip():
             raise ValidationError("请填写退回理由", code="reason_required")
         now = now or timezone.now()
         self.status, self.reviewer, self.reviewed_at = self.Status.RETURNED, by, now
         self.status_reason = reason
         self.save(update_fields=["status", "reviewer", "reviewed_at", "status_reason"])
-        self._log(PublicationEvent.Kind.RETURNED, by, now, reason)
+        self.log(PublicationEvent.Kind.RETURNED, by, now, reason)
 
     @transaction.atomic
     def withdraw(self, *, by, reason, now=None):
         """Take a published record off the public site, with the reason."""
-        self._check("withdraw")
+        self.begin("withdraw")
         if not reason.strip():
             raise ValidationError("请填写撤回理由", code="reason_required")
         now = now or timezone.now()
         self.status, self.status_reason = self.Status.WITHDRAWN, reason
         self.save(update_fields=["status", "status_reason"])
-        self._log(PublicationEvent.Kind.WITHDRAWN, by, now, reason)
+        self.log(PublicationEvent.Kind.WITHDRAWN, by, now, reason)
 
     @transaction.atomic
     def revise(self, *, by, now=None):
         """Reopen a withdrawn record as a draft; its number and first publication date stay."""
-        self._check("revise")
+        self.begin("revise")
         now = now or timezone.now()
         self.status = self.Status.DRAFT
         self.save(update_fields=["status"])
-        self._log(PublicationEvent.Kind.REVISED, by, now)
+        self.log(PublicationEvent.Kind.REVISED, by, now)
 
 
 class PublicationEvent(models.Model):

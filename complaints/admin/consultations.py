@@ -384,7 +384,7 @@ class ConsultationCommentAdmin(ReadOnlyAdminMixin, WorkflowAdmin, DepartmentScop
             "审核公开",
             form=CommentApproveForm,
             permission="review_consultationcomment",
-            when=lambda comment, user: comment.status != comment.Status.APPROVED,
+            state="approve",
             initial=lambda comment: {"public_body": mask_personal_data_in_text(comment.body)},
             public_fields=("public_body",),
             help_text="公开内容已自动隐去身份证号和电话号码。",
@@ -394,7 +394,7 @@ class ConsultationCommentAdmin(ReadOnlyAdminMixin, WorkflowAdmin, DepartmentScop
             "不予公开",
             form=ReasonForm,
             permission="review_consultationcomment",
-            when=lambda comment, user: comment.status != comment.Status.REJECTED,
+            state="reject",
             help_text="不予公开的意见不计入采纳情况统计，理由仅内部可见。",
             success=lambda comment: "不予公开：已完成",
         ),
@@ -403,10 +403,9 @@ class ConsultationCommentAdmin(ReadOnlyAdminMixin, WorkflowAdmin, DepartmentScop
             method="record_adoption",
             form=AdoptionForm,
             permission="decide_consultationcomment",
+            state="record_adoption",
             when=lambda comment, user: (
-                comment.status == comment.Status.APPROVED
-                and comment.consultation.is_closed()
-                and not comment.consultation.has_feedback()
+                comment.consultation.is_closed() and not comment.consultation.has_feedback()
             ),
             help_text="征求意见结束后，逐条或按组填写采纳情况；部分采纳和未采纳须说明理由。"
             "按组填写时，所选意见记录相同的采纳情况和理由。",

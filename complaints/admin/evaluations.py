@@ -11,7 +11,13 @@ from django.utils.html import format_html
 from portal.admin import Move, ReadOnlyAdminMixin, ReadOnlyInline, WorkflowAdmin
 
 from ..exports import evaluation_workbook_response
-from ..models import EvaluationAnswer, EvaluationResponse, EvaluationRound, EvaluationSubject
+from ..models import (
+    EvaluationAnswer,
+    EvaluationResponse,
+    EvaluationResponseEvent,
+    EvaluationRound,
+    EvaluationSubject,
+)
 
 
 class EvaluationSubjectInline(admin.TabularInline):
@@ -97,6 +103,13 @@ class EvaluationAnswerInline(ReadOnlyInline):
     related = "subject"
 
 
+class EvaluationResponseEventInline(ReadOnlyInline):
+    model = EvaluationResponseEvent
+    fields = ["at", "kind", "actor", "note"]
+    related = "actor"
+    verbose_name_plural = "审核记录"
+
+
 @admin.register(EvaluationResponse)
 class EvaluationResponseAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
     list_display = ["submitted_at", "round", "masked_phone", "comment_excerpt", "comment_status"]
@@ -105,7 +118,7 @@ class EvaluationResponseAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
     search_fields = ["comment"]
     date_hierarchy = "submitted_at"
     ordering = ["-submitted_at", "-pk"]
-    inlines = [EvaluationAnswerInline]
+    inlines = [EvaluationAnswerInline, EvaluationResponseEventInline]
     actions = ["approve_comments", "reject_comments"]
     fields = [
         "round",
@@ -122,24 +135,12 @@ class EvaluationResponseAdmin(ReadOnlyAdminMixin, WorkflowAdmin):
         "approve_comment": Move(
             "公开意见建议",
             permission="review_evaluationresponse",
-            when=lambda response, user: (
-                response.comment_status
-                in {
-                    EvaluationResponse.CommentStatus.PENDING,
-                    EvaluationResponse.CommentStatus.REJECTED,
-                }
-            ),
+            state="approve_comment",
         ),
         "reject_comment": Move(
             "意见建议不予公开",
             permission="review_evaluationresponse",
-            when=lambda response, user: (
-                response.comment_status
-                in {
-                    EvaluationResponse.CommentStatus.PENDING,
-                    EvaluationResponse.CommentStatus.APPROVED,
-                }
-            ),
+            state="reject_comment",
         ),
     }
 

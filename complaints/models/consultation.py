@@ -27,6 +27,7 @@ from portal.models import Department, DepartmentScopedQuerySet, staff_stamp
 from portal.pagecache import content_changed
 from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
 from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
+from portal.transitions import Transitions, lock
 from portal.uploads import Attachment
 
 # The usual period of a consultation (natural days, both ends included); shorter needs a reason.
@@ -334,8 +335,7 @@ class Consultation(Reviewable):
     @transaction.atomic
     def publish_feedback(self, *, by, summary, now=None):
         """Publish the 采纳情况 after closing: every comment reviewed and decided, a summary."""
-        locked = type(self).objects.select_for_update().get(pk=self.pk)
-        self.feedback_published_at = locked.feedback_published_at
+        lock(self, "feedback_published_at")
         now = now or timezone.now()
         if not self.is_published():
             raise InvalidTransition(self, "publish_feedback", "征求意见尚未发布")
@@ -358,7 +358,7 @@ class Consultation(Reviewable):
         self.save(
             update_fields=["feedback_summary", "feedback_published_at", "feedback_published_by"]
         )
-        self._log(ConsultationEvent.Kind.FEEDBACK, by, now)
+        self.log(ConsultationEvent.Kind.FEEDBACK, by, now)
 
 
 class ConsultationEvent(PublicationEvent):
@@ -482,7 +482,7 @@ class ConsultationCommentQuerySet(DepartmentScopedQuerySet):
         ]
 
 
-class ConsultationComment(models.Model):
+class ConsultationComment(Transitions, models.Model):
     """A citizen's comment on a draft or on one of its articles."""
 
     class Status(models.TextChoices):
@@ -494,6 +494,12 @@ class ConsultationComment(models.Model):
         ADOPTED = "adopted", "采纳"
         PARTLY = "partly", "部分采纳"
         NOT_ADOPTED = "not_adopted", "未采纳"
+
+    TRANSITIONS = {
+        "approve": {Status.PENDING, Status.REJECTED},
+        "reject": {Status.PENDING, Status.APPROVED},
+        "record_adoption": {Status.APPROVED},
+    }
 
     consultation = models.ForeignKey(
         Consultation, verbose_name="征求意见", on_delete=models.PROTECT, related_name="comments"
@@ -565,24 +571,17 @@ class ConsultationComment(models.Model):
         """Return whether the public may read the comment (row twin of public())."""
         return self.status == self.Status.APPROVED
 
-    def _log(self, kind, by, now, note=""):
+    def log(self, kind, by, now, note=""):
         # The comment's steps join its consultation's record, naming the comment.
         note = f"意见#{self.pk}（{self.target_label()}）" + (f"：{note}" if note else "")
-        ConsultationEvent.objects.create(
+        return ConsultationEvent.objects.create(
             consultation_id=self.consultation_id, kind=kind, actor=by, at=now, note=note
         )
-
-    def _lock_and_check(self, allowed, action):
-        self.status = (
-            type(self).objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
-        )
-        if self.status not in allowed:
-            raise InvalidTransition(self, action)
 
     @transaction.atomic
     def approve(self, *, by, public_body="", now=None):
         """Publish the comment with personal data in its text masked."""
-        self._lock_and_check({self.Status.PENDING, self.Status.REJECTED}, "approve")
+        self.begin("approve")
         now = now or timezone.now()
         self.public_body = mask_personal_data_in_text(public_body.strip() or self.body)
         self.status, self.reviewed_at, self.reviewed_by = self.Status.APPROVED, now, by
@@ -596,12 +595,12 @@ class ConsultationComment(models.Model):
                 "rejection_reason",
             ]
         )
-        self._log(ConsultationEvent.Kind.COMMENT_APPROVED, by, now)
+        self.log(ConsultationEvent.Kind.COMMENT_APPROVED, by, now)
 
     @transaction.atomic
     def reject(self, *, by, reason, now=None):
         """Keep the comment off the site (spam, abuse, unrelated), saying why."""
-        self._lock_and_check({self.Status.PENDING, self.Status.APPROVED}, "reject")
+        self.begin("reject")
         if not reason.strip():
             raise InvalidTransition(self, "reject", "请填写不予公开的理由")
         now = now or timezone.now()
@@ -617,12 +616,12 @@ class ConsultationComment(models.Model):
                 "adoption_reason",
             ]
         )
-        self._log(ConsultationEvent.Kind.COMMENT_REJECTED, by, now, reason.strip())
+        self.log(ConsultationEvent.Kind.COMMENT_REJECTED, by, now, reason.strip())
 
     @transaction.atomic
     def record_adoption(self, *, by, adoption, reason="", now=None):
         """Record 采纳/部分采纳/未采纳 after the period closed, before the feedback is out."""
-        self._lock_and_check({self.Status.APPROVED}, "record_adoption")
+        self.begin("record_adoption")
         consultation = self.consultation
         now = now or timezone.now()
         if not consultation.is_closed(today=timezone.localdate(now)):
@@ -637,7 +636,7 @@ class ConsultationComment(models.Model):
         self.decided_at, self.decided_by = now, by
         self.save(update_fields=["adoption", "adoption_reason", "decided_at", "decided_by"])
         reason = f"，{self.adoption_reason}" if self.adoption_reason else ""
-        self._log(ConsultationEvent.Kind.ADOPTION, by, now, self.get_adoption_display() + reason)
+        self.log(ConsultationEvent.Kind.ADOPTION, by, now, self.get_adoption_display() + reason)
 
 
 @receiver(

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from portal.exceptions import InvalidTransition
 from portal.figures import percent
 from portal.masking import mask_personal_data_in_text
-from portal.models import Department, staff_stamp
+from portal.models import Department, HandlingEvent, staff_stamp
+from portal.transitions import Transitions
 
 SCORES = range(1, 6)
 SCORE_LABELS = {5: "非常满意", 4: "满意", 3: "一般", 2: "不满意", 1: "非常不满意"}
@@ -220,7 +220,10 @@ class EvaluationResponseQuerySet(models.QuerySet):
         return self.public().order_by("-submitted_at")
 
 
-class EvaluationResponse(models.Model):
+NO_PENDING_COMMENT = "该答卷没有待审核的意见"
+
+
+class EvaluationResponse(Transitions, models.Model):
     """One citizen's questionnaire in a round: their answers per subject and an optional comment."""
 
     class CommentStatus(models.TextChoices):
@@ -228,6 +231,12 @@ class EvaluationResponse(models.Model):
         PENDING = "pending", "待审核"
         APPROVED = "approved", "已公开"
         REJECTED = "rejected", "不予公开"
+
+    state_field = "comment_status"
+    TRANSITIONS = {
+        "approve_comment": {CommentStatus.PENDING, CommentStatus.REJECTED},
+        "reject_comment": {CommentStatus.PENDING, CommentStatus.APPROVED},
+    }
 
     round = models.ForeignKey(
         EvaluationRound, verbose_name="评议", on_delete=models.PROTECT, related_name="responses"
@@ -271,34 +280,43 @@ class EvaluationResponse(models.Model):
     def __str__(self):
         return f"{self.round}：{self.masked_phone}"
 
-    def _check(self, allowed, action):
-        self.comment_status = (
-            type(self)
-            .objects.select_for_update()
-            .values_list("comment_status", flat=True)
-            .get(pk=self.pk)
-        )
-        if self.comment_status not in allowed:
-            raise InvalidTransition(self, action, "该答卷没有待审核的意见")
-
     @transaction.atomic
     def approve_comment(self, *, by, now=None):
         """Publish the comment with personal data in it masked."""
-        self._check({self.CommentStatus.PENDING, self.CommentStatus.REJECTED}, "approve_comment")
+        self.begin("approve_comment", message=NO_PENDING_COMMENT)
         now = now or timezone.now()
         self.public_comment = mask_personal_data_in_text(self.comment)
         self.comment_status = self.CommentStatus.APPROVED
         self.reviewed_at, self.reviewed_by = now, by
         self.save(update_fields=["public_comment", "comment_status", "reviewed_at", "reviewed_by"])
+        self.log(EvaluationResponseEvent.Kind.COMMENT_APPROVED, by, now)
 
     @transaction.atomic
     def reject_comment(self, *, by, now=None):
         """Keep the comment off the results page; the scores still count."""
-        self._check({self.CommentStatus.PENDING, self.CommentStatus.APPROVED}, "reject_comment")
+        self.begin("reject_comment", message=NO_PENDING_COMMENT)
         now = now or timezone.now()
         self.public_comment, self.comment_status = "", self.CommentStatus.REJECTED
         self.reviewed_at, self.reviewed_by = now, by
         self.save(update_fields=["public_comment", "comment_status", "reviewed_at", "reviewed_by"])
+        self.log(EvaluationResponseEvent.Kind.COMMENT_REJECTED, by, now)
+
+
+class EvaluationResponseEvent(HandlingEvent):
+    """One review step of a response's comment: who published or withheld it, and when."""
+
+    class Kind(models.TextChoices):
+        COMMENT_APPROVED = "comment_approved", "意见建议公开"
+        COMMENT_REJECTED = "comment_rejected", "意见建议不予公开"
+
+    response = models.ForeignKey(
+        EvaluationResponse, verbose_name="答卷", on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField("环节", max_length=20, choices=Kind)
+
+    class Meta(HandlingEvent.Meta):
+        verbose_name = "评议意见审核记录"
+        verbose_name_plural = "评议意见审核记录"
 
 
 def score_field(label):

@@ -23,6 +23,7 @@ from portal.exceptions import InvalidTransition
 from portal.figures import month_bounds, percent
 from portal.masking import mask_personal_data_in_text
 from portal.models import Department, DepartmentScopedQuerySet, HandlingEvent, staff_stamp
+from portal.transitions import Transitions
 from portal.workdays import is_working_day
 
 from .category import MessageCategory
@@ -218,7 +219,7 @@ class MessageQuerySet(DepartmentScopedQuerySet):
         }
 
 
-class Message(models.Model):
+class Message(Transitions, models.Model):
     """A citizen's 咨询, 建议, 投诉 or 网站纠错, with its deadline, reply and rating."""
 
     class Kind(models.TextChoices):
@@ -238,6 +239,8 @@ class Message(models.Model):
         FAIR = "fair", "基本满意"
         UNSATISFIED = "unsatisfied", "不满意"
 
+    # Reminders and escalations are stamped while the record waits in this state.
+    open_state = Status.RECEIVED
     # Which states each transition starts from.
     TRANSITIONS = {
         "assign": {Status.RECEIVED},
@@ -368,10 +371,6 @@ class Message(models.Model):
         }
 
     # Predicates --------------------------------------------------------------------------
-    def can(self, action):
-        """Return whether the current state allows the transition named action."""
-        return self.status in self.TRANSITIONS[action]
-
     def is_open(self):
         """Return whether the message still waits for the department's reply."""
         return self.status == self.Status.RECEIVED
@@ -407,16 +406,6 @@ class Message(models.Model):
         )
 
     # Transitions -------------------------------------------------------------------------
-    def _lock_and_check(self, action):
-        # Two clerks may press a button at once: the second sees the first one's result.
-        self.status = (
-            type(self).objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
-        )
-        if not self.can(action):
-            raise InvalidTransition(self, action)
-
-    def _log(self, kind, by, now, note=""):
-        return self.events.create(kind=kind, actor=by, at=now, note=note)
 
     def start_clock(self, now):
         """Store the deadline and the reminder time from now (receipt or reopening)."""
@@ -427,18 +416,18 @@ class Message(models.Model):
     @transaction.atomic
     def assign(self, *, by, to, now=None):
         """Give the message to a member of its department to answer."""
-        self._lock_and_check("assign")
+        self.begin("assign")
         if to.department_id != self.department_id:
             raise InvalidTransition(self, "assign", "承办人必须是承办科室的工作人员")
         now = now or timezone.now()
         self.assignee = to
         self.save(update_fields=["assignee"])
-        self._log(MessageEvent.Kind.ASSIGNED, by, now, f"承办人：{to}")
+        self.log(MessageEvent.Kind.ASSIGNED, by, now, f"承办人：{to}")
 
     @transaction.atomic
     def transfer(self, *, by, to, reason, now=None):
         """转办: route the message to another department, saying why; the deadline stands."""
-        self._lock_and_check("transfer")
+        self.begin("transfer")
         if to.pk == self.department_id:
             raise InvalidTransition(self, "transfer", "转办的科室与当前承办科室相同")
         if not reason.strip():
@@ -447,12 +436,12 @@ class Message(models.Model):
         previous = self.department
         self.department, self.assignee = to, None
         self.save(update_fields=["department", "assignee"])
-        self._log(MessageEvent.Kind.TRANSFERRED, by, now, f"{previous} → {to}：{reason.strip()}")
+        self.log(MessageEvent.Kind.TRANSFERRED, by, now, f"{previous} → {to}：{reason.strip()}")
 
     @transaction.atomic
     def record_reply(self, *, by, text, now=None):
         """Record the official reply; its lateness is frozen here, never recomputed."""
-        self._lock_and_check("record_reply")
+        self.begin("record_reply")
         if not text.strip():
             raise InvalidTransition(self, "record_reply", "答复内容不能为空")
         # The reply is published with the message: blocking 错敏字/spam stops it here.
@@ -468,12 +457,12 @@ class Message(models.Model):
         )
         self.is_replied_late = now > self.reply_due_at
         self.save(update_fields=["status", "reply", "replied_at", "replied_by", "is_replied_late"])
-        self._log(MessageEvent.Kind.REPLIED, by, now, "超期答复" if self.is_replied_late else "")
+        self.log(MessageEvent.Kind.REPLIED, by, now, "超期答复" if self.is_replied_late else "")
 
     @transaction.atomic
     def approve(self, *, by, public_subject="", public_body="", public_reply="", now=None):
         """Approve the reply; publish the masked version if the sender agreed to publication."""
-        self._lock_and_check("approve")
+        self.begin("approve")
         if by.pk == self.replied_by_id:
             raise InvalidTransition(self, "approve", "不能审核自己撰写的答复")
         now = now or timezone.now()
@@ -489,28 +478,28 @@ class Message(models.Model):
         self.status, self.reviewed_at, self.reviewed_by = self.Status.APPROVED, now, by
         fields = ["status", "reviewed_at", "reviewed_by", "public_subject", "public_body"]
         fields += ["public_reply"]
-        self._log(MessageEvent.Kind.APPROVED, by, now)
+        self.log(MessageEvent.Kind.APPROVED, by, now)
         if self.has_publication_consent:
             self.published_at = self.published_at or now
             fields.append("published_at")
-            self._log(MessageEvent.Kind.PUBLISHED, by, now)
+            self.log(MessageEvent.Kind.PUBLISHED, by, now)
         self.save(update_fields=fields)
 
     @transaction.atomic
     def close(self, *, by, reason, now=None):
         """不予受理: close a duplicate or abusive message; the sender sees the reason."""
-        self._lock_and_check("close")
+        self.begin("close")
         if not reason.strip():
             raise InvalidTransition(self, "close", "请填写不予受理的理由")
         now = now or timezone.now()
         self.status, self.status_reason = self.Status.CLOSED, reason.strip()
         self.save(update_fields=["status", "status_reason"])
-        self._log(MessageEvent.Kind.CLOSED, by, now, reason.strip())
+        self.log(MessageEvent.Kind.CLOSED, by, now, reason.strip())
 
     @transaction.atomic
     def reopen(self, *, by, reason, now=None):
         """Send the message back to its department for a new reply, with a new deadline."""
-        self._lock_and_check("reopen")
+        self.begin("reopen")
         now = now or timezone.now()
         self.status, self.status_reason = self.Status.RECEIVED, ""
         self.start_clock(now)
@@ -524,7 +513,7 @@ class Message(models.Model):
                 "escalated_at",
             ]
         )
-        self._log(MessageEvent.Kind.REOPENED, by, now, reason.strip())
+        self.log(MessageEvent.Kind.REOPENED, by, now, reason.strip())
 
     def has_rated_reply(self):
         """Return whether the sender has already rated the latest reply."""
@@ -533,44 +522,32 @@ class Message(models.Model):
     @transaction.atomic
     def rate(self, *, rating, comment="", now=None):
         """Record the sender's rating of the latest reply, once; 不满意 reopens the message."""
-        self._lock_and_check("rate")
+        self.begin("rate")
         if self.has_rated_reply():
             raise InvalidTransition(self, "rate", "您已评价过本次答复")
         now = now or timezone.now()
         self.rating, self.rating_comment, self.rated_at = rating, comment.strip(), now
         self.save(update_fields=["rating", "rating_comment", "rated_at"])
         label = self.Rating(rating).label
-        self._log(MessageEvent.Kind.RATED, None, now, f"{label}：{comment.strip()}".rstrip("："))
+        self.log(MessageEvent.Kind.RATED, None, now, f"{label}：{comment.strip()}".rstrip("："))
         if rating == self.Rating.UNSATISFIED:
             self.reopen(by=None, reason="留言人对答复不满意", now=now)
 
     @transaction.atomic
     def mark_reminded(self, *, now=None):
         """Stamp the 75 % reminder; return False if another worker was first."""
-        now = now or timezone.now()
-        done = (
-            type(self)
-            .objects.filter(pk=self.pk, reminded_at=None, status=self.Status.RECEIVED)
-            .update(reminded_at=now)
+        note = "已过答复时限的75%，已提醒承办科室"
+        return self.stamp(
+            "reminded_at", MessageEvent.Kind.REMINDED, now=now or timezone.now(), note=note
         )
-        if done:
-            self.reminded_at = now
-            self._log(MessageEvent.Kind.REMINDED, None, now, "已过答复时限的75%，已提醒承办科室")
-        return bool(done)
 
     @transaction.atomic
     def mark_escalated(self, *, now=None):
         """Stamp the escalation to 局领导 at the deadline; return False if already done."""
-        now = now or timezone.now()
-        done = (
-            type(self)
-            .objects.filter(pk=self.pk, escalated_at=None, status=self.Status.RECEIVED)
-            .update(escalated_at=now)
+        note = "已超过答复期限，已报局领导督办"
+        return self.stamp(
+            "escalated_at", MessageEvent.Kind.ESCALATED, now=now or timezone.now(), note=note
         )
-        if done:
-            self.escalated_at = now
-            self._log(MessageEvent.Kind.ESCALATED, None, now, "已超过答复期限，已报局领导督办")
-        return bool(done)
 
 
 class MessageEventQuerySet(DepartmentScopedQuerySet):

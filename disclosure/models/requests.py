@@ -19,6 +19,7 @@ from django.utils import timezone
 from portal import querycodes, workdays
 from portal.exceptions import InvalidTransition
 from portal.models import HandlingEvent, staff_stamp
+from portal.transitions import Transitions
 from portal.uploads import Attachment
 
 from .letters import LetterTemplate, RequestLetter, format_day
@@ -140,7 +141,7 @@ class InformationRequestQuerySet(models.QuerySet):
         return self.received_by(day).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
 
 
-class InformationRequest(models.Model):
+class InformationRequest(Transitions, models.Model):
     """An application for government information (政府信息公开申请)."""
 
     class ApplicantType(models.TextChoices):
@@ -206,6 +207,8 @@ class InformationRequest(models.Model):
     # a withdrawal.
     REPLY_CHOICES = [c for c in ReplyType.choices if c[0] != "6.1"]
 
+    # Reminders and escalations are stamped while the record waits in this state.
+    open_state = Status.RECEIVED
     # Which states each transition starts from.
     TRANSITIONS = {
         "confirm_receipt": {Status.SUBMITTED},
@@ -374,10 +377,6 @@ class InformationRequest(models.Model):
         return reverse("disclosure:request-status", args=[self.tracking_number])
 
     # Predicates --------------------------------------------------------------------------
-    def can(self, action):
-        """Return whether the current state allows the transition named action."""
-        return self.status in self.TRANSITIONS[action]
-
     def is_organisation(self):
         return self.applicant_type != self.ApplicantType.NATURAL_PERSON
 
@@ -438,21 +437,11 @@ class InformationRequest(models.Model):
         )
 
     # Transitions -------------------------------------------------------------------------
-    def _lock_and_check(self, action):
-        # Two clerks may press a button at once: the second sees the first one's result.
-        self.status = (
-            type(self).objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
-        )
-        if not self.can(action):
-            raise InvalidTransition(self, action)
-
-    def _log(self, kind, by, now, note=""):
-        return self.events.create(kind=kind, actor=by, at=now, note=note)
 
     @transaction.atomic
     def confirm_receipt(self, *, by, now=None):
         """Confirm receipt of an online application (Art. 31): the clock starts today."""
-        self._lock_and_check("confirm_receipt")
+        self.begin("confirm_receipt")
         now = now or timezone.now()
         today = timezone.localdate(now)
         self.status, self.received_on = self.Status.RECEIVED, today
@@ -467,12 +456,12 @@ class InformationRequest(models.Model):
                 "due_explanation",
             ]
         )
-        self._log(InformationRequestEvent.Kind.RECEIVED, by, now, self.due_explanation)
+        self.log(InformationRequestEvent.Kind.RECEIVED, by, now, self.due_explanation)
 
     @transaction.atomic
     def request_correction(self, *, by, items, period_days=10, now=None):
         """补正: ask once, within 7 working days of receipt, to clarify; the clock stops."""
-        self._lock_and_check("request_correction")
+        self.begin("request_correction")
         now = now or timezone.now()
         today = timezone.localdate(now)
         if self.correction_requested_on is not None:
@@ -506,7 +495,7 @@ class InformationRequest(models.Model):
                 "due_explanation",
             ]
         )
-        self._log(
+        self.log(
             InformationRequestEvent.Kind.CORRECTION_REQUESTED,
             by,
             now,
@@ -517,7 +506,7 @@ class InformationRequest(models.Model):
     @transaction.atomic
     def record_correction(self, *, by, corrected_on=None, note="", now=None):
         """Record the corrected application; the 20 working days start again from its arrival."""
-        self._lock_and_check("record_correction")
+        self.begin("record_correction")
         now = now or timezone.now()
         corrected_on = corrected_on or timezone.localdate(now)
         if corrected_on > self.correction_due_on:
@@ -538,7 +527,7 @@ class InformationRequest(models.Model):
                 "due_explanation",
             ]
         )
-        self._log(
+        self.log(
             InformationRequestEvent.Kind.CORRECTED,
             by,
             now,
@@ -548,7 +537,7 @@ class InformationRequest(models.Model):
     @transaction.atomic
     def lapse_correction(self, *, by, now=None):
         """The applicant did not correct in time: treat the application as withdrawn (Art. 30)."""
-        self._lock_and_check("lapse_correction")
+        self.begin("lapse_correction")
         now = now or timezone.now()
         today = timezone.localdate(now)
         if today <= self.correction_due_on:
@@ -559,7 +548,7 @@ class InformationRequest(models.Model):
             today,
         )
         self.save(update_fields=["status", "reply_type", "closed_on"])
-        self._log(
+        self.log(
             InformationRequestEvent.Kind.CORRECTION_LAPSED,
             by,
             now,
@@ -569,7 +558,7 @@ class InformationRequest(models.Model):
     @transaction.atomic
     def request_third_party_opinion(self, *, by, third_party, now=None):
         """征求第三方意见 (Art. 32): the clock pauses, for at most 15 working days."""
-        self._lock_and_check("request_third_party_opinion")
+        self.begin("request_third_party_opinion")
         if self.third_party_asked_on is not None:
             raise InvalidTransition(self, "request_third_party_opinion", "已经征求过第三方意见")
         if not third_party.strip():
@@ -589,7 +578,7 @@ class InformationRequest(models.Model):
                 "third_party_due_on",
             ]
         )
-        self._log(
+        self.log(
             InformationRequestEvent.Kind.THIRD_PARTY_ASKED,
             by,
             now,
@@ -601,7 +590,7 @@ class InformationRequest(models.Model):
     @transaction.atomic
     def record_third_party_opinion(self, *, by, opinion, now=None):
         """Record the third party's opinion (or its silence); the deadline moves by the pause."""
-        self._lock_and_check("record_third_party_opinion")
+        self.begin("record_third_party_opinion")
         now = now or timezone.now()
         today = timezone.localdate(now)
         paused = min(
@@ -626,7 +615,7 @@ class InformationRequest(models.Model):
                 "due_explanation",
             ]
         )
-        self._log(
+        self.log(
             InformationRequestEvent.Kind.THIRD_PARTY_ANSWERED,
             by,
             now,
@@ -637,7 +626,7 @@ class InformationRequest(models.Model):
     @transaction.atomic
     def extend(self, *, by, days, reason, now=None):
         """Extend the deadline once by at most 20 working days, approved by the 政务公开办."""
-        self._lock_and_check("extend")
+        self.begin("extend")
         now = now or timezone.now()
         if self.extended_at is not None:
             raise InvalidTransition(self, "extend", "答复期限只能延长一次")
@@ -663,7 +652,7 @@ class InformationRequest(models.Model):
                 "due_explanation",
             ]
         )
-        self._log(
+        self.log(
             InformationRequestEvent.Kind.EXTENDED,
             by,
             now,
@@ -674,7 +663,7 @@ class InformationRequest(models.Model):
     @transaction.atomic
     def reply(self, *, by, reply_type, legal_basis, text, now=None):
         """Answer the application with one of the Regulation's reply types and the 告知书."""
-        self._lock_and_check("reply")
+        self.begin("reply")
         if reply_type not in dict(self.REPLY_CHOICES):
             raise InvalidTransition(self, "reply", "请选择办理结果")
         if not legal_basis.strip():
@@ -699,7 +688,7 @@ class InformationRequest(models.Model):
                 "is_replied_late",
             ]
         )
-        self._log(
+        self.log(
             InformationRequestEvent.Kind.REPLIED,
             by,
             now,
@@ -710,49 +699,28 @@ class InformationRequest(models.Model):
     @transaction.atomic
     def withdraw(self, *, by, reason="", now=None):
         """The applicant withdraws the application (recorded by staff, or from the lookup page)."""
-        self._lock_and_check("withdraw")
+        self.begin("withdraw")
         now = now or timezone.now()
         self.status, self.reply_type = self.Status.WITHDRAWN, self.ReplyType.OTHER
         self.closed_on = timezone.localdate(now)
         self.save(update_fields=["status", "reply_type", "closed_on"])
-        self._log(
+        self.log(
             InformationRequestEvent.Kind.WITHDRAWN, by, now, reason.strip() or "申请人撤回申请"
         )
 
     @transaction.atomic
     def mark_reminded(self, *, now=None):
         """Stamp the near-deadline reminder; return False if another worker was first."""
-        now = now or timezone.now()
-        done = (
-            type(self)
-            .objects.filter(pk=self.pk, reminded_at=None, status=self.Status.RECEIVED)
-            .update(reminded_at=now)
-        )
-        if done:
-            self.reminded_at = now
-            self._log(
-                InformationRequestEvent.Kind.REMINDED,
-                None,
-                now,
-                f"答复期限{format_day(self.due_on)}临近，已提醒政务公开办",
-            )
-        return bool(done)
+        note = f"答复期限{format_day(self.due_on)}临近，已提醒政务公开办"
+        kind = InformationRequestEvent.Kind.REMINDED
+        return self.stamp("reminded_at", kind, now=now or timezone.now(), note=note)
 
     @transaction.atomic
     def mark_escalated(self, *, now=None):
         """Stamp the escalation to 局领导 after the deadline; return False if already done."""
-        now = now or timezone.now()
-        done = (
-            type(self)
-            .objects.filter(pk=self.pk, escalated_at=None, status=self.Status.RECEIVED)
-            .update(escalated_at=now)
-        )
-        if done:
-            self.escalated_at = now
-            self._log(
-                InformationRequestEvent.Kind.ESCALATED, None, now, "已超过答复期限，已报局领导督办"
-            )
-        return bool(done)
+        note = "已超过答复期限，已报局领导督办"
+        kind = InformationRequestEvent.Kind.ESCALATED
+        return self.stamp("escalated_at", kind, now=now or timezone.now(), note=note)
 
 
 class InformationRequestEventQuerySet(models.QuerySet):

@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from complaints.models import EvaluationResponse, EvaluationRound, hash_evaluation_phone
+from complaints.models import (
+    EvaluationResponse,
+    EvaluationResponseEvent,
+    EvaluationRound,
+    hash_evaluation_phone,
+)
 from complaints.services import submit_evaluation
 from portal import roles
 from portal.exceptions import InvalidTransition
@@ -230,8 +235,23 @@ def test_comment_review_masks_and_can_be_withdrawn(round, reviewer):
     response.reject_comment(by=reviewer)
     assert not round.responses.public_comments().exists()
     silent = answer(round, "13800000002", {"执法监察支队": (5, 5, 5, 5)})
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="没有待审核的意见"):
         silent.approve_comment(by=reviewer)
+
+
+def test_comment_review_is_logged(round, reviewer):
+    """Each review step of a comment is an event row: who, when, which way."""
+    response = answer(round, "13800000003", {"执法监察支队": (4, 4, 4, 4)}, comment="窗口很热情")
+    response.approve_comment(by=reviewer)
+    response.reject_comment(by=reviewer)
+    steps = [(e.kind, e.actor) for e in response.events.all()]
+    assert steps == [
+        (EvaluationResponseEvent.Kind.COMMENT_APPROVED, reviewer),
+        (EvaluationResponseEvent.Kind.COMMENT_REJECTED, reviewer),
+    ]
+    with pytest.raises(InvalidTransition):
+        response.reject_comment(by=reviewer)  # already withheld
+    assert response.events.count() == 2
 
 
 @pytest.mark.parametrize("rows", [1, 30])
