@@ -236,3 +236,31 @@ def test_guides_and_documents_rank_above_daily_approval_rows_with_the_same_words
     assert results[0].kind == "办事指南"
     by_date = SearchEntry.objects.search("宅基地", order="date")
     assert [entry.kind for entry in by_date[:4]][-1] == "办事指南"  # the oldest, by date
+
+
+def test_every_searchable_model_is_found_through_its_own_declaration():
+    """search_rows() and search_document() on the model are all it takes to be in the search."""
+    assert [model._meta.label for model in search.searchable_models()] == [
+        "complaints.Consultation",
+        "complaints.Message",
+        "disclosure.Item",
+        "services.ApprovalResult",
+        "services.ServiceGuide",
+    ]
+
+
+def test_saving_guides_results_and_consultations_updates_the_index(reviewer):
+    from tests.complaints.factories import published_consultation
+    from tests.services.factories import ApprovalResultFactory
+
+    result = ApprovalResultFactory(result="准予登记")
+    guide = result.guide
+    consultation = published_consultation(title="江川市耕地保护办法（征求意见稿）")
+    keys = set(SearchEntry.objects.values_list("key", flat=True))
+    assert {search.document_key(row) for row in (result, guide, consultation)} <= keys
+    assert SearchEntry.objects.get(key=search.document_key(guide)).title == f"{guide.name}办事指南"
+
+    guide.withdraw(by=reviewer, reason="事项调整")
+    assert not SearchEntry.objects.filter(key=search.document_key(guide)).exists()
+    result.delete()
+    assert not SearchEntry.objects.filter(key=search.document_key(result)).exists()
