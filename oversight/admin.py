@@ -12,8 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.page import PageMargins
 
-from portal.admin import DepartmentScopedAdmin
-from portal.exceptions import InvalidTransition, error_messages
+from portal.admin import DepartmentScopedAdmin, Move, ReadOnlyAdminMixin, WorkflowAdmin
 from portal.exports import csv_response, xlsx_response
 from portal.figures import month_start, next_month, parse_month, previous_month
 from portal.richtext import sanitize_html
@@ -31,19 +30,10 @@ from .models import (
 )
 
 
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """An admin entry that is a read-only report page rather than a list of rows."""
 
     template = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
@@ -97,18 +87,12 @@ class OfficerReportAdmin(ReportAdmin):
 
 
 @admin.register(FreshnessWarning)
-class FreshnessWarningAdmin(admin.ModelAdmin):
+class FreshnessWarningAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["category", "due_on", "sent_at", "recipient_count"]
     list_select_related = ["category"]
     date_hierarchy = "sent_at"
     ordering = ["-sent_at"]
     search_fields = ["category__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class TaskAttachmentInline(admin.TabularInline):
@@ -308,7 +292,7 @@ class ReportingTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(WorkflowAdmin):
     list_display = ["title", "month_on", "status", "generated_at", "submitted_at", "item_status"]
     list_filter = ["status"]
     list_select_related = ["item", "created_by"]
@@ -319,6 +303,17 @@ class BulletinAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "generated_at", "item"]
     change_form_template = "admin/oversight/bulletin/change_form.html"
     change_list_template = "admin/oversight/bulletin/change_list.html"
+    workflow = {
+        "publish": Move(
+            "送审发布",
+            permission="publish_bulletin",
+            state="publish",
+            success=lambda bulletin: (
+                "通报已作为信息条目提交审核（通知公告栏目），"
+                f"审核员审核后在网站发布：{bulletin.item.title}"
+            ),
+        ),
+    }
 
     @admin.display(description="信息条目状态")
     def item_status(self, obj):
@@ -351,7 +346,6 @@ class BulletinAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("generate/", view(self.generate_view), name="oversight_bulletin_generate"),
-            path("<int:pk>/publish/", view(self.publish_view), name="oversight_bulletin_publish"),
             path("<int:pk>/print/", view(self.print_view), name="oversight_bulletin_print"),
             *super().get_urls(),
         ]
@@ -372,23 +366,6 @@ class BulletinAdmin(admin.ModelAdmin):
         else:
             self.message_user(request, f"已生成“{bulletin.title}”，请核对修改后送审发布")
         return HttpResponseRedirect(reverse("admin:oversight_bulletin_change", args=[bulletin.pk]))
-
-    def publish_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not request.user.has_perm("oversight.publish_bulletin"):
-            raise PermissionDenied
-        bulletin = get_object_or_404(self.get_queryset(request), pk=pk)
-        try:
-            item = bulletin.publish(by=request.user)
-        except (InvalidTransition, ValidationError) as exc:
-            self.message_user(request, " ".join(error_messages(exc)), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                f"通报已作为信息条目提交审核（通知公告栏目），审核员审核后在网站发布：{item.title}",
-            )
-        return HttpResponseRedirect(reverse("admin:oversight_bulletin_change", args=[pk]))
 
     def print_view(self, request, pk):
         if not self.has_view_permission(request):

@@ -13,10 +13,10 @@ from django_prose_editor.fields import ProseEditorField
 
 from disclosure.models import Category, Item
 from portal import content_safety
-from portal.exceptions import InvalidTransition
 from portal.figures import month_start
 from portal.models import Department, DepartmentScopedQuerySet
 from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
+from portal.transitions import Transitions
 from portal.uploads import Attachment
 
 AMBER_DAYS = 3  # a column turns amber, and its department is warned, 3 days before it goes stale
@@ -241,12 +241,14 @@ class BulletinQuerySet(models.QuerySet):
         return self.filter(status=Bulletin.Status.DRAFT)
 
 
-class Bulletin(models.Model):
+class Bulletin(Transitions, models.Model):
     """The monthly 通报 on disclosure work, generated from the figures and edited before release."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "编辑中"
         SUBMITTED = "submitted", "已送审发布"
+
+    TRANSITIONS = {"publish": {Status.DRAFT}}
 
     month_on = models.DateField("月份", unique=True, help_text="通报所属月份的1日")
     title = models.CharField("标题", max_length=200)
@@ -314,8 +316,7 @@ class Bulletin(models.Model):
     @transaction.atomic
     def publish(self, *, by, now=None):
         """Send the bulletin to the catalog: a draft item in 通知公告 submitted for review."""
-        if self.status != self.Status.DRAFT:
-            raise InvalidTransition(self, "publish", "该通报已送审，不能重复发布")
+        self.begin("publish", message="该通报已送审，不能重复发布")
         if by.department_id is None:
             raise ValidationError("您的账号没有所在科室，不能以科室名义发布", code="no_department")
         now = now or timezone.now()

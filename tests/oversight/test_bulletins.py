@@ -101,7 +101,9 @@ def test_admin_generate_edit_print_publish(client, june, disclosure_office):
     assert response.status_code == 302
     printed = client.get(reverse("admin:oversight_bulletin_print", args=[bulletin.pk]))
     assert "6月通报（已修改）" in printed.content.decode()
-    response = client.post(reverse("admin:oversight_bulletin_publish", args=[bulletin.pk]))
+    response = client.post(
+        reverse("admin:oversight_bulletin_workflow", args=[bulletin.pk, "publish"])
+    )
     assert response.status_code == 302
     bulletin.refresh_from_db()
     assert bulletin.item.status == Item.Status.PENDING
@@ -121,8 +123,10 @@ def test_cannot_generate_current_month(client, disclosure_office):
 def test_leadership_cannot_publish(client, june, disclosure_office, leadership):
     bulletin = services.generate_bulletin(month_on=JUNE, by=disclosure_office)
     client.force_login(leadership)
-    response = client.post(reverse("admin:oversight_bulletin_publish", args=[bulletin.pk]))
+    response = client.post(
+        reverse("admin:oversight_bulletin_workflow", args=[bulletin.pk, "publish"])
+    )
     assert response.status_code == 403
     assert client.get(
-        reverse("admin:oversight_bulletin_publish", args=[bulletin.pk])
+        reverse("admin:oversight_bulletin_workflow", args=[bulletin.pk, "publish"])
     ).status_code in {403, 405}
