@@ -620,9 +620,9 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
 class ContentSafetyAdminMixin:
     """Add a read-only 内容安全检查 panel listing the scanner's findings, hit marked in place.
 
-    Add it first in the bases of an admin whose model registered its public fields with
-    `portal.content_safety.register()`, and name "content_safety_report" in readonly_fields (and
-    in fieldsets, if the admin has them). Blocking findings also stop `submit`/`approve`.
+    Add it first in the bases of an admin whose model declares `public_text_fields` (see
+    portal.content_safety), and name "content_safety_report" in readonly_fields (and in
+    fieldsets, if the admin has them). Blocking findings also stop `submit`/`approve`.
     """
 
     def get_readonly_fields(self, request, obj=None):
