@@ -9,16 +9,39 @@ comments by their reviewed public text, never a phone number, an ID number or an
 `url` fields are paths on this site (prefix them with the site's address).
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 from disclosure import annual_report
 from portal.masking import mask_name
 
 Day = date  # for fields named "date", whose name would hide the type
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def _written_as(pattern, example):
+    """Refuse a query value not written as pattern (pydantic would read "0.5" as a timestamp)."""
+
+    def check(value):
+        if isinstance(value, str) and not pattern.fullmatch(value):
+            raise ValueError(f"应写作 {example}")
+        return value
+
+    return BeforeValidator(check)
+
+
+# Dates and times in query parameters: ISO 8601 text only.
+IsoDate = Annotated[date, _written_as(ISO_DATE, "YYYY-MM-DD")]
+IsoDateTime = Annotated[datetime, _written_as(ISO_DATETIME, "2026-01-31T08:00:00+08:00")]
 
 
 def _hours(duration):
@@ -310,7 +333,7 @@ class GuideDetailOut(GuideOut):
     fee: str = Field(title="收费", description="“不收费”或收费标准")
     fee_standard: str = Field(title="收费标准")
     fee_basis: str = Field(title="收费依据")
-    consultation_phone: str = Field(title="咨询电话")
+    inquiry_phone: str = Field(title="咨询电话")
     complaint_phone: str = Field(title="监督投诉电话")
     online_url: str = Field(title="网上办理地址")
     published_at: datetime | None = Field(title="发布日期")

@@ -125,7 +125,7 @@ class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
         ("办理", {"fields": ("location", "window", "office_hours", "online_url")}),
         ("时限（工作日）", {"fields": ("legal_time_limit", "promised_time_limit")}),
         ("收费", {"fields": ("is_free", "fee_standard", "fee_basis")}),
-        ("咨询与监督", {"fields": ("consultation_phone", "complaint_phone")}),
+        ("咨询与监督", {"fields": ("inquiry_phone", "complaint_phone")}),
         (
             "发布状态",
             {

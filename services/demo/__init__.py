@@ -170,7 +170,7 @@ def create_guide(data, themes, departments, author, reviewer):
         is_free=fee is None,
         fee_standard=fee["standard"] if fee else "",
         fee_basis=fee["basis"] if fee else "",
-        consultation_phone=department.phone or "0571-87061234",
+        inquiry_phone=department.phone or "0571-87061234",
         complaint_phone=bureau["complaint_phone"],
         online_url=f"{bureau['online_url']}{data['code']}",
         author=author,

@@ -146,7 +146,7 @@ class ServiceGuide(Reviewable):
     is_free = models.BooleanField("不收费", default=False, help_text="不收取任何费用时勾选")
     fee_standard = models.TextField("收费标准", blank=True, help_text="收费时必填，如：80元/件")
     fee_basis = models.TextField("收费依据", blank=True, help_text="收费时必填，写明文件名和文号")
-    consultation_phone = models.CharField(
+    inquiry_phone = models.CharField(
         "咨询电话", max_length=30, blank=True, validators=[PHONE_VALIDATOR]
     )
     complaint_phone = models.CharField(
@@ -171,7 +171,7 @@ class ServiceGuide(Reviewable):
         "office_hours",
         "fee_standard",
         "fee_basis",
-        "consultation_phone",
+        "inquiry_phone",
         "complaint_phone",
         "online_url",
     )
@@ -240,7 +240,7 @@ class ServiceGuide(Reviewable):
         ("location", "办理地点"),
         ("window", "窗口号"),
         ("office_hours", "办理时间"),
-        ("consultation_phone", "咨询电话"),
+        ("inquiry_phone", "咨询电话"),
         ("complaint_phone", "监督投诉电话"),
         ("online_url", "网上办理地址"),
     ]

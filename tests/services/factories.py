@@ -54,7 +54,7 @@ class ServiceGuideFactory(DjangoModelFactory):
     is_free = False
     fee_standard = "住宅类 80 元/件；非住宅类 550 元/件"
     fee_basis = "发改价格规〔2016〕2559号"
-    consultation_phone = "0571-87061241"
+    inquiry_phone = "0571-87061241"
     complaint_phone = "0571-87061299"
     online_url = "https://zwfw.jiangchuan.example.gov.cn/bs/330217001003"
     author = factory.SubFactory(UserFactory)

@@ -85,7 +85,7 @@ def test_officer_creates_a_guide_in_admin(client, officer):
         "legal_time_limit": "20",
         "promised_time_limit": "10",
         "is_free": "on",
-        "consultation_phone": "0571-87061251",
+        "inquiry_phone": "0571-87061251",
         "complaint_phone": "0571-87061299",
         "online_url": "https://zwfw.jiangchuan.example.gov.cn/bs/330217002002",
     }

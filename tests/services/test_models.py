@@ -30,7 +30,7 @@ def test_complete_guide_misses_nothing():
         ("location", "办理地点"),
         ("window", "窗口号"),
         ("office_hours", "办理时间"),
-        ("consultation_phone", "咨询电话"),
+        ("inquiry_phone", "咨询电话"),
         ("complaint_phone", "监督投诉电话"),
         ("online_url", "网上办理地址"),
         ("code", "事项编码"),
