@@ -7,6 +7,7 @@ django-cors-headers (settings.CORS_*).
 
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
 
 from .errors import install_handlers
 from .routers import calendar, catalog, downloads, participation, reports, search, services
@@ -37,7 +38,14 @@ class ChineseSwagger(Swagger):
     template = "api/docs.html"
 
 
+class UnicodeJSONRenderer(JSONRenderer):
+    """JSON with Chinese as it is written, not as \\u escapes (half the bytes, readable)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="政务公开开放数据接口",
     version="1.0",
     description=DESCRIPTION,

@@ -61,7 +61,10 @@ def filter_rows(filterset_class, params, queryset):
 def _plain(error):
     """Return a pydantic error as JSON-safe data: where, what type, the Chinese message."""
     location = [str(part) for part in error.get("loc", [])]
-    message = PYDANTIC_MESSAGES.get(error.get("type", ""), "格式不正确")
+    if error.get("type") == "value_error":  # our own validators' Chinese messages
+        message = str(error.get("ctx", {}).get("error", "")) or "格式不正确"
+    else:
+        message = PYDANTIC_MESSAGES.get(error.get("type", ""), "格式不正确")
     return {"loc": location, "type": error.get("type", ""), "msg": message}
 
 

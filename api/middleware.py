@@ -23,6 +23,7 @@ from django.utils.http import parse_http_date_safe
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
+from portal.audit import client_ip
 from portal.pagecache import content_version
 
 logger = logging.getLogger(__name__)
@@ -44,12 +45,19 @@ def error_response(status, detail, **headers):
     )
 
 
+def _client_address(group, request):
+    """The visitor's address as the public forms' limits see it (portal.audit.client_ip)."""
+    return client_ip(request) or "unknown"
+
+
 def rate_limited(request):
     """Return a 429 answer if this IP address is over settings.API_RATE, else None."""
     rate = settings.API_RATE
     if not rate:
         return None
-    usage = get_usage(request, group="api", key="ip", rate=rate, method=ALL, increment=True)
+    usage = get_usage(
+        request, group="api", key=_client_address, rate=rate, method=ALL, increment=True
+    )
     if not usage or not usage["should_limit"]:
         return None
     wait = max(int(usage["time_left"]), 1)

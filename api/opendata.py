@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
 
 from .pagination import keyset_page
 from .schemas import ApprovalResultOut, GuideDetailOut, ItemOut
@@ -111,7 +111,9 @@ def iter_records(dataset):
     while True:
         rows, cursor = keyset_page(queryset, ordering=dataset.ordering, cursor=cursor, limit=BATCH)
         for row in rows:
-            yield dataset.schema.model_validate(row).model_dump(mode="json")
+            # Through the API's own encoder, so that a file holds the values the API returns.
+            data = dataset.schema.model_validate(row).model_dump()
+            yield json.loads(json.dumps(data, cls=NinjaJSONEncoder))
         if cursor is None:
             return
 
@@ -156,7 +158,7 @@ def build_dataset(dataset):
 
     def write_jsonl(out):
         for record in iter_records(dataset):
-            out.write(json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n")
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     _write_atomically(dataset.path("csv"), write_csv)
     _write_atomically(dataset.path("jsonl"), write_jsonl)

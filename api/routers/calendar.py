@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from api.errors import ERRORS
-from api.schemas import AddWorkingDaysOut, WorkingDayOut, WorkingDaysBetweenOut
+from api.schemas import AddWorkingDaysOut, IsoDate, WorkingDayOut, WorkingDaysBetweenOut
 from portal import workdays
 
 router = Router(tags=["工作日"])
@@ -15,21 +15,20 @@ router = Router(tags=["工作日"])
 # Dates the calendar service answers for, and the longest span it counts (each day is a step).
 FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2199, 12, 31)
 MAX_DAYS = 3660
-Day = date  # for the parameter named "date", whose name would hide the type
 
 
 class DayParams(Schema):
-    date: Day = Field(..., description="日期 YYYY-MM-DD")
+    date: IsoDate = Field(..., description="日期 YYYY-MM-DD")
 
 
 class AddParams(Schema):
-    start: date = Field(..., description="起算日期 YYYY-MM-DD（不计入）")
+    start: IsoDate = Field(..., description="起算日期 YYYY-MM-DD（不计入）")
     days: int = Field(..., ge=0, le=MAX_DAYS, description="工作日数，0–3660")
 
 
 class BetweenParams(Schema):
-    start: date = Field(..., description="开始日期 YYYY-MM-DD（不计入）")
-    end: date = Field(..., description="结束日期 YYYY-MM-DD（计入）")
+    start: IsoDate = Field(..., description="开始日期 YYYY-MM-DD（不计入）")
+    end: IsoDate = Field(..., description="结束日期 YYYY-MM-DD（计入）")
 
 
 def _check_day(day, name):

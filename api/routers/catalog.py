@@ -1,6 +1,5 @@
 """政务公开目录: departments, the column tree, catalog items."""
 
-from datetime import datetime
 from typing import Literal
 
 from django.http import Http404, HttpResponse
@@ -11,7 +10,7 @@ from ninja import Field, Path, Query, Router, Schema
 from api.errors import ERRORS, filter_rows
 from api.filters import ItemApiFilter
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
-from api.schemas import ColumnOut, DepartmentOut, ItemDetailOut, ItemPage
+from api.schemas import ColumnOut, DepartmentOut, IsoDateTime, ItemDetailOut, ItemPage
 from disclosure.models import Category, Item
 from portal.models import Department
 
@@ -38,7 +37,7 @@ class ItemFilters(Schema):
     document_number: str | None = Field(
         None, max_length=60, pattern=TEXT, description="文号（包含即可），如 〔2026〕12号"
     )
-    updated_since: datetime | None = Field(
+    updated_since: IsoDateTime | None = Field(
         None,
         description="只要此时间以后新发布或修改过的信息（ISO 8601，如 2026-01-01T00:00:00+08:00）",
     )

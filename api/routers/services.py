@@ -1,6 +1,5 @@
 """办事服务: service guides with every element, and the 办件公示."""
 
-from datetime import date
 from typing import Literal
 
 from django.http import Http404, HttpResponse
@@ -16,6 +15,7 @@ from api.schemas import (
     ApprovalResultPage,
     GuideDetailOut,
     GuidePage,
+    IsoDate,
     ThemeOut,
 )
 from services.filters import ApprovalResultFilter
@@ -43,8 +43,8 @@ class ResultFilters(Schema):
     status: Literal["accepted", "processing", "completed", "refused", "returned"] | None = Field(
         None, description="状态"
     )
-    accepted_from: date | None = Field(None, description="受理日期从（含）")
-    accepted_to: date | None = Field(None, description="受理日期至（含）")
+    accepted_from: IsoDate | None = Field(None, description="受理日期从（含）")
+    accepted_to: IsoDate | None = Field(None, description="受理日期至（含）")
     cursor: str | None = Field(None, max_length=400, description="上一页返回的 next_cursor")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数，1–100")
 
