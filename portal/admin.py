@@ -135,6 +135,13 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
         return rows.select_related(self.related) if self.related else rows
 
 
+class EventInline(ReadOnlyInline):
+    """A workflow record's event rows under it: when, what, who, why."""
+
+    fields = ["at", "kind", "actor", "note"]
+    related = "actor"
+
+
 class ReasonForm(forms.Form):
     """The reason a move asks for (退回, 撤回, 不予受理, 不予公开…): the one reason form."""
 
@@ -673,9 +680,9 @@ class ContentSafetyAdminMixin:
 
 @admin.register(SensitiveTerm)
 class SensitiveTermAdmin(admin.ModelAdmin):
-    list_display = ["term", "category", "severity", "suggestion", "note", "is_pattern", "is_active"]
+    list_display = ["term", "category", "kind", "severity", "suggestion", "note", "is_active"]
     list_editable = ["severity", "is_active"]
-    list_filter = ["category", "severity", "is_active", "is_pattern"]
+    list_filter = ["category", "kind", "severity", "is_active"]
     search_fields = ["term", "suggestion", "note"]
     ordering = ["category", "term"]
     readonly_fields = ["updated_at"]

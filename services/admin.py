@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import DepartmentScopedAdmin, ReadOnlyInline, ReviewableAdmin
+from portal.admin import DepartmentScopedAdmin, EventInline, ReviewableAdmin
 from services.forms import ResultImportForm
 from services.models import (
     ApprovalResult,
@@ -64,10 +64,8 @@ class GuideQuestionInline(admin.StackedInline):
     fields = [("question", "order"), "answer"]
 
 
-class ServiceGuideEventInline(ReadOnlyInline):
+class ServiceGuideEventInline(EventInline):
     model = ServiceGuideEvent
-    fields = ["at", "kind", "actor", "note"]
-    related = "actor"
     verbose_name_plural = "流转记录"
 
 

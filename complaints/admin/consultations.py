@@ -11,9 +11,9 @@ from django.utils.html import format_html, format_html_join
 
 from portal.admin import (
     DepartmentScopedAdmin,
+    EventInline,
     Move,
     ReadOnlyAdminMixin,
-    ReadOnlyInline,
     ReasonForm,
     ReviewableAdmin,
     WorkflowAdmin,
@@ -49,10 +49,8 @@ class ConsultationFileInline(admin.TabularInline):
     verbose_name_plural = "草案原文件（Word、PDF 或 OFD）"
 
 
-class ConsultationEventInline(ReadOnlyInline):
+class ConsultationEventInline(EventInline):
     model = ConsultationEvent
-    fields = ["at", "kind", "actor", "note"]
-    related = "actor"
     verbose_name_plural = "流转记录"
 
 

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from portal.admin import Move, ReadOnlyAdminMixin, ReadOnlyInline, WorkflowAdmin
+from portal.admin import EventInline, Move, ReadOnlyAdminMixin, ReadOnlyInline, WorkflowAdmin
 
 from ..exports import evaluation_workbook_response
 from ..models import (
@@ -103,10 +103,8 @@ class EvaluationAnswerInline(ReadOnlyInline):
     related = "subject"
 
 
-class EvaluationResponseEventInline(ReadOnlyInline):
+class EvaluationResponseEventInline(EventInline):
     model = EvaluationResponseEvent
-    fields = ["at", "kind", "actor", "note"]
-    related = "actor"
     verbose_name_plural = "审核记录"
 
 

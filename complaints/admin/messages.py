@@ -13,9 +13,9 @@ from django.utils.html import format_html
 
 from portal.admin import (
     DepartmentScopedAdmin,
+    EventInline,
     Move,
     ReadOnlyAdminMixin,
-    ReadOnlyInline,
     ReasonForm,
     WorkflowAdmin,
 )
@@ -62,10 +62,8 @@ class ComplaintAgencyAdmin(admin.ModelAdmin):
     ordering = ["order", "id"]
 
 
-class MessageEventInline(ReadOnlyInline):
+class MessageEventInline(EventInline):
     model = MessageEvent
-    fields = ["at", "kind", "actor", "note"]
-    related = "actor"
     verbose_name_plural = "办理记录"
 
 

@@ -7,7 +7,7 @@ from disclosure.models import Category, Item, ItemAttachment, ItemEvent
 from portal.admin import (
     ContentSafetyAdminMixin,
     DepartmentScopedAdmin,
-    ReadOnlyInline,
+    EventInline,
     ReviewableAdmin,
 )
 
@@ -51,10 +51,8 @@ class ItemAttachmentInline(admin.TabularInline):
     readonly_fields = ["size"]
 
 
-class ItemEventInline(ReadOnlyInline):
+class ItemEventInline(EventInline):
     model = ItemEvent
-    fields = ["at", "kind", "actor", "note"]
-    related = "actor"
     verbose_name_plural = "流转记录"
 
 

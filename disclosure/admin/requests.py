@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
-from portal.admin import Move, ReadOnlyInline, WorkflowAdmin
+from portal.admin import EventInline, Move, ReadOnlyInline, WorkflowAdmin
 from portal.masking import mask_name, mask_phone
 from portal.models import Department, WorkCalendarDay
 
@@ -29,6 +29,7 @@ from ..forms import (
 )
 from ..models import (
     AnnualReport,
+    AnnualReportEvent,
     InformationRequest,
     InformationRequestAttachment,
     InformationRequestEvent,
@@ -96,10 +97,8 @@ class DeadlineFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(EventInline):
     model = InformationRequestEvent
-    fields = ["at", "kind", "actor", "note"]
-    related = "actor"
     verbose_name_plural = "办理记录"
 
 
@@ -430,6 +429,11 @@ def _item_may_be_submitted(report):
     }
 
 
+class AnnualReportEventInline(EventInline):
+    model = AnnualReportEvent
+    verbose_name_plural = "发布记录"
+
+
 @admin.register(AnnualReport)
 class AnnualReportAdmin(WorkflowAdmin):
     list_display = ["year", "report_links", "status", "published_at", "item_status", "updated_at"]
@@ -438,6 +442,7 @@ class AnnualReportAdmin(WorkflowAdmin):
     readonly_fields = ["published_at", "published_by", "updated_at", "item_link"]
     change_form_template = "admin/disclosure/annualreport/change_form.html"
     actions = ["publish_selected"]
+    inlines = [AnnualReportEventInline]
 
     @admin.display(description="状态")
     def status(self, obj):
