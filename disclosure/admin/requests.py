@@ -29,7 +29,6 @@ from ..forms import (
 )
 from ..models import (
     AnnualReport,
-    AnnualReportEvent,
     InformationRequest,
     InformationRequestAttachment,
     InformationRequestEvent,
@@ -429,11 +428,6 @@ def _item_may_be_submitted(report):
     }
 
 
-class AnnualReportEventInline(EventInline):
-    model = AnnualReportEvent
-    verbose_name_plural = "发布记录"
-
-
 @admin.register(AnnualReport)
 class AnnualReportAdmin(WorkflowAdmin):
     list_display = ["year", "report_links", "status", "published_at", "item_status", "updated_at"]
@@ -442,7 +436,6 @@ class AnnualReportAdmin(WorkflowAdmin):
     readonly_fields = ["published_at", "published_by", "updated_at", "item_link"]
     change_form_template = "admin/disclosure/annualreport/change_form.html"
     actions = ["publish_selected"]
-    inlines = [AnnualReportEventInline]
 
     @admin.display(description="状态")
     def status(self, obj):
