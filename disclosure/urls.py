@@ -8,6 +8,7 @@ app_name = "disclosure"
 urlpatterns = [
     path("", catalog.index, name="index"),
     path("gkml/", catalog.catalog, name="catalog"),
+    path("bzml/", catalog.standard_catalog, name="standard-catalog"),
     path("gkzn/", catalog.guide, name="guide"),
     path("rss/", feeds.LatestItemsFeed(), name="feed"),
     path("lm/<slug:slug>/", catalog.category, name="category"),

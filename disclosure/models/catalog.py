@@ -62,7 +62,19 @@ class CategoryQuerySet(models.QuerySet):
 
 
 class Category(models.Model):
-    """A column (栏目) of the 政务公开 catalog."""
+    """A column (栏目) of the 政务公开 catalog.
+
+    Besides its place in the tree and its update rule, a column carries the attributes of the
+    自然资源 基层政务公开标准目录 (公开依据, 公开时限, 公开主体, …), shown above its list and in the
+    public 标准目录 table.
+    """
+
+    class ColumnType(models.TextChoices):
+        # The kinds the 政府网站工作年度报表 counts publications by, and the ColumnType meta tag.
+        OVERVIEW = "overview", "概况类"
+        NEWS = "news", "政务动态"
+        CATALOG = "catalog", "信息公开目录"
+        SPECIAL = "special", "专栏专题"
 
     parent = models.ForeignKey(
         "self",
@@ -94,11 +106,74 @@ class Category(models.Model):
         ),
     )
     is_visible = models.BooleanField("前台显示", default=True)
+    column_type = models.CharField(
+        "栏目类型",
+        max_length=10,
+        choices=ColumnType,
+        default=ColumnType.CATALOG,
+        help_text="网页 ColumnType 标签和网站工作年度报表的分类",
+    )
+    keywords = models.CharField(
+        "栏目关键词", max_length=100, blank=True, help_text="多个词用空格分隔，用于网页标签"
+    )
+    # 基层政务公开标准目录 (自然资源领域): what, by whom, when, where and to whom.
+    disclosure_basis = models.TextField(
+        "公开依据",
+        blank=True,
+        help_text="法律法规和文件依据，如：《中华人民共和国土地管理法》第四十八条",
+    )
+    disclosure_time_limit = models.CharField(
+        "公开时限", max_length=100, blank=True, help_text="如：信息形成或变更之日起20个工作日内"
+    )
+    disclosure_body = models.CharField(
+        "公开主体", max_length=100, blank=True, help_text="如：市国土资源局"
+    )
+    disclosure_channels = models.CharField(
+        "公开渠道和载体",
+        max_length=200,
+        blank=True,
+        help_text="如：政府网站 政务新媒体 公开查阅点 公告栏",
+    )
+    disclosure_audience = models.CharField(
+        "公开对象",
+        max_length=40,
+        blank=True,
+        help_text="全社会，或特定对象（如被征地农村集体经济组织）",
+    )
+    disclosure_method = models.CharField(
+        "公开方式", max_length=40, blank=True, help_text="主动公开或依申请公开"
+    )
+    disclosure_level = models.CharField(
+        "公开层级", max_length=40, blank=True, help_text="如：市级、县级"
+    )
 
     objects = CategoryQuerySet.as_manager()
 
     # Text the public reads (portal.content_safety): checked in clean() and nightly.
-    public_text_fields = ("name", "slug", "description")
+    public_text_fields = (
+        "name",
+        "slug",
+        "description",
+        "keywords",
+        "disclosure_basis",
+        "disclosure_time_limit",
+        "disclosure_body",
+        "disclosure_channels",
+        "disclosure_audience",
+        "disclosure_method",
+        "disclosure_level",
+    )
+
+    # The attributes of the 标准目录, in the order the standard lists them.
+    STANDARD_FIELDS = (
+        "disclosure_basis",
+        "disclosure_time_limit",
+        "disclosure_body",
+        "disclosure_channels",
+        "disclosure_audience",
+        "disclosure_method",
+        "disclosure_level",
+    )
 
     class Meta:
         verbose_name = "栏目"
@@ -114,6 +189,14 @@ class Category(models.Model):
     def clean(self):
         # Text the public reads: blocking 错敏字/spam never gets saved.
         content_safety.validate(self)
+
+    def standard_attributes(self):
+        """Return [(label, value)] of the 标准目录 attributes that are filled in."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in self.STANDARD_FIELDS
+            if getattr(self, name)
+        ]
 
     def with_descendants_ids(self):
         """Return this column's id and its sub-columns' ids (the tree is two levels deep)."""

@@ -32,6 +32,13 @@ def catalog(request):
 
 
 @cache_public_page
+def standard_catalog(request):
+    """标准目录: every column with the attributes of the 基层政务公开标准目录, as one table."""
+    roots = Category.objects.visible().roots().prefetch_related("children")
+    return render(request, "disclosure/standard_catalog.html", {"roots": roots})
+
+
+@cache_public_page
 def guide(request):
     """公开指南: the newest published guide text plus the bureau's contacts."""
     column = get_object_or_404(Category, slug="gkzn")

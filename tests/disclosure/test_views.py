@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from disclosure.models import Category, Item, ItemAttachment
 from tests.disclosure.factories import CHECKLIST, ItemFactory
@@ -245,3 +246,115 @@ def test_staff_never_get_cached_pages(client, settings, officer):
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert len(queries) > 0
+
+
+# 标准目录 and the page meta tags of 《政府网站网页设计规范》 ---------------------------------
+def meta(html, name):
+    """Return the content of the page's <meta name=…>, or None."""
+    import re
+
+    found = re.search(rf'<meta name="{name}" content="([^"]*)">', html)
+    return found[1] if found else None
+
+
+def test_column_page_shows_its_standard_attributes_and_column_meta(client):
+    html = client.get(reverse("disclosure:category", args=["zdgg"])).content.decode()
+    assert "本栏目公开标准" in html
+    for text in ["公开依据", "《中华人民共和国土地管理法》第四十七条", "公开时限", "15个工作日内"]:
+        assert text in html
+    assert "市人民政府（市国土资源局承办）" in html and "公开层级" in html
+    assert f'href="{reverse("disclosure:standard-catalog")}"' in html
+    assert meta(html, "ColumnName") == "征地公告"
+    assert meta(html, "ColumnDescription") == "征收土地公告"
+    assert meta(html, "ColumnKeywords") == "征收土地公告"
+    assert meta(html, "ColumnType") == "信息公开目录"
+    assert meta(html, "SiteName") and meta(html, "SiteIDCode") is not None
+    assert meta(html, "ArticleTitle") is None
+
+
+def test_news_column_is_typed_as_news():
+    assert Category.objects.get(slug="zwdt").get_column_type_display() == "政务动态"
+    assert Category.objects.get(slug="jgzn").get_column_type_display() == "概况类"
+
+
+def test_item_page_has_article_meta(client):
+    item = ItemFactory(
+        title="关于江川市2026年度国有建设用地供应计划的公告",
+        keywords="供应计划 建设用地",
+        summary="2026年度国有建设用地供应计划。",
+        source="江川市国土资源局土地利用科",
+        published=True,
+    )
+    html = client.get(reverse("disclosure:item-detail", args=[item.pk])).content.decode()
+    assert meta(html, "ArticleTitle") == item.title
+    assert meta(html, "PubDate") == timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M")
+    assert meta(html, "ContentSource") == "江川市国土资源局土地利用科"
+    assert meta(html, "Keywords") == "供应计划 建设用地"
+    assert meta(html, "Description") == "2026年度国有建设用地供应计划。"
+    assert meta(html, "ColumnName") == "通知公告"
+    assert meta(html, "ColumnType") == "政务动态"
+
+
+def test_assessed_land_columns_exist_with_update_rules():
+    """The columns a land bureau is assessed on, each with its freshness rule (update_days)."""
+    expected = {
+        "gyjh": ("土地供应计划", "tdgy"),
+        "hbxy": ("划拨和协议出让结果", "tdgy"),
+        "xztd": ("闲置土地", "tdgy"),
+        "djbd": ("基准地价与标定地价", "tdgy"),
+        "zdygg": ("征收土地预公告", "tdzs"),
+        "ysfa": ("一书四方案", "tdzs"),
+        "kqcr": ("矿业权出让公示", "kczy"),
+        "kqzr": ("矿业权转让公示", "kczy"),
+        "dzzh": ("地质灾害防治", None),
+    }
+    for slug, (name, parent) in expected.items():
+        column = Category.objects.select_related("parent").get(slug=slug)
+        assert column.name == name
+        assert (column.parent.slug if column.parent else None) == parent
+        assert column.update_days
+        assert column.disclosure_basis and column.disclosure_time_limit
+
+
+def test_every_seeded_column_carries_the_standard_attributes():
+    for column in Category.objects.all():
+        labels = [label for label, _ in column.standard_attributes()]
+        assert labels == [
+            "公开依据",
+            "公开时限",
+            "公开主体",
+            "公开渠道和载体",
+            "公开对象",
+            "公开方式",
+            "公开层级",
+        ], column.slug
+
+
+def test_standard_catalog_page_is_one_table_of_every_visible_column(client):
+    Category.objects.filter(slug="rsxx").update(is_visible=False)
+    response = client.get(reverse("disclosure:standard-catalog"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for column in Category.objects.visible():
+        assert f'href="{column.get_absolute_url()}"' in html
+    assert reverse("disclosure:category", args=["rsxx"]) not in html
+    assert html.count('<th scope="row">') == Category.objects.visible().count()
+    assert "《闲置土地处置办法》（国土资源部令第53号）第二十一条" in html
+    assert meta(html, "ColumnName") == "标准目录"
+
+
+def test_landing_page_links_the_standard_catalog(client):
+    html = client.get(reverse("disclosure:index")).content.decode()
+    assert f'href="{reverse("disclosure:standard-catalog")}"' in html
+    assert meta(html, "ColumnType") == "信息公开目录"
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_standard_catalog_query_count(client, django_assert_max_num_queries, extra):
+    """标准目录: the top-level columns (1) and their sub-columns (1), however many there are."""
+    parent = Category.objects.get(slug="tdgy")
+    for n in range(extra):
+        Category.objects.create(slug=f"extra{n}", name=f"子栏目{n}", parent=parent)
+    client.get(reverse("disclosure:standard-catalog"))  # site settings into the cache
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("disclosure:standard-catalog")).status_code == 200

@@ -1,8 +1,11 @@
 """The public site as a whole: homepage content, organisation pages, site map (the link crawl
 of the demo site is in test_demo_data.py)."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from disclosure.models import Category, ItemAttachment
 from portal.models import Leader, SiteSettings
@@ -194,3 +197,79 @@ def test_deploy_check_is_quiet_when_every_element_is_there(settings, identified_
     settings.DEBUG = False
     assert identified_site.missing_identity_elements() == []
     assert check_site_identity(None) == []
+
+
+# Page meta tags (《政府网站网页设计规范》) ----------------------------------------------------
+def meta(html, name):
+    found = re.search(rf'<meta name="{name}" content="([^"]*)">', html)
+    return found[1] if found else None
+
+
+def test_every_page_names_the_site_its_domain_and_code(client, identified_site):
+    for url in [reverse("home"), reverse("site-map"), reverse("search"), reverse("organisation")]:
+        html = client.get(url).content.decode()
+        assert meta(html, "SiteName") == "江川市国土资源局", url
+        assert meta(html, "SiteDomain") == "gtj.jiangchuan.gov.cn", url
+        assert meta(html, "SiteIDCode") == "3302000012", url
+        assert meta(html, "ColumnName") is None and meta(html, "ArticleTitle") is None, url
+
+
+def test_site_domain_falls_back_to_the_host_asked_for(client):
+    assert meta(client.get(reverse("home")).content.decode(), "SiteDomain") == "testserver"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "column_name", "column_type"),
+    [
+        ("disclosure:index", "政务公开", "信息公开目录"),
+        ("disclosure:catalog", "政府信息公开目录", "信息公开目录"),
+        ("services:index", "办事服务", "办事服务"),
+        ("services:result-list", "办件公示", "办事服务"),
+        ("complaints:index", "政民互动", "互动交流"),
+        ("complaints:message-list", "留言选登", "互动交流"),
+        ("complaints:consultation-list", "征求意见", "互动交流"),
+        ("complaints:evaluation-list", "网上评议", "互动交流"),
+        ("complaints:statistics", "留言统计", "互动交流"),
+        ("oversight:index", "政务公开工作", "信息公开目录"),
+    ],
+)
+def test_section_pages_carry_column_meta(client, url_name, column_name, column_type):
+    html = client.get(reverse(url_name)).content.decode()
+    assert meta(html, "ColumnName") == column_name
+    assert meta(html, "ColumnType") == column_type
+    assert meta(html, "ColumnDescription") and meta(html, "ColumnKeywords")
+
+
+def test_guide_theme_and_guide_pages_carry_column_and_article_meta(client):
+    from tests.services.factories import ServiceGuideFactory
+
+    guide = ServiceGuideFactory(published=True)
+    html = client.get(guide.theme.get_absolute_url()).content.decode()
+    assert meta(html, "ColumnName") == guide.theme.name
+    assert meta(html, "ColumnType") == "办事服务"
+    html = client.get(guide.get_absolute_url()).content.decode()
+    assert meta(html, "ArticleTitle") == f"{guide.name}办事指南"
+    assert meta(html, "PubDate") == timezone.localtime(guide.published_at).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    assert meta(html, "ContentSource") == guide.department.name
+    assert meta(html, "ColumnName") == guide.theme.name
+
+
+def test_published_message_and_consultation_carry_article_meta(client):
+    from tests.complaints.factories import MessageFactory, published, published_consultation
+    from tests.portal.factories import UserFactory
+
+    message = published(MessageFactory(), replier=UserFactory(), reviewer=UserFactory())
+    html = client.get(message.get_absolute_url()).content.decode()
+    assert meta(html, "ArticleTitle") == message.public_subject
+    assert meta(html, "ContentSource") == message.department.name
+    assert meta(html, "PubDate") == timezone.localtime(message.published_at).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    assert meta(html, "ColumnName") == "留言选登"
+    consultation = published_consultation()
+    html = client.get(consultation.get_absolute_url()).content.decode()
+    assert meta(html, "ArticleTitle") == consultation.title
+    assert meta(html, "ContentSource") == consultation.department.name
+    assert meta(html, "ColumnName") == "征求意见"
