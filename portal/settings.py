@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml (its templates)
     "django.contrib.postgres",  # SearchVectorField for the search index; harmless on SQLite
     "django_filters",
     "django_prose_editor",

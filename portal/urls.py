@@ -3,10 +3,54 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from complaints.sitemaps import (
+    ConsultationSitemap,
+    EvaluationResultsSitemap,
+    EvaluationSitemap,
+    InteractionPageSitemap,
+    MessageSitemap,
+)
+from disclosure.sitemaps import (
+    AnnualReportSitemap,
+    CategorySitemap,
+    DisclosurePageSitemap,
+    ItemSitemap,
+)
+from oversight.sitemaps import OversightPageSitemap
+from services.sitemaps import ServiceGuideSitemap, ServicePageSitemap, ServiceThemeSitemap
+
 from . import views
+from .sitemaps import PageSitemap
+
+# The sections of /sitemap.xml: the root URLconf wires the apps' sections together.
+SITEMAPS = {
+    "pages": PageSitemap,
+    "disclosure": DisclosurePageSitemap,
+    "columns": CategorySitemap,
+    "items": ItemSitemap,
+    "annual-reports": AnnualReportSitemap,
+    "services": ServicePageSitemap,
+    "themes": ServiceThemeSitemap,
+    "guides": ServiceGuideSitemap,
+    "interaction": InteractionPageSitemap,
+    "messages": MessageSitemap,
+    "consultations": ConsultationSitemap,
+    "evaluations": EvaluationSitemap,
+    "evaluation-results": EvaluationResultsSitemap,
+    "oversight": OversightPageSitemap,
+}
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sitemap.xml", views.sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        views.sitemap_section,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("jggk/", views.organisation, name="organisation"),
     path("wzdt/", views.site_map, name="site-map"),
     path("search/", views.search, name="search"),

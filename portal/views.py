@@ -5,9 +5,11 @@ from base64 import b32encode
 
 import segno
 from django.contrib import admin, messages
+from django.contrib.sitemaps import views as sitemap_views
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -37,6 +39,35 @@ def organisation(request):
 
 def site_map(request):
     return render(request, "portal/site_map.html")
+
+
+@cache_public_page
+def sitemap_index(request, sitemaps):
+    """/sitemap.xml: the index of every section's pages (portal.sitemaps)."""
+    return sitemap_views.index(request, sitemaps, sitemap_url_name="sitemap-section")
+
+
+@cache_public_page
+def sitemap_section(request, sitemaps, section):
+    """/sitemap-<section>.xml?p=<n>: one page of one section."""
+    return sitemap_views.sitemap(request, sitemaps, section=section)
+
+
+@cache_public_page
+def robots_txt(request):
+    """Let every crawler in except into the back office, and point it to the sitemap."""
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        f"Disallow: {reverse('admin:index')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """/favicon.ico, asked for by browsers and crawlers whatever the page links: the SVG icon."""
+    return redirect(static("img/favicon.svg"))
 
 
 def accessibility(request):
