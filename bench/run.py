@@ -5,12 +5,15 @@
 2. Serves the site with gunicorn (2 workers, production settings), first without the page cache,
    then with it (shared through Redis, as in production).
 3. Drives it from this second process with wrk: /healthz (the no-database baseline), the
-   homepage, a column list (page 1 and a deep page), an item page; and measures search latency
-   (p50/p95/p99) over five typical 2–4 character queries.
+   homepage, a column list (page 1 and a deep page), an item page, and the same list (page 1 and
+   a cursor 400 pages deep) and item through the open-data API (/api/v1/); and measures the
+   latency (p50/p95/p99) of search over five typical 2–4 character queries and of a filtered API
+   list (column, year, validity).
 4. Prints one `name value unit` line per figure and the ratios page_rps / healthz_rps, and writes
    the same to bench/latest.json.
 """
 
+import base64
 import json
 import os
 import platform
@@ -42,6 +45,8 @@ ENV = {
     "DJANGO_SECURE": "0",
     "DJANGO_SETTINGS_MODULE": "portal.settings",
     "PUBLIC_PAGE_CACHE_SECONDS": "0",
+    "API_CACHE_SECONDS": "0",
+    "API_RATE": "",  # wrk sends thousands of requests a second from one address
     "REDIS_URL": "",
     "CACHE_URL": "",
 }
@@ -100,7 +105,27 @@ def ensure_database():
             "AND disclosure_type = 'proactive' ORDER BY id LIMIT 1 OFFSET %s",
             [count // 2],
         ).fetchone()[0]
-    return count, item_id
+        deep_cursor = api_cursor(connection, "tzgg", DEEP_ROW)
+    return count, item_id, deep_cursor
+
+
+DEEP_ROW = 8000  # the row a deep page starts after: page 400 of 20
+
+
+def api_cursor(connection, slug, row):
+    """Return the API's cursor (api.pagination) that starts after the row-th item of a column,
+    as a reader who paged there would hold it (None if the column is shorter)."""
+    found = connection.execute(
+        "SELECT i.published_at, i.id FROM disclosure_item i "
+        "JOIN disclosure_category c ON c.id = i.category_id "
+        "WHERE c.slug = %s AND i.status = 'published' AND i.disclosure_type = 'proactive' "
+        "ORDER BY i.published_at DESC, i.id DESC LIMIT 1 OFFSET %s",
+        [slug, row - 1],
+    ).fetchone()
+    if found is None:
+        return None
+    raw = json.dumps([found[0].isoformat(), found[1]], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def wait_until_up(timeout=60):
@@ -147,9 +172,13 @@ def percentile(sorted_values, fraction):
     return sorted_values[index]
 
 
-def serve_and_measure(item_id, *, cached):
+def serve_and_measure(item_id, deep_cursor, *, cached):
     """Start gunicorn (with or without the page cache) and measure every page."""
-    env = {**ENV, "PUBLIC_PAGE_CACHE_SECONDS": "60" if cached else "0"}
+    env = {
+        **ENV,
+        "PUBLIC_PAGE_CACHE_SECONDS": "60" if cached else "0",
+        "API_CACHE_SECONDS": "60" if cached else "0",
+    }
     if cached:
         env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
     server = subprocess.Popen(
@@ -176,7 +205,12 @@ def serve_and_measure(item_id, *, cached):
             "column_list": "/zwgk/lm/tzgg/",
             "column_list_deep": "/zwgk/lm/tzgg/?page=400",
             "item_detail": f"/zwgk/xxgk/{item_id}/",
+            "api_item_list": "/api/v1/items?column=tzgg",
+            "api_item_list_deep": f"/api/v1/items?column=tzgg&cursor={deep_cursor}",
+            "api_item_detail": f"/api/v1/items/{item_id}",
         }
+        if deep_cursor is None:
+            del pages["api_item_list_deep"]
         for name, path in pages.items():
             urllib.request.urlopen(BASE + path, timeout=30).read()  # warm up
             figures[f"{name}{suffix}_rps"] = (wrk(path), "req/s")
@@ -189,8 +223,25 @@ def serve_and_measure(item_id, *, cached):
             search_times.sort()
             for label, fraction in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)]:
                 figures[f"search_{label}"] = (round(percentile(search_times, fraction), 1), "ms")
+            year = datetime.now(UTC).year
+            path = f"/api/v1/items?column=tzgg&year={year}&validity=valid"
+            latency_ms(path, repeat=3)  # warm up
+            filtered = latency_ms(path, repeat=100)
+            for label, fraction in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)]:
+                value = round(percentile(filtered, fraction), 1)
+                figures[f"api_filtered_list_{label}"] = (value, "ms")
         baseline = figures[f"healthz{suffix}_rps"][0]
-        for name in ["home", "column_list", "column_list_deep", "item_detail"]:
+        for name in [
+            "home",
+            "column_list",
+            "column_list_deep",
+            "item_detail",
+            "api_item_list",
+            "api_item_list_deep",
+            "api_item_detail",
+        ]:
+            if f"{name}{suffix}_rps" not in figures:
+                continue
             ratio = figures[f"{name}{suffix}_rps"][0] / baseline
             figures[f"{name}{suffix}_ratio"] = (round(ratio, 3), "x healthz")
     finally:
@@ -202,11 +253,11 @@ def serve_and_measure(item_id, *, cached):
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
-    count, item_id = ensure_database()
+    count, item_id, deep_cursor = ensure_database()
     manage("collectstatic", "--noinput", "-v", "0")
     figures = {
-        **serve_and_measure(item_id, cached=False),
-        **serve_and_measure(item_id, cached=True),
+        **serve_and_measure(item_id, deep_cursor, cached=False),
+        **serve_and_measure(item_id, deep_cursor, cached=True),
     }
     for name, (value, unit) in figures.items():
         print(f"{name} {value} {unit}")
