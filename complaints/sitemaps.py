@@ -1,31 +1,25 @@
 """Sitemap sections of 政民互动 (portal.sitemaps pages them by id range)."""
 
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
-
 from complaints.models import Consultation, EvaluationRound, Message
-from portal.sitemaps import ModelSitemap
+from portal.sitemaps import ModelSitemap, SectionSitemap
 
 
-class InteractionPageSitemap(Sitemap):
-    """政民互动's own pages: landing, letter form and lookup, lists and statistics."""
+class InteractionPageSitemap(SectionSitemap):
+    """政民互动's own pages: letters, their lookup and list, statistics, 征求意见, 网上评议."""
 
+    key = "interaction"
+    title = "政民互动"
+    url_name = "complaints:index"
     changefreq = "daily"
-    url_names = [
-        "complaints:index",
-        "complaints:message-create",
-        "complaints:message-lookup",
-        "complaints:message-list",
-        "complaints:statistics",
-        "complaints:consultation-list",
-        "complaints:evaluation-list",
+    pages = [
+        ("complaints:index", "政民互动"),
+        ("complaints:message-create", "我要写信"),
+        ("complaints:message-lookup", "留言查询"),
+        ("complaints:message-list", "留言选登"),
+        ("complaints:statistics", "答复情况统计"),
+        ("complaints:consultation-list", "征求意见"),
+        ("complaints:evaluation-list", "网上评议"),
     ]
-
-    def items(self):
-        return self.url_names
-
-    def location(self, item):
-        return reverse(item)
 
 
 class MessageSitemap(ModelSitemap):

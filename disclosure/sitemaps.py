@@ -1,31 +1,24 @@
 """Sitemap sections of the 政务公开 catalog (portal.sitemaps pages them by id range)."""
 
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
-
 from disclosure.models import AnnualReport, Category, Item
-from portal.sitemaps import ModelSitemap
+from portal.sitemaps import ModelSitemap, SectionSitemap
 
 
-class DisclosurePageSitemap(Sitemap):
-    """The catalog's own pages: landing, guide, catalog, 标准目录, requests, annual reports."""
+class DisclosurePageSitemap(SectionSitemap):
+    """The catalog's own pages (the 网站地图 adds the column tree below them)."""
 
-    changefreq = "weekly"
-    url_names = [
-        "disclosure:index",
-        "disclosure:guide",
-        "disclosure:catalog",
-        "disclosure:standard-catalog",
-        "disclosure:request-form",
-        "disclosure:request-lookup",
-        "disclosure:annual-report-list",
+    key = "disclosure"
+    title = "政务公开"
+    url_name = "disclosure:index"
+    pages = [
+        ("disclosure:index", "政务公开"),
+        ("disclosure:guide", "政府信息公开指南"),
+        ("disclosure:catalog", "政府信息公开目录"),
+        ("disclosure:standard-catalog", "政务公开标准目录"),
+        ("disclosure:request-form", "依申请公开"),
+        ("disclosure:request-lookup", "依申请公开办理查询"),
+        ("disclosure:annual-report-list", "政府信息公开工作年度报告"),
     ]
-
-    def items(self):
-        return self.url_names
-
-    def location(self, item):
-        return reverse(item)
 
 
 class CategorySitemap(ModelSitemap):

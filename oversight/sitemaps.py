@@ -1,14 +1,10 @@
-"""Sitemap section of the public 政务公开工作 page."""
+"""Sitemap section of the public 工作监督 pages."""
 
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+from portal.sitemaps import SectionSitemap
 
 
-class OversightPageSitemap(Sitemap):
-    changefreq = "weekly"
-
-    def items(self):
-        return ["oversight:index"]
-
-    def location(self, item):
-        return reverse(item)
+class OversightPageSitemap(SectionSitemap):
+    key = "oversight"
+    title = "工作监督"
+    url_name = "oversight:index"
+    pages = [("oversight:index", "政务公开工作")]

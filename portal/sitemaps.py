@@ -65,14 +65,38 @@ class ModelSitemap(Sitemap):
         return self.items().order_by().aggregate(latest=Max(self.lastmod_field))["latest"]
 
 
-class PageSitemap(Sitemap):
-    """The site-wide pages of portal itself."""
+class SectionSitemap(Sitemap):
+    """A section of the site's fixed pages, as (URL name, title) pairs: listed in /sitemap.xml
+    and, with its title, as one block of the 网站地图 page (portal.views.site_map). A new page is
+    added here once and appears in both."""
 
     changefreq = "weekly"
-    url_names = ["home", "organisation", "site-map", "accessibility"]
+    key = ""  # names the block on the 网站地图 page, where a section may add its tree
+    title = ""
+    url_name = ""
+    pages = []
 
     def items(self):
-        return self.url_names
+        return [name for name, _ in self.pages]
 
     def location(self, item):
         return reverse(item)
+
+    def links(self):
+        """Return [(title, url)] of the section's pages, for the 网站地图."""
+        return [(title, reverse(name)) for name, title in self.pages]
+
+
+class PageSitemap(SectionSitemap):
+    """The site-wide pages of portal itself."""
+
+    key = "about"
+    title = "机构概况"
+    url_name = "organisation"
+    pages = [
+        ("home", "首页"),
+        ("organisation", "机构概况"),
+        ("site-map", "网站地图"),
+        ("accessibility", "无障碍说明"),
+        ("api:open-data", "开放数据"),
+    ]

@@ -24,6 +24,7 @@ from .models import AuditEntry, Department, Leader, SearchEntry, TwoFactorDevice
 from .otp_issuer import totp_issuer
 from .pagecache import cache_public_page
 from .pagination import paginate
+from .sitemaps import SectionSitemap
 
 
 @cache_public_page
@@ -37,8 +38,12 @@ def organisation(request):
     return render(request, "portal/organisation.html", context)
 
 
-def site_map(request):
-    return render(request, "portal/site_map.html")
+@cache_public_page
+def site_map(request, sitemaps):
+    """网站地图: the fixed pages of every section of /sitemap.xml, with the column tree and the
+    办事服务 themes, so that it lists what the site has and nothing typed by hand."""
+    sections = [site() for site in sitemaps.values() if issubclass(site, SectionSitemap)]
+    return render(request, "portal/site_map.html", {"sections": sections})
 
 
 @cache_public_page

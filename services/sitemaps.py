@@ -1,23 +1,21 @@
 """Sitemap sections of 办事服务 (portal.sitemaps pages them by id range)."""
 
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
-
-from portal.sitemaps import ModelSitemap
+from portal.sitemaps import ModelSitemap, SectionSitemap
 from services.models import ServiceGuide, ServiceTheme
 
 
-class ServicePageSitemap(Sitemap):
-    """办事服务's own pages: the landing page and 办件公示."""
+class ServicePageSitemap(SectionSitemap):
+    """办事服务's own pages (the 网站地图 adds the themes and their guides below them)."""
 
+    key = "services"
+    title = "办事服务"
+    url_name = "services:index"
     changefreq = "daily"
-    url_names = ["services:index", "services:result-list", "services:result-lookup"]
-
-    def items(self):
-        return self.url_names
-
-    def location(self, item):
-        return reverse(item)
+    pages = [
+        ("services:index", "办事服务"),
+        ("services:result-list", "办件公示"),
+        ("services:result-lookup", "办件查询"),
+    ]
 
 
 class ServiceThemeSitemap(ModelSitemap):

@@ -3,7 +3,7 @@
 from django import template
 
 from services.forms import ResultLookupForm
-from services.models import ServiceGuide
+from services.models import ServiceGuide, ServiceTheme
 from services.services import latest_news
 
 register = template.Library()
@@ -22,3 +22,15 @@ def services_home(count=8):
 def kiosk_news(count=6):
     """The newest public catalog items (政务信息), or nothing when the catalog is missing."""
     return {"news": latest_news(count=count)}
+
+
+@register.inclusion_tag("services/_theme_map.html")
+def theme_map():
+    """The visible themes, each with its published guides (for the site map): two queries."""
+    guides = list(ServiceGuide.objects.published().for_list().alphabetical())
+    return {
+        "themes": [
+            (theme, [guide for guide in guides if guide.theme_id == theme.pk])
+            for theme in ServiceTheme.objects.visible()
+        ]
+    }
