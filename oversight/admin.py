@@ -7,24 +7,33 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.page import PageMargins
 
-from portal.admin import DepartmentScopedAdmin, Move, ReadOnlyAdminMixin, WorkflowAdmin
+from portal.admin import (
+    DepartmentScopedAdmin,
+    Move,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    WorkflowAdmin,
+)
 from portal.exports import csv_response, xlsx_response
 from portal.figures import month_start, next_month, parse_month, previous_month
 from portal.richtext import sanitize_html
 
-from . import services
+from . import services, tasks
 from .models import (
     Bulletin,
     ColumnFreshness,
     Dashboard,
     FreshnessWarning,
+    InspectionFinding,
     OfficerReport,
     ReportingTarget,
+    SiteInspection,
     Task,
     TaskAttachment,
 )
@@ -374,3 +383,107 @@ class BulletinAdmin(WorkflowAdmin):
         return TemplateResponse(
             request, "admin/oversight/bulletin/print.html", {"bulletin": bulletin}
         )
+
+
+# 网站自查 ------------------------------------------------------------------------------------
+class InspectionFindingInline(ReadOnlyInline):
+    model = InspectionFinding
+    fields = ["severity", "indicator", "message", "points", "page_link", "fix_link"]
+    verbose_name_plural = "自查问题（先改单项否决，再改扣分项）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).most_urgent_first()
+
+    @admin.display(description="所在页面")
+    def page_link(self, obj):
+        if not obj.page_url:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.page_url, obj.page_url
+        )
+
+    @admin.display(description="整改入口")
+    def fix_link(self, obj):
+        if not obj.fix_url:
+            return "—"
+        return format_html('<a href="{}">去整改</a>', obj.fix_url)
+
+
+@admin.register(SiteInspection)
+class SiteInspectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """网站自查: the history of runs, each with its findings, most urgent first."""
+
+    list_display = [
+        "started_at",
+        "result_display",
+        "veto_count",
+        "deducted_points",
+        "warning_count",
+        "page_count",
+        "attachment_count",
+        "broken_link_count",
+        "external_display",
+        "started_by",
+    ]
+    list_select_related = ["started_by"]
+    date_hierarchy = "started_at"
+    ordering = ["-started_at"]
+    search_fields = ["findings__message"]
+    fields = [
+        "started_at",
+        "finished_at",
+        "started_by",
+        "result_display",
+        "veto_count",
+        "deducted_points",
+        "warning_count",
+        "page_count",
+        "attachment_count",
+        "link_count",
+        "broken_link_count",
+        "external_display",
+        "is_page_limit_reached",
+    ]
+    readonly_fields = fields
+    inlines = [InspectionFindingInline]
+    change_list_template = "admin/oversight/siteinspection/change_list.html"
+
+    @admin.display(description="结果")
+    def result_display(self, obj):
+        return obj.result_label()
+
+    @admin.display(description="外部链接")
+    def external_display(self, obj):
+        if not obj.external_link_count:
+            return "无"
+        if not obj.has_checked_external_links:
+            return f"{obj.external_link_count}个，未检查（网络不可用）"
+        return f"{obj.external_link_count}个，已检查"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.run_view)
+        return [path("run/", view, name="oversight_siteinspection_run"), *super().get_urls()]
+
+    def run_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("oversight.run_siteinspection"):
+            raise PermissionDenied
+        result = tasks.inspect_site.enqueue(user_id=request.user.pk)
+        if result.is_finished:
+            self.message_user(request, "网站自查已完成，请查看最新一次自查结果")
+        else:
+            self.message_user(request, "已开始网站自查，几分钟后刷新本页查看结果")
+        return HttpResponseRedirect(reverse("admin:oversight_siteinspection_changelist"))
+
+    def changelist_view(self, request, extra_context=None):
+        latest = SiteInspection.objects.latest_first().first()
+        extra_context = {
+            **(extra_context or {}),
+            "latest": latest,
+            "urgent": list(latest.findings.exclude(severity="warning").most_urgent_first()[:10])
+            if latest
+            else [],
+            "can_run": request.user.has_perm("oversight.run_siteinspection"),
+        }
+        return super().changelist_view(request, extra_context)

@@ -47,6 +47,7 @@ class ColumnStatus:
     rule_days: int | None
     last_published_on: date | None
     today: date
+    is_homepage: bool = False  # the homepage row, fed by the 要闻 column
 
     @property
     def days_since(self):
@@ -108,7 +109,7 @@ def column_freshness(*, today=None):
         published_at = last.get(column.pk)
         on = timezone.localdate(published_at) if published_at else None
         if column.slug == HOMEPAGE_COLUMN:
-            rows.append(ColumnStatus(column, "网站首页（要闻）", HOMEPAGE_DAYS, on, today))
+            rows.append(ColumnStatus(column, "网站首页（要闻）", HOMEPAGE_DAYS, on, today, True))
         rows.append(ColumnStatus(column, column.name, column.update_days, on, today))
     return rows
 

@@ -2,10 +2,19 @@
 
 from django.tasks import task
 
-from . import services
+from . import inspection, services
 
 
 @task
 def warn_stale_columns():
     """Warn departments whose columns go stale within 3 days (once per column and due date)."""
     return services.warn_stale_columns()
+
+
+@task
+def inspect_site(user_id=None):
+    """Run the self-inspection (网站自查) and store its findings; daily from cron."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+    by = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return inspection.run_inspection(by=by).pk

@@ -19,6 +19,19 @@ from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
 from portal.transitions import Transitions
 from portal.uploads import Attachment
 
+__all__ = [
+    "ColumnFreshness",
+    "FreshnessWarning",
+    "Dashboard",
+    "OfficerReport",
+    "Task",
+    "TaskAttachment",
+    "ReportingTarget",
+    "Bulletin",
+    "AMBER_DAYS",
+    "current_year",
+]
+
 AMBER_DAYS = 3  # a column turns amber, and its department is warned, 3 days before it goes stale
 
 
