@@ -20,8 +20,9 @@ run: $(VENV)/.installed
 # live server flushes the database; a run of their own keeps that from touching the others).
 test: test-unit test-browser
 
+# The unit and integration tests on every core (pytest-xdist: one database per worker).
 test-unit: $(VENV)/.installed-dev
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser" -n auto $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
