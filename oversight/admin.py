@@ -24,7 +24,7 @@ from portal.exports import csv_response, xlsx_response
 from portal.figures import month_start, next_month, parse_month, previous_month
 from portal.richtext import sanitize_html
 
-from . import services, tasks
+from . import services, tasks, website_report
 from .models import (
     Bulletin,
     ColumnFreshness,
@@ -36,6 +36,8 @@ from .models import (
     SiteInspection,
     Task,
     TaskAttachment,
+    WebsiteReport,
+    WebsiteReportEvent,
 )
 
 
@@ -487,3 +489,99 @@ class SiteInspectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "can_run": request.user.has_perm("oversight.run_siteinspection"),
         }
         return super().changelist_view(request, extra_context)
+
+
+# 网站工作年度报表 ------------------------------------------------------------------------------
+class WebsiteReportEventInline(ReadOnlyInline):
+    model = WebsiteReportEvent
+    fields = ["kind", "actor", "at", "note"]
+    related = "actor"
+
+
+@admin.register(WebsiteReport)
+class WebsiteReportAdmin(WorkflowAdmin):
+    list_display = ["__str__", "status", "generated_at", "submitted_at", "item_status"]
+    list_filter = ["status"]
+    list_select_related = ["item"]
+    ordering = ["-year"]
+    search_fields = ["year"]
+    readonly_fields = ["year", "status", "generated_at", "item"]
+    inlines = [WebsiteReportEventInline]
+    change_form_template = "admin/oversight/websitereport/change_form.html"
+    change_list_template = "admin/oversight/websitereport/change_list.html"
+    workflow = {
+        "regenerate": Move(
+            "重新计算",
+            permission="submit_websitereport",
+            state="regenerate",
+            success=lambda report: (
+                "已按最新数据重新计算各项数据（移动新媒体、创新发展和手填数据不变）"
+            ),
+        ),
+        "submit": Move(
+            "送审发布",
+            permission="submit_websitereport",
+            state="submit",
+            success=lambda report: (
+                "年度报表已作为信息条目（附PDF）提交审核（公开年报›网站年度报表栏目），"
+                f"审核员审核后在网站发布：{report.item.title}"
+            ),
+        ),
+    }
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(None, {"fields": ["year", "status", "generated_at", "item"]})]
+        fieldsets += [(title, {"fields": names}) for title, names in website_report.SECTIONS]
+        fieldsets.append(("移动新媒体和创新发展", {"fields": ["mobile_media", "innovation"]}))
+        return fieldsets
+
+    @admin.display(description="信息条目状态")
+    def item_status(self, obj):
+        return obj.item.get_status_display() if obj.item_id else "—"
+
+    def has_add_permission(self, request):
+        return False  # generated from the data: the 生成 button on the list
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != WebsiteReport.Status.DRAFT:
+            return [f.name for f in WebsiteReport._meta.fields if f.name != "id"]
+        return self.readonly_fields
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("generate/", view(self.generate_view), name="oversight_websitereport_generate"),
+            path("<int:pk>/print/", view(self.print_view), name="oversight_websitereport_print"),
+            *super().get_urls(),
+        ]
+
+    def generate_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("oversight.submit_websitereport"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            year = int(request.POST.get("year") or today.year - 1)
+        except ValueError:
+            year = today.year - 1
+        if year >= today.year:
+            self.message_user(request, "只能生成已结束年度的报表", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:oversight_websitereport_changelist"))
+        report = website_report.generate_website_report(year=year, by=request.user)
+        self.message_user(
+            request, f"已生成“{report}”，请核对数据、填写移动新媒体和创新发展后送审发布"
+        )
+        return HttpResponseRedirect(
+            reverse("admin:oversight_websitereport_change", args=[report.pk])
+        )
+
+    def print_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = get_object_or_404(self.get_queryset(request), pk=pk)
+        if request.GET.get("format") == "pdf":
+            return website_report.pdf_response(report)
+        return TemplateResponse(
+            request, "oversight/website_report_print.html", website_report.context(report)
+        )

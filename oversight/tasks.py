@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from . import inspection, services
+from . import inspection, services, website_report
 
 
 @task
@@ -18,3 +18,10 @@ def inspect_site(user_id=None):
 
     by = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     return inspection.run_inspection(by=by).pk
+
+
+@task
+def draft_last_years_website_report():
+    """In January, compute last year's 网站工作年度报表 as a draft (idempotent)."""
+    report = website_report.draft_website_report()
+    return report.year if report else None

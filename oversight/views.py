@@ -1,9 +1,9 @@
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import services
-from .models import Task
+from . import services, website_report
+from .models import Task, WebsiteReport
 
 
 def index(request):
@@ -27,3 +27,20 @@ def index(request):
         "tasks": tasks,
     }
     return render(request, "oversight/index.html", context)
+
+
+def website_report_list(request):
+    """政府网站工作年度报表: every published year, newest first."""
+    reports = WebsiteReport.objects.published().select_related("item")
+    return render(request, "oversight/website_report_list.html", {"reports": reports})
+
+
+def website_report_detail(request, year, printable=False):
+    """A published website report: page, print layout (printable) or PDF (?format=pdf)."""
+    report = get_object_or_404(WebsiteReport.objects.published().select_related("item"), year=year)
+    if request.GET.get("format") == "pdf":
+        return website_report.pdf_response(report)
+    template = (
+        "oversight/website_report_print.html" if printable else "oversight/website_report.html"
+    )
+    return render(request, template, website_report.context(report))
