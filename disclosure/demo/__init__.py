@@ -10,6 +10,7 @@ Deterministic and idempotent.
 import random
 from datetime import datetime, time, timedelta
 from importlib import import_module
+from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -60,18 +61,33 @@ def minimal_pdf(title):
 
 
 def ensure_columns():
-    """Recreate the seeded columns if they are gone (a flushed test database)."""
+    """Recreate the seeded columns and their 标准目录 if they are gone (a flushed test database)."""
+    from django.apps import apps
+
     if not Category.objects.filter(slug="gkzn").exists():
-        from django.apps import apps
-
         import_module("disclosure.migrations.0002_seed_categories").seed(apps, None)
+    if not Category.objects.filter(slug="dzzh").exists():
+        import_module("disclosure.migrations.0009_category_standard_attributes").seed(apps, None)
 
 
-def draw_item(rng, slugs, weights, now):
-    """Return (column slug, publication time, 成文日期, title) of one demo item."""
+def freshness_days(column):
+    """Return within how many days a demo column's newest item should lie: half its rule (and
+    its parent's), so that the demo's 政务公开工作 board is green for weeks after loading."""
+    rules = [
+        days for days in (column.update_days, getattr(column.parent, "update_days", None)) if days
+    ]
+    return max(min(rules, default=365) // 2, 3)
+
+
+def draw_item(rng, slugs, weights, now, *, within_days=None):
+    """Return (column slug, publication time, 成文日期, title) of one demo item (published in the
+    last within_days days if given, else at any time in the last five years)."""
     slug = rng.choices(slugs, weights)[0]
     titles = COLUMNS[slug][2]
-    days_ago = int(rng.triangular(0, 5 * 365, 30))
+    if within_days:
+        days_ago = rng.randint(1, max(within_days // 2, 1))
+    else:
+        days_ago = int(rng.triangular(0, 5 * 365, 30))
     published = now - timedelta(days=days_ago, hours=rng.randint(0, 8))
     published = timezone.make_aware(
         datetime.combine(
@@ -92,7 +108,7 @@ def load(*, stdout):
     ensure_columns()
     rng = random.Random(2026)
     departments = {d.code: d for d in Department.objects.all()}
-    columns = {c.slug: c for c in Category.objects.all()}
+    columns = {c.slug: c for c in Category.objects.select_related("parent")}
     owners = {slug: code for slug, (code, _, _) in COLUMNS.items()}
     for slug, column in columns.items():
         code = owners.get(slug) or owners.get(
@@ -109,6 +125,39 @@ def load(*, stdout):
     weights = [4 if s in {"zwdt", "tzgg", "zdgg", "xzxk", "jggs", "bdcdj"} else 2 for s in slugs]
     created = []
     titles_used = set(Item.objects.values_list("title", flat=True))
+    people = SimpleNamespace(officer=officer, reviewer=reviewer, departments=departments)
+
+    def publish(slug, published, written_on, title):
+        code, prefix, _ = COLUMNS[slug]
+        year = written_on.year
+        document_number = ""
+        if prefix:
+            if (prefix, year) not in serials:  # a later run goes on from the numbers given
+                serials[(prefix, year)] = Item.objects.filter(
+                    document_number__startswith=f"{prefix}〔{year}〕"
+                ).count()
+            serials[(prefix, year)] += 1
+            document_number = f"{prefix}〔{year}〕{serials[(prefix, year)]}号"
+        created.append(
+            publish_item(
+                rng, people, columns[slug], code, published, written_on, title, document_number
+            )
+        )
+
+    # First every column gets an item well within its update rule (on a fresh database its
+    # titles are all free), so that the demo's 政务公开工作 board has no stale or empty column.
+    for slug in slugs:
+        column = columns[slug]
+        days = freshness_days(column)
+        recent = now - timedelta(days=days)
+        if Item.objects.public().filter(category=column, published_at__gte=recent).exists():
+            continue
+        for _attempt in range(DRAWS):
+            _, published, written_on, title = draw_item(rng, [slug], [1], now, within_days=days)
+            if title not in titles_used:
+                titles_used.add(title)
+                publish(slug, published, written_on, title)
+                break
     for _ in range(max(TARGET - Item.objects.count(), 0)):
         # A bureau does not issue the same title twice: draw again until the title is new.
         for _attempt in range(DRAWS):
@@ -116,43 +165,42 @@ def load(*, stdout):
             if title not in titles_used:
                 break
         titles_used.add(title)
-        code, prefix, _ = COLUMNS[slug]
-        year = written_on.year
-        document_number = ""
-        if prefix:
-            serials[(prefix, year)] = serials.get((prefix, year), 0) + 1
-            document_number = f"{prefix}〔{year}〕{serials[(prefix, year)]}号"
-        body = "".join(f"<p>{p}</p>" for p in rng.sample(PARAGRAPHS, 3))
-        item = Item.objects.create(
-            title=title,
-            category=columns[slug],
-            department=departments[code],
-            written_on=written_on,
-            document_number=document_number,
-            keywords=" ".join(rng.sample(CATALOG["keywords"], 2)),
-            summary=f"{title}。" + PARAGRAPHS[0][:60],
-            body=body,
-            source=departments[code].name,
-            author=officer,
-            created_at=published - timedelta(days=1),
-        )
-        if rng.random() < 0.12:
-            ItemAttachment.objects.create(
-                item=item,
-                original_name=f"{title[:40]}.pdf",
-                file=ContentFile(minimal_pdf(f"Attachment {item.pk}"), name="attachment.pdf"),
-            )
-        item.submit(by=officer, now=published - timedelta(hours=3))
-        item.approve(by=reviewer, checklist=CHECKLIST, now=published)
-        # Demo history: the row was written then, not today.
-        Item.objects.filter(pk=item.pk).update(updated_at=published)
-        created.append(item)
+        publish(slug, published, written_on, title)
     if created:
         link_demo_items(rng)
     load_guide(columns["gkzn"], departments["bgs"], officer, reviewer)
     load_campaigns(columns["xchd"], departments["bgs"], officer, reviewer)
     requests.load(stdout=stdout)
     stdout.write(f"信息条目 {Item.objects.count()} 条（新增 {len(created)} 条）。")
+
+
+def publish_item(rng, people, column, code, published, written_on, title, document_number):
+    """Create one demo item and take it through submit and approve at its past times."""
+    department = people.departments[code]
+    item = Item.objects.create(
+        title=title,
+        category=column,
+        department=department,
+        written_on=written_on,
+        document_number=document_number,
+        keywords=" ".join(rng.sample(CATALOG["keywords"], 2)),
+        summary=f"{title}。" + PARAGRAPHS[0][:60],
+        body="".join(f"<p>{p}</p>" for p in rng.sample(PARAGRAPHS, 3)),
+        source=department.name,
+        author=people.officer,
+        created_at=published - timedelta(days=1),
+    )
+    if rng.random() < 0.12:
+        ItemAttachment.objects.create(
+            item=item,
+            original_name=f"{title[:40]}.pdf",
+            file=ContentFile(minimal_pdf(f"Attachment {item.pk}"), name="attachment.pdf"),
+        )
+    item.submit(by=people.officer, now=published - timedelta(hours=3))
+    item.approve(by=people.reviewer, checklist=CHECKLIST, now=published)
+    # Demo history: the row was written then, not today.
+    Item.objects.filter(pk=item.pk).update(updated_at=published)
+    return item
 
 
 def link_demo_items(rng):

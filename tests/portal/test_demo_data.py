@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test import override_settings
 
 from complaints.models import Message
@@ -144,3 +144,30 @@ def test_crawl_from_home_two_levels_finds_no_broken_link(client):
         frontier = next_frontier
     assert len(seen) > 40
     assert failures == []
+
+
+def test_demo_fills_every_column_and_its_work_page_counts_nothing_stale():
+    """The 政务公开工作 board of the demo: no column stale or empty (the veto counts five)."""
+    from disclosure.models import Category
+    from oversight import services
+
+    rows = services.column_freshness()
+    assert services.freshness_summary(rows)[services.RED] == 0
+    assert [row.name for row in rows if row.status_label == "空白栏目"] == []
+    from disclosure.demo import COLUMNS
+
+    # Every catalog column the seed migrations create, and every top-level column.
+    seeded = Category.objects.filter(Q(slug__in=COLUMNS) | Q(parent__isnull=True))
+    for column in seeded.visible().prefetch_related("children"):
+        assert Item.objects.public().in_category(column).exists(), column.slug
+    for slug in ["jgzn", "gz", "gyjh", "hbxy", "xztd", "djbd", "zdygg", "ysfa", "kqcr", "dzzh"]:
+        assert Item.objects.public().filter(category__slug=slug).count() >= 1, slug
+
+
+def test_demo_fills_the_site_identity():
+    site = SiteSettings.load()
+    assert site.sponsor and site.operator and site.domain
+    assert site.police_record_url().endswith("recordcode=33020002000123")
+    assert site.error_report_url().endswith("siteCode=3302000012")
+    # The badge is the office's to upload: the demo invents none.
+    assert site.missing_identity_elements() == ["党政机关网站标识"]
