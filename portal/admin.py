@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import content_safety
+from . import content_safety, roles
 from .exceptions import InvalidTransition, error_messages
 from .models import (
     AuditEntry,
@@ -29,7 +30,7 @@ from .models import (
     User,
     WorkCalendarDay,
 )
-from .publishing import REVIEW_CHECKLIST
+from .publishing import REVIEW_CHECKLIST, Reviewable
 
 
 def finding_html(finding):
@@ -629,7 +630,10 @@ class ContentSafetyAdminMixin:
 
     Add it first in the bases of an admin whose model declares `public_text_fields` (see
     portal.content_safety), and name "content_safety_report" in readonly_fields (and in
-    fieldsets, if the admin has them). Blocking findings also stop `submit`/`approve`.
+    fieldsets, if the admin has them). Blocking findings also stop `submit`/`approve`. For a
+    record of the review workflow the panel reads what the gate reads: its text, the rows
+    published with it and their attachments (naming the file, sheet and cell or page), and
+    offers the 审核员 a link to record why a personal-data hit may be published.
     """
 
     def get_readonly_fields(self, request, obj=None):
@@ -641,20 +645,31 @@ class ContentSafetyAdminMixin:
             return fieldsets  # the default fieldset already lists every read-only field
         panel = ("内容安全检查", {"fields": ["content_safety_report"]})
         # With findings the panel comes first, where the author lands after a refused submit.
-        if content_safety.scan_object(obj):
+        if self.content_safety_findings(obj):
             return [panel, *fieldsets]
         return [*fieldsets, panel]
+
+    @staticmethod
+    def content_safety_findings(obj):
+        """Return the findings the gate would see for obj, scanned once per request's object."""
+        if not hasattr(obj, "_content_safety_findings"):
+            obj._content_safety_findings = (
+                content_safety.scan_publication(obj)
+                if isinstance(obj, Reviewable)
+                else content_safety.scan_object(obj)
+            )
+        return obj._content_safety_findings
 
     @admin.display(description="内容安全检查")
     def content_safety_report(self, obj):
         if obj is None or obj.pk is None:
             return "保存后显示检查结果"
-        findings = content_safety.scan_object(obj)
+        findings = self.content_safety_findings(obj)
         if not findings:
             return format_html('<p class="content-safety-ok">{}</p>', "未发现错敏字和违规内容")
         rows = format_html_join(
             "\n",
-            '<li class="content-safety-{}"><strong>{}</strong> {}：{}<mark>{}</mark>{}{}</li>',
+            '<li class="content-safety-{}"><strong>{}</strong> {}：{}<mark>{}</mark>{}{}{}</li>',
             (
                 (
                     f.severity,
@@ -664,6 +679,7 @@ class ContentSafetyAdminMixin:
                     f.context_parts[1],
                     f.context_parts[2],
                     f"　→ 应为“{f.suggestion}”" if f.suggestion else f"　（{f.note}）",
+                    allowance_link(obj, f),
                 )
                 for f in findings
             ),
@@ -678,6 +694,27 @@ class ContentSafetyAdminMixin:
         )
 
 
+def allowance_link(obj, finding):
+    """Link to record why a personal-data hit may be published (the 审核员's decision)."""
+    if not finding.source:
+        return ""
+    content_type_id, object_id = finding.source
+    query = urlencode(
+        {
+            "content_type": content_type_id,
+            "object_id": object_id,
+            "object_title": str(obj)[:200],
+            "field": finding.field_label or finding.field,
+            "location": finding.location,
+            "term": finding.term,
+            "matched": finding.matched[:200],
+            "context": finding.context[:300],
+        }
+    )
+    url = f"{reverse('admin:portal_contentfinding_add')}?{query}"
+    return format_html('　<a href="{}">记录公开理由</a>', url)
+
+
 @admin.register(SensitiveTerm)
 class SensitiveTermAdmin(admin.ModelAdmin):
     list_display = ["term", "category", "kind", "severity", "suggestion", "note", "is_active"]
@@ -686,6 +723,41 @@ class SensitiveTermAdmin(admin.ModelAdmin):
     search_fields = ["term", "suggestion", "note"]
     ordering = ["category", "term"]
     readonly_fields = ["updated_at"]
+
+
+class PersonalDataAllowanceForm(forms.ModelForm):
+    """The 审核员 records why a personal-data hit may be published; the hit comes from the
+    link in the record's 内容安全检查 panel."""
+
+    class Meta:
+        model = ContentFinding
+        fields = [
+            "content_type",
+            "object_id",
+            "object_title",
+            "field",
+            "location",
+            "term",
+            "matched",
+            "context",
+            "reason",
+        ]
+        widgets = {
+            "content_type": forms.HiddenInput,
+            "object_id": forms.HiddenInput,
+            "term": forms.HiddenInput,
+            "context": forms.HiddenInput,
+            "object_title": forms.TextInput(attrs={"readonly": True, "size": 60}),
+            "field": forms.TextInput(attrs={"readonly": True}),
+            "location": forms.TextInput(attrs={"readonly": True}),
+            "matched": forms.TextInput(attrs={"readonly": True, "size": 40}),
+        }
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("请写明确需公开的理由和依据", code="reason_required")
+        return reason
 
 
 @admin.register(ContentFinding)
@@ -726,9 +798,43 @@ class ContentFindingAdmin(admin.ModelAdmin):
         "object_link",
     ]
     exclude = ["context", "position"]
+    allowance_fields = [
+        "content_type",
+        "object_id",
+        "object_title",
+        "field",
+        "location",
+        "term",
+        "matched",
+        "context",
+        "reason",
+    ]
 
     def has_add_permission(self, request):
-        return False
+        # Adding a row records the 审核员's decision that a personal-data hit may be published
+        # (a 公示 required by law, with consent); nothing else is ever added by hand.
+        return request.user.has_role(roles.REVIEWER) or request.user.has_role(
+            roles.DISCLOSURE_OFFICE
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else super().get_readonly_fields(request, obj)
+
+    def get_fields(self, request, obj=None):
+        return self.allowance_fields if obj is None else super().get_fields(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs.update(form=PersonalDataAllowanceForm, fields=self.allowance_fields, exclude=[])
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        obj.category = SensitiveTerm.Category.PERSONAL_DATA
+        obj.severity = SensitiveTerm.Severity.BLOCK
+        obj.save()
+        obj.resolve(by=request.user, reason=form.cleaned_data["reason"])
 
     @admin.display(description="上下文")
     def marked_context(self, obj):

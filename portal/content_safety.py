@@ -1,34 +1,52 @@
 """The 错敏字 / banned-word / spam scanner: text in, findings out.
 
-The word lists live in `SensitiveTerm` (edited in the admin). The scanner normalises the text
-before matching, so spam typed as full-width letters, split by spaces, punctuation or zero-width
-characters is still found, and maps every hit back to its place in the original text:
+The word lists live in `SensitiveTerm` (edited in the admin, seeded from portal/data/). The text
+is normalised in one place, `normalise()`, and every hit is mapped back to its place in the
+original text:
 
-- every character goes through NFKC and casefold; format characters (zero-width spaces and joiners)
-  are dropped;
-- spam and prohibited words and URL patterns are matched against a compact form that also drops
-  whitespace, punctuation and symbols ("澳 门-赌.场", "ｂｅｔ３６５．ｃｏｍ");
+- each character is folded: traditional → simplified (OpenCC's character table), look-alike
+  letters of other scripts (Cyrillic "с", Greek "ο") and enclosed or circled digits and letters
+  ("①", "❽", "ⓑ") → their Latin/ASCII form, then NFKC and casefold; format characters (zero-width
+  spaces and joiners) are dropped;
+- spam and prohibited words are matched against a compact form that also drops whitespace,
+  punctuation and symbols ("澳 门-赌.场", "ｂｅｔ３６５．ｃｏｍ"), and against a pinyin view of it
+  (pypinyin's readings), so "bo cai" and "百jia乐" are found as 博彩 and 百家乐;
 - misspellings, institution names and leaders' names are matched against the normalised text only,
   because words of official writing legitimately meet at punctuation.
 
-A model with public text says which of its fields the public reads, the way it says where it lives
-(`get_absolute_url()`): a class attribute `public_text_fields`, a tuple of field names (the
-finding names each field by its verbose_name). Everything that scans a record reads that one
-declaration, through `scan_object()`: the workflow (portal.publishing) before submission and
-approval, a message's approval, the `clean()` of records edited straight into public view
-(`validate()`), the admin's 内容安全检查 panel, and `manage.py scan_content` over the public rows
-of every declaring model (`public_rows()`).
+Spam is reported as runs, not words: the suspicious tokens (spam and prohibited words, brands with
+digits or a sports word, domains carrying a brand whatever their TLD, bonus phrases, QQ/WeChat
+bait, and the words around them) are joined across short gaps into one finding covering the whole
+run, so deleting one word never leaves the rest of an injection clean.
 
-The API: `scan_text()` and `scan_object()` return findings, `raise_for_blocking()` stops a
-transition on a blocking one, `validate()` is the `clean()` hook.
+Names are checked by near-miss: a run within one character of the bureau's name, a department's,
+a superior body's (SensitiveTerm entries of kind "name") or a leader's ("局长张建华"), of four
+characters or more, that is not itself a known name, is a warning suggesting the correct form.
+
+Personal data (18-digit ID numbers with a valid check digit, mobile numbers, bank card numbers
+passing Luhn) is a warning in any text; `scan_publication()` makes it blocking on the records
+published through the review workflow (catalog items, service guides) and their attachments,
+unless the 审核员 recorded a reason (a resolved `ContentFinding` with the reason).
+
+A model with public text says which of its fields the public reads: a class attribute
+`public_text_fields`, a tuple of field names. Everything that scans a record reads that one
+declaration, through `scan_object()`.
+
+The API: `scan_text()`, `scan_object()`, `scan_publication()` and `scan_attachment()` return
+findings, `raise_for_blocking()` stops a transition on a blocking one, `validate()` is the
+`clean()` hook, `public_text_models()`/`public_rows()` feed the nightly scan.
 """
 
 import html
+import io
+import os
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from pathlib import Path
 
+import ahocorasick
 from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -44,11 +62,24 @@ SPAM = "spam"
 MISSPELLING = "misspelling"
 INSTITUTION_NAME = "institution_name"
 LEADER_NAME = "leader_name"
+PERSONAL_DATA = "personal_data"
 # Categories whose words are matched with separators stripped (the shape of injected spam).
 COMPACT_CATEGORIES = {PROHIBITED, SPAM}
 
+# Kinds of entry (SensitiveTerm.Kind).
+WORD = "word"
+PATTERN = "pattern"
+BRAND = "brand"
+CONTEXT = "context"
+NAME = "name"
+
 CONTEXT_CHARS = 12
-CACHE_KEY = "content_safety:terms"
+VERSION_KEY = "content_safety:version"
+# Suspicious tokens at most this many original characters apart belong to one run.
+RUN_GAP = 8
+RUN_NOTE = "疑似被植入的赌博、色情或诈骗信息（整段删除）"
+MIN_NAME_LENGTH = 4
+MIN_PINYIN_LETTERS = 5
 
 
 @dataclass(frozen=True)
@@ -60,7 +91,7 @@ class Term:
     severity: str
     suggestion: str = ""
     note: str = ""
-    is_pattern: bool = False
+    kind: str = WORD
 
 
 @dataclass(frozen=True)
@@ -82,6 +113,11 @@ class Finding:
     field_label: str = ""
     # The context split around the hit, for highlighting: (before, hit, after).
     context_parts: tuple = ("", "", "")
+    # Where inside a file the hit is (工作表“名册”单元格C3, 第2页); empty for a field's text.
+    location: str = ""
+    # (content type id, primary key) of the row or attachment holding the text, set by
+    # scan_publication() so the 审核员 can record a reason for publishing personal data there.
+    source: tuple = ()
 
     @property
     def is_blocking(self):
@@ -93,8 +129,8 @@ class Finding:
 
     @property
     def place(self):
-        """Return where the hit is, as 标题 第1行第5列."""
-        where = f"第{self.line}行第{self.column}列"
+        """Return where the hit is, as 标题 第1行第5列 or 附件“名册.xlsx” 工作表“Sheet1”单元格C3."""
+        where = self.location or f"第{self.line}行第{self.column}列"
         return f"{self.field_label} {where}" if self.field_label else where
 
     def describe(self):
@@ -105,35 +141,168 @@ class Finding:
         return text + f"，上下文：…{self.context}…"
 
 
-# Normalisation ------------------------------------------------------------------------------
+# Normalisation: the one place ---------------------------------------------------------------
+def _t2s_table():
+    """Return OpenCC's traditional → simplified character table (its first candidate)."""
+    import opencc
+
+    path = Path(opencc.__file__).resolve().parent / "dictionary" / "TSCharacters.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if len(source) == 1 and targets:
+            table[source] = targets.split()[0]
+    return table
+
+
+# Latin look-alikes from Cyrillic and Greek (folded before NFKC, so capitals are covered too).
+HOMOGLYPHS = dict(
+    zip(
+        "АВСЕНІЈКМОРЅТХУаеорсхуіјѕԁԛԝһвкмнтгпАΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχωγɑɡ",
+        "abcehijkmopstxyaeopcxyijsdqwhbkmhtrnabezhikmnoptyxabeiknoptuxwyag",
+        strict=True,
+    )
+)
+
+
+def _enclosed_alphanumerics():
+    """Return the circled/negative-circled digits and letters NFKC leaves alone."""
+    table = {}
+    for first, values in [
+        (0x2776, range(1, 11)),  # ❶-❿
+        (0x2780, range(1, 11)),  # ➀-➉
+        (0x278A, range(1, 11)),  # ➊-➓
+        (0x24EB, range(11, 21)),  # ⓫-⓴
+        (0x24F5, range(1, 11)),  # ⓵-⓾
+    ]:
+        for offset, value in enumerate(values):
+            table[chr(first + offset)] = str(value)
+    table["⓿"] = "0"
+    table["🄋"] = table["🄌"] = "0"
+    for first in (0x1F150, 0x1F170):  # 🅐-🅩, 🅰-🆉
+        for offset in range(26):
+            table[chr(first + offset)] = chr(ord("a") + offset)
+    return table
+
+
 def _is_separator(char):
     """Return whether a normalised character may be stripped when matching spam."""
     category = unicodedata.category(char)
     return category[0] in {"Z", "P", "S", "C"} or char.isspace()
 
 
-def _normalise(text):
-    """Return (normalised, compact, normalised_map, compact_map).
+class _Folder:
+    """Fold one character at a time, memoised: (normal form, compact form)."""
 
-    The maps give, for each character of the normalised and compact strings, the index of the
-    original character it came from.
-    """
+    def __init__(self):
+        self.t2s = _t2s_table()
+        self.extra = {**HOMOGLYPHS, **_enclosed_alphanumerics()}
+        self.memo = {}
+
+    def fold(self, char):
+        folded = self.memo.get(char)
+        if folded is None:
+            folded = self.memo[char] = self._fold(char)
+        return folded
+
+    def _fold(self, char):
+        if unicodedata.category(char) == "Cf":  # zero-width space/joiner, BOM, soft hyphen
+            return "", ""
+        char = self.extra.get(char, char)
+        char = self.t2s.get(char, char)
+        normal = "".join(
+            self.extra.get(piece, self.t2s.get(piece, piece))
+            for piece in unicodedata.normalize("NFKC", char).casefold()
+        )
+        return normal, "".join(piece for piece in normal if not _is_separator(piece))
+
+
+_folder = None
+
+
+def _get_folder():
+    global _folder
+    if _folder is None:
+        _folder = _Folder()
+    return _folder
+
+
+@dataclass
+class Normalised:
+    """A text's views for matching; each map gives a view character's index in the original."""
+
+    normal: str
+    normal_map: list
+    compact: str
+    compact_map: list
+
+
+def normalise(text):
+    """Return the Normalised views of text (the one place text is normalised)."""
+    fold = _get_folder().fold
     normal, normal_map, compact, compact_map = [], [], [], []
     for index, char in enumerate(text):
-        if unicodedata.category(char) == "Cf":  # zero-width space/joiner, BOM, soft hyphen
-            continue
-        for piece in unicodedata.normalize("NFKC", char).casefold():
-            normal.append(piece)
+        normal_form, compact_form = fold(char)
+        if len(normal_form) == 1:
+            normal.append(normal_form)
             normal_map.append(index)
-            if not _is_separator(piece):
+        else:
+            for piece in normal_form:
+                normal.append(piece)
+                normal_map.append(index)
+        if len(compact_form) == 1:
+            compact.append(compact_form)
+            compact_map.append(index)
+        else:
+            for piece in compact_form:
                 compact.append(piece)
                 compact_map.append(index)
-    return "".join(normal), "".join(compact), normal_map, compact_map
+    return Normalised("".join(normal), normal_map, "".join(compact), compact_map)
 
 
 def _normalise_term(term, *, compact):
-    normal, compact_text, _, _ = _normalise(term)
-    return compact_text if compact else normal
+    views = normalise(term)
+    return views.compact if compact else views.normal
+
+
+_pinyin_table = None
+
+
+def _pinyin_of(char):
+    """Return the toneless pinyin of a Han character (its first reading), or ""."""
+    global _pinyin_table
+    if _pinyin_table is None:
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        _pinyin_table = {}
+        for codepoint, readings in pinyin_dict.items():
+            reading = unicodedata.normalize("NFD", readings.split(",")[0])
+            _pinyin_table[chr(codepoint)] = "".join(c for c in reading if "a" <= c <= "z")
+    return _pinyin_table.get(char, "")
+
+
+def _term_pinyins(term):
+    """Return the pinyin spellings of a Han term: the phrase reading and the first readings."""
+    from pypinyin import Style, lazy_pinyin
+
+    if not all("\u4e00" <= char <= "\u9fff" for char in term):
+        return set()
+    spellings = {"".join(lazy_pinyin(term, style=Style.NORMAL, v_to_u=False)).replace("ü", "v")}
+    spellings.add("".join(_pinyin_of(char) for char in term))
+    return {s for s in spellings if len(s) >= MIN_PINYIN_LETTERS and s.isascii() and s.isalpha()}
+
+
+def _pinyin_view(compact):
+    """Return (view, starts, ends): Han characters of the compact text spelled out in pinyin.
+
+    starts/ends say, for each view character, the compact index it came from and whether a
+    compact character starts or ends there, so matches can be kept to whole characters."""
+    pieces = [_pinyin_of(char) or char for char in compact]
+    view, owner = [], []
+    for index, piece in enumerate(pieces):
+        view.append(piece)
+        owner.extend([index] * len(piece))
+    return "".join(view), owner
 
 
 def text_from_html(value):
@@ -142,64 +311,401 @@ def text_from_html(value):
     return html.unescape(strip_tags(value))
 
 
+# Personal data ------------------------------------------------------------------------------
+ID_NUMBER = re.compile(
+    r"(?<![0-9a-z])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9x](?![0-9a-z])"
+)
+MOBILE_NUMBER = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")
+CARD_NUMBER = re.compile(r"(?<![0-9])[3-6][0-9]{3}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{4,7}(?![0-9])")
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def is_valid_id_number(number):
+    """Return whether an 18-character 居民身份证号码 has a valid check character (GB 11643)."""
+    number = number.lower()
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(number, ID_WEIGHTS, strict=False))
+    return "10x98765432"[total % 11] == number[17]
+
+
+def passes_luhn(number):
+    """Return whether a card number passes the Luhn check."""
+    total = 0
+    for position, digit in enumerate(reversed(number)):
+        value = int(digit)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _personal_data_hits(normal):
+    """Return (start, end, Term) in the normal view for ID, mobile and bank card numbers."""
+    hits, taken = [], []
+    for match in ID_NUMBER.finditer(normal):
+        if is_valid_id_number(match.group()):
+            hits.append((match.start(), match.end(), ID_TERM))
+            taken.append((match.start(), match.end()))
+    for match in CARD_NUMBER.finditer(normal):
+        digits = re.sub(r"[ -]", "", match.group())
+        overlaps = any(s < match.end() and match.start() < e for s, e in taken)
+        if 16 <= len(digits) <= 19 and not overlaps and passes_luhn(digits):
+            hits.append((match.start(), match.end(), CARD_TERM))
+            taken.append((match.start(), match.end()))
+    for match in MOBILE_NUMBER.finditer(normal):
+        if not any(s < match.end() and match.start() < e for s, e in taken):
+            hits.append((match.start(), match.end(), MOBILE_TERM))
+    return hits
+
+
+_PD_NOTE = "公开前应删除或隐去（如 3201**********1234）；确需公开的由审核员记录理由"
+ID_TERM = Term("身份证号码", PERSONAL_DATA, WARNING, "", "完整的身份证号码：" + _PD_NOTE)
+MOBILE_TERM = Term("手机号码", PERSONAL_DATA, WARNING, "", "个人手机号码：" + _PD_NOTE)
+CARD_TERM = Term("银行卡号", PERSONAL_DATA, WARNING, "", "银行卡号：" + _PD_NOTE)
+
+
+# Names by near-miss -------------------------------------------------------------------------
+def _is_han(text):
+    return all("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+def _one_inner_edit(window, name):
+    """Return whether window is one substitution, insertion or deletion inside the name.
+
+    Edits at either end are left alone: there the text just runs on ("自然资源执法" is no slip
+    of 自然资源部) or names another level or body ("县人民政府", "市自然资源局")."""
+    size, length = len(window), len(name)
+    if window[0] != name[0] or window[-1] != name[-1]:
+        return False
+    if size == length:
+        return sum(a != b for a, b in zip(window, name, strict=True)) == 1
+    if size == length - 1:
+        return any(window == name[:i] + name[i + 1 :] for i in range(1, length - 1))
+    if size == length + 1:
+        return any(name == window[:i] + window[i + 1 :] for i in range(1, size - 1))
+    return False
+
+
+class NameIndex:
+    """Find near-misses of known names: the halves of each name are found with one automaton
+    (one edit leaves one half intact), and only windows of the name's length ±1 next to a half
+    are compared."""
+
+    def __init__(self, names):
+        # names: normalised name -> (category, display form)
+        self.names = {n: v for n, v in names.items() if len(n) >= MIN_NAME_LENGTH and _is_han(n)}
+        self.halves = None
+        if self.names:
+            self.halves = ahocorasick.Automaton()
+            entries = {}
+            for name in self.names:
+                middle = len(name) // 2
+                entries.setdefault(name[:middle], []).append((name, True))
+                entries.setdefault(name[middle:], []).append((name, False))
+            for key, value in entries.items():
+                self.halves.add_word(key, (len(key), value))
+            self.halves.make_automaton()
+
+    def scan(self, normal):
+        """Return (start, end, Term) in the normal view for each near-miss."""
+        if self.halves is None:
+            return []
+        windows = set()
+        for last, (size, entries) in self.halves.iter(normal):
+            start = last - size + 1
+            for name, is_prefix in entries:
+                for width in (len(name) - 1, len(name), len(name) + 1):
+                    begin = start if is_prefix else last + 1 - width
+                    if begin >= 0 and begin + width <= len(normal):
+                        windows.add((begin, begin + width, name))
+        exact = [(begin, end) for begin, end, _ in windows if normal[begin:end] in self.names]
+        hits, seen = [], set()
+        for begin, end, name in sorted(windows):
+            window = normal[begin:end]
+            if window in self.names or not _is_han(window) or not _one_inner_edit(window, name):
+                continue
+            if any(s <= begin < e or s < end <= e or begin <= s < e <= end for s, e in exact):
+                continue  # part of a correctly written name, or a correct name inside it
+            if (begin, end) in seen:
+                continue
+            seen.add((begin, end))
+            category, display = self.names[name]
+            note = f"与“{display}”仅差一字，请核对名称"
+            hits.append((begin, end, Term(window, category, WARNING, display, note)))
+        return hits
+
+
 # Scanner ------------------------------------------------------------------------------------
+SPORT_WORDS = "体育|娱乐|棋牌|真人|电竞|彩票|官网|网址|开户|app|赌场|网投|视讯|电子游艺"
+UNIT_AFTER_DIGITS = "年月日号届期个万元亿米亩平方栋层户人次项件条"
+DOMAIN = re.compile(
+    r"(?<![a-z0-9-])(?:[a-z0-9](?:[a-z0-9-]{0,61})\.)+[a-z][a-z0-9-]{1,14}(?![a-z0-9-])"
+)
+DOT_LIKE = {"。": ".", "．": ".", "点": ".", "丶": ".", "·": "."}
+
+
+def _compile_pattern(text):
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error:
+        return None  # the admin form validates patterns; never fail a scan on one
+
+
+def _automaton(words):
+    if not words:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, term in words.items():
+        automaton.add_word(key, (len(key), term))
+    automaton.make_automaton()
+    return automaton
+
+
+def _add_word(words, key, term):
+    # The first entry of a word wins; a blocking entry outranks a warning.
+    if key and (key not in words or (term.is_blocking_term and not words[key].is_blocking_term)):
+        words[key] = term
+
+
+class _Entry:
+    """A term with its blocking flag precomputed (automaton values)."""
+
+    __slots__ = ("term", "is_blocking_term")
+
+    def __init__(self, term):
+        self.term = term
+        self.is_blocking_term = term.severity == BLOCKING
+
+
 class Scanner:
-    """Match a fixed list of terms; build once per word list, scan many texts."""
+    """Match a fixed list of terms and known names; build once per word list, scan many texts."""
 
-    def __init__(self, terms):
+    def __init__(self, terms, names=()):
         self.terms = list(terms)
-        self._normal = self._compile(
-            [t for t in self.terms if t.category not in COMPACT_CATEGORIES]
-        )
-        self._compact = self._compile(
-            [t for t in self.terms if t.category in COMPACT_CATEGORIES], compact=True
-        )
-
-    @staticmethod
-    def _compile(terms, *, compact=False):
-        words, patterns = {}, []
-        for term in terms:
-            if term.is_pattern:
-                try:
-                    patterns.append((re.compile(term.term, re.IGNORECASE), term))
-                except re.error:
-                    continue  # the admin form validates patterns; never fail a scan on one
+        normal_words, compact_words, pinyin_words, correct_words = {}, {}, {}, {}
+        self.normal_patterns, self.compact_patterns = [], []
+        brands = []
+        known = {}
+        for term in self.terms:
+            if term.kind == NAME:
+                known[_normalise_term(term.term, compact=False)] = (term.category, term.term)
+                continue
+            if term.category in (INSTITUTION_NAME, LEADER_NAME) and term.suggestion:
+                known[_normalise_term(term.suggestion, compact=False)] = (
+                    term.category,
+                    term.suggestion,
+                )
+            compact = term.category in COMPACT_CATEGORIES
+            if term.kind == PATTERN:
+                if (pattern := _compile_pattern(term.term)) is not None:
+                    target = self.compact_patterns if compact else self.normal_patterns
+                    target.append((pattern, term))
                 continue
             key = _normalise_term(term.term, compact=compact)
-            # The first entry of a word wins; a blocking entry outranks a warning.
-            if key and (key not in words or term.severity == BLOCKING):
-                words[key] = term
-        regex = None
-        if words:
-            alternatives = sorted(words, key=len, reverse=True)
-            regex = re.compile("|".join(re.escape(word) for word in alternatives))
-        return regex, words, patterns
+            if term.kind == BRAND:
+                brands.append((key, term))
+                continue
+            entry = _Entry(term)
+            _add_word(compact_words if compact else normal_words, key, entry)
+            if compact and term.severity == BLOCKING:
+                for spelling in _term_pinyins(key):
+                    _add_word(pinyin_words, spelling, entry)
+            if term.category == MISSPELLING and term.suggestion:
+                correct = _normalise_term(term.suggestion, compact=False)
+                correct_words.setdefault(correct, correct)
+        for name, value in names:
+            known.setdefault(_normalise_term(name, compact=False), value)
+        # A misspelling inside a correctly written word ("截止" in "截止日期") is no misspelling.
+        self._normal = _automaton(normal_words)
+        self._compact = _automaton(compact_words)
+        self._pinyin = _automaton(pinyin_words)
+        self._correct = _automaton({key: key for key in correct_words})
+        self._brands = self._brand_patterns(brands)
+        self.names = NameIndex(known)
+
+    @staticmethod
+    def _brand_patterns(brands):
+        """Return the brand patterns: brand + digits (either side), brand + sports word, and
+        the brand spelled in Latin letters or pinyin for domains."""
+        if not brands:
+            return None
+        alternatives = "|".join(
+            re.escape(key) for key in sorted({key for key, _ in brands}, key=len, reverse=True)
+        )
+        # Latin brands of two letters ("hg") only in domains: "HG2026" may be a project code.
+        alternatives_digits = "|".join(
+            re.escape(key)
+            for key in sorted({k for k, _ in brands if len(k) > 2 or not k.isascii()}, key=len)[
+                ::-1
+            ]
+        )
+        digits = (
+            rf"(?:(?<![0-9])[0-9]{{2,}}(?:{alternatives_digits})"
+            rf"|(?:{alternatives_digits})[0-9]{{2,}}(?![0-9{UNIT_AFTER_DIGITS}]))"
+        )
+        sport = rf"(?:{alternatives})(?:{SPORT_WORDS})"
+        # In a domain a short Latin brand counts only next to digits ("bet365", "hg0088") and one
+        # of four letters also at a label's start, so "alphabet.com" is no betting site.
+        latin = sorted({key for key, _ in brands if key.isascii()}, key=len, reverse=True)
+        parts = [re.escape(b) for b in latin if len(b) >= 5]
+        short = "|".join(re.escape(b) for b in latin if len(b) < 5)
+        if short:
+            parts += [rf"[0-9](?:{short})", rf"(?:{short})[0-9]"]
+        medium = "|".join(re.escape(b) for b in latin if len(b) == 4)
+        if medium:
+            parts.append(rf"(?:^|\.)(?:{medium})")
+        domain_brand = re.compile("|".join(parts)) if parts else None
+        return re.compile(f"{digits}|{sport}"), domain_brand, dict(brands)
+
+    # Matching --------------------------------------------------------------------------
+    @staticmethod
+    def _word_hits(automaton, haystack):
+        if automaton is None:
+            return []
+        return [
+            (last - size + 1, last + 1, entry.term)
+            for last, (size, entry) in automaton.iter(haystack)
+        ]
+
+    def _spam_tokens(self, views):
+        """Return (start, end, Term) in original indices for every suspicious token."""
+        compact, cmap = views.compact, views.compact_map
+        tokens = [
+            (cmap[s], cmap[e - 1] + 1, term)
+            for s, e, term in self._word_hits(self._compact, compact)
+        ]
+        for pattern, term in self.compact_patterns:
+            tokens += [
+                (cmap[m.start()], cmap[m.end() - 1] + 1, term)
+                for m in pattern.finditer(compact)
+                if m.end() > m.start()
+            ]
+        if self._pinyin is not None and re.search(r"[a-z]", compact):
+            view, owner = _pinyin_view(compact)
+            for last, (size, entry) in self._pinyin.iter(view):
+                first = last - size + 1
+                begin, end = owner[first], owner[last]
+                whole = (first == 0 or owner[first - 1] != begin) and (
+                    last + 1 == len(view) or owner[last + 1] != end
+                )
+                if whole and re.search(r"[a-z]", compact[begin : end + 1]):
+                    tokens.append((cmap[begin], cmap[end] + 1, entry.term))
+        if self._brands is not None:
+            brand_pattern, domain_brand, by_key = self._brands
+            for match in brand_pattern.finditer(compact):
+                term = next(
+                    (t for key, t in by_key.items() if key in match.group()),
+                    next(iter(by_key.values())),
+                )
+                note = term.note or "博彩品牌与数字、体育词连用"
+                tokens.append(
+                    (cmap[match.start()], cmap[match.end() - 1] + 1, replace(term, note=note))
+                )
+            if domain_brand is not None:
+                tokens += self._domain_tokens(views, domain_brand)
+        return tokens
+
+    @staticmethod
+    def _domain_tokens(views, domain_brand):
+        """Domains and URLs whose name (not the TLD) carries a brand, whatever the TLD."""
+        chars, owner = [], []
+        for char, index in zip(views.normal, views.normal_map, strict=True):
+            char = DOT_LIKE.get(char, char)
+            if char.isspace() or (_is_separator(char) and char not in ".-"):
+                continue
+            chars.append(char)
+            owner.append(index)
+        dotted = "".join(chars)
+        if "." not in dotted:
+            return []
+        tokens = []
+        for match in DOMAIN.finditer(dotted):
+            name = match.group().rsplit(".", 1)[0]
+            if re.search(r"\.(gov|edu|org)(\.cn)?$", match.group()):
+                continue  # 金沙县人民政府 is jinsha.gov.cn
+            if domain_brand.search(name):
+                term = Term(match.group(), SPAM, BLOCKING, "", "含博彩品牌的网址", PATTERN)
+                tokens.append((owner[match.start()], owner[match.end() - 1] + 1, term))
+        return tokens
+
+    def _runs(self, text, tokens):
+        """Join suspicious tokens across short gaps into runs; return one Finding per run."""
+        findings = []
+        tokens = sorted(set(tokens), key=lambda t: (t[0], -t[1]))
+        # A token inside a longer one ("新葡京" in "澳门新葡京") adds nothing to the run.
+        outer, reach = [], -1
+        for token in tokens:
+            if token[1] <= reach:
+                continue
+            outer.append(token)
+            reach = token[1]
+        tokens, group = outer, []
+        for token in [*tokens, None]:
+            if token is not None and group and token[0] - max(t[1] for t in group) <= RUN_GAP:
+                group.append(token)
+                continue
+            if group:
+                finding = self._run_finding(text, group)
+                if finding is not None:
+                    findings.append(finding)
+            group = [token] if token is not None else []
+        return findings
+
+    def _run_finding(self, text, group):
+        words = [t for t in group if t[2].kind != CONTEXT]
+        if not words:
+            return None
+        if len(group) == 1:
+            return self._finding(text, *group[0])
+        start, end = min(t[0] for t in group), max(t[1] for t in group)
+        # Warnings alone stay warnings ("严厉打击赌博、涉黄、涉毒" is an official sentence);
+        # one blocking token makes the whole run blocking.
+        blocking = any(t[2].severity == BLOCKING for t in words)
+        category = PROHIBITED if all(t[2].category == PROHIBITED for t in words) else SPAM
+        names = "、".join(
+            dict.fromkeys(text[s:e] if t.kind == PATTERN else t.term for s, e, t in words)
+        )
+        term = Term(names, category, BLOCKING if blocking else WARNING, "", RUN_NOTE)
+        return self._finding(text, start, end, term)
+
+    def _normal_hits(self, views):
+        """Return (start, end, Term) in original indices for words of official writing."""
+        normal, nmap = views.normal, views.normal_map
+        hits = self._word_hits(self._normal, normal)
+        for pattern, term in self.normal_patterns:
+            hits += [
+                (m.start(), m.end(), term) for m in pattern.finditer(normal) if m.end() > m.start()
+            ]
+        if hits and self._correct is not None:
+            correct = [
+                (last - size + 1, last + 1) for last, (size, _) in self._correct.iter(normal)
+            ]
+            hits = [
+                (s, e, term)
+                for s, e, term in hits
+                if term.category != MISSPELLING
+                or not any(cs <= s and e <= ce and (cs, ce) != (s, e) for cs, ce in correct)
+            ]
+        hits += self.names.scan(normal)
+        hits += _personal_data_hits(normal)
+        return [(nmap[s], nmap[e - 1] + 1, term) for s, e, term in hits]
 
     def scan(self, text, *, field="", field_label=""):
         """Return the findings in text, in order of position."""
         text = text or ""
         if not text.strip():
             return []
-        normal, compact, normal_map, compact_map = _normalise(text)
-        hits = []
-        for (regex, words, patterns), haystack, mapping in [
-            (self._normal, normal, normal_map),
-            (self._compact, compact, compact_map),
-        ]:
-            if regex is not None:
-                for match in regex.finditer(haystack):
-                    hits.append((match.start(), match.end(), mapping, words[match.group()]))
-            for pattern, term in patterns:
-                for match in pattern.finditer(haystack):
-                    if match.end() > match.start():
-                        hits.append((match.start(), match.end(), mapping, term))
+        views = normalise(text)
         findings = {}
-        for start, end, mapping, term in hits:
-            finding = self._finding(text, mapping[start], mapping[end - 1] + 1, term)
-            # Words come before patterns, so a span hit by both keeps the word's entry.
+        for start, end, term in self._normal_hits(views):
+            finding = self._finding(text, start, end, term)
             findings.setdefault((finding.start, finding.end), finding)
+        for finding in self._runs(text, self._spam_tokens(views)):
+            findings[(finding.start, finding.end)] = finding
         # A hit inside a longer one ("bet365" inside "bet365.com") says nothing new.
-        spans = list(findings)
+        spans = sorted(findings)
         result = sorted(
             (
                 f
@@ -223,7 +729,7 @@ class Scanner:
         )
         return Finding(
             # A pattern's text is a regex: show what it matched instead.
-            term=text[start:end] if term.is_pattern else term.term,
+            term=text[start:end] if term.kind == PATTERN else term.term,
             category=term.category,
             severity=term.severity,
             start=start,
@@ -238,28 +744,52 @@ class Scanner:
         )
 
 
-@lru_cache(maxsize=4)
-def _scanner_for(terms):
-    return Scanner(terms)
+# The current word list ----------------------------------------------------------------------
+_scanners = {}
 
 
-def _active_terms():
-    """Return the active word list as a tuple of Terms (cached until an entry changes)."""
-    terms = cache.get(CACHE_KEY)
-    if terms is None:
-        from .models import SensitiveTerm
+def _version():
+    """Return the token of the current word list and names (changes when any of them changes)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(VERSION_KEY, version, None)
+    return version
 
-        terms = tuple(
-            Term(row.term, row.category, row.severity, row.suggestion, row.note, row.is_pattern)
-            for row in SensitiveTerm.objects.active().order_by("pk")
-        )
-        cache.set(CACHE_KEY, terms, 600)
-    return terms
+
+def _known_names():
+    """Return (name, (category, display)) for the bureau, its departments and its leaders."""
+    from .models import Department, Leader, SiteSettings
+
+    settings_row = SiteSettings.load()
+    names = [(settings_row.bureau_name, (INSTITUTION_NAME, settings_row.bureau_name))]
+    names += [
+        (name, (INSTITUTION_NAME, name))
+        for name in Department.objects.values_list("name", flat=True)
+    ]
+    for position, name in Leader.objects.current().values_list("position", "name"):
+        # "党组书记、局长" + "张建华" → "局长张建华", the way official text names a leader.
+        title = re.split(r"[、，,/ ]", position)[-1] if position else ""
+        if title:
+            names.append((f"{title}{name}", (LEADER_NAME, f"{title}{name}")))
+    return tuple(names)
 
 
 def _scanner():
-    """Return the scanner for the current word list."""
-    return _scanner_for(_active_terms())
+    """Return the scanner for the current word list and names (built once per version)."""
+    version = _version()
+    scanner = _scanners.get(version)
+    if scanner is None:
+        from .models import SensitiveTerm
+
+        terms = [
+            Term(row.term, row.category, row.severity, row.suggestion, row.note, row.kind)
+            for row in SensitiveTerm.objects.active().order_by("pk")
+        ]
+        scanner = Scanner(terms, _known_names())
+        _scanners.clear()
+        _scanners[version] = scanner
+    return scanner
 
 
 def scan_text(text, *, field="", field_label=""):
@@ -267,12 +797,127 @@ def scan_text(text, *, field="", field_label=""):
     return _scanner().scan(text, field=field, field_label=field_label)
 
 
-def _clear_terms_cache(sender, **kwargs):
-    cache.delete(CACHE_KEY)
+def _new_version(sender, **kwargs):
+    cache.delete(VERSION_KEY)
 
 
-post_save.connect(_clear_terms_cache, sender="portal.SensitiveTerm", dispatch_uid="cs-terms-save")
-post_delete.connect(_clear_terms_cache, sender="portal.SensitiveTerm", dispatch_uid="cs-terms-del")
+for _label in ["SensitiveTerm", "Department", "Leader", "SiteSettings"]:
+    post_save.connect(_new_version, sender=f"portal.{_label}", dispatch_uid=f"cs-{_label}-save")
+    post_delete.connect(_new_version, sender=f"portal.{_label}", dispatch_uid=f"cs-{_label}-del")
+
+
+# Attachments --------------------------------------------------------------------------------
+OLD_BINARY = {".doc", ".xls", ".wps", ".et"}
+UNREADABLE_TERM = Term(
+    "无法检查的附件",
+    PERSONAL_DATA,
+    WARNING,
+    "",
+    "旧版二进制格式（.doc/.xls/.wps/.et）无法自动检查内容，请另存为 .docx/.xlsx/.pdf 后上传，"
+    "或由审核员人工核对",
+)
+
+
+def _column_letter(index):
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def attachment_pieces(name, data):
+    """Return the text of a file as (text, location) pieces, by its extension: cells of an
+    Excel workbook, paragraphs and table cells of a Word document, pages of a PDF.
+
+    Returns None for a format no maintained library here reads (old binary .doc/.xls/.wps/.et),
+    and [] for files without text (images, OFD, ZIP)."""
+    extension = os.path.splitext(name)[1].lower()
+    if extension in OLD_BINARY:
+        return None
+    try:
+        if extension == ".xlsx":
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            pieces = []
+            for sheet in workbook.worksheets:
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        if cell.value is not None and str(cell.value).strip():
+                            cell_name = f"{_column_letter(cell.column)}{cell.row}"
+                            pieces.append(
+                                (str(cell.value), f"工作表“{sheet.title}”单元格{cell_name}")
+                            )
+            workbook.close()
+            return pieces
+        if extension == ".docx":
+            import docx
+
+            document = docx.Document(io.BytesIO(data))
+            pieces = [
+                (paragraph.text, f"第{number}段")
+                for number, paragraph in enumerate(document.paragraphs, 1)
+                if paragraph.text.strip()
+            ]
+            for table_number, table in enumerate(document.tables, 1):
+                for row_number, row in enumerate(table.rows, 1):
+                    for column_number, cell in enumerate(row.cells, 1):
+                        if cell.text.strip():
+                            where = f"表格{table_number}第{row_number}行第{column_number}列"
+                            pieces.append((cell.text, where))
+            return pieces
+        if extension == ".pdf":
+            from pypdf import PdfReader
+
+            reader = PdfReader(io.BytesIO(data))
+            return [
+                (page.extract_text() or "", f"第{number}页")
+                for number, page in enumerate(reader.pages, 1)
+            ]
+    except Exception:  # a damaged file must not break the workflow; say it was not read
+        return None
+    return []
+
+
+def scan_attachment(attachment):
+    """Return the findings in an attachment's text, each naming the file and its sheet and cell
+    (Excel), table cell or paragraph (Word) or page (PDF)."""
+    label = f"附件“{attachment}”"
+    name = attachment.file.name or str(attachment)
+    try:
+        with attachment.file.open("rb") as handle:
+            data = handle.read()
+    except (OSError, ValueError):
+        return []
+    pieces = attachment_pieces(name, data)
+    scanner = _scanner()
+    if pieces is None:
+        return [
+            replace(
+                Scanner._finding(str(attachment), 0, len(str(attachment)), UNREADABLE_TERM),
+                field="file",
+                field_label=label,
+                location="（未能读取内容）",
+            )
+        ]
+    findings = []
+    for text, where in pieces:
+        for finding in scanner.scan(text, field="file", field_label=label):
+            location = where
+            if where.startswith("第") and where.endswith("页"):
+                location = f"{where}第{finding.line}行"
+            findings.append(replace(finding, location=location))
+    return findings
+
+
+def attachments_of(obj):
+    """Return the attachment rows of a record (reverse relations to portal.uploads.Attachment)."""
+    from .uploads import Attachment
+
+    rows = []
+    for relation in obj._meta.related_objects:
+        if issubclass(relation.related_model, Attachment) and relation.one_to_many:
+            rows += list(getattr(obj, relation.get_accessor_name()).all())
+    return rows
 
 
 # Models with public text ----------------------------------------------------------------------
@@ -315,6 +960,44 @@ def scan_object(obj):
             text = text_from_html(text)
         label = str(model._meta.get_field(name).verbose_name)
         findings += scanner.scan(text, field=name, field_label=label)
+    return findings
+
+
+def scan_publication(obj):
+    """Return the findings of a record published through the review workflow (a catalog item,
+    a service guide): its own text, the rows published with it (`public_text_rows()`) and every
+    attachment of either. Personal data is blocking here, unless the 审核员 recorded a reason
+    for that number on that record or file (a resolved ContentFinding, see
+    ContentFinding.objects.allowed())."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import ContentFinding
+
+    sources = [(obj, scan_object(obj))]
+    for row in obj.public_text_rows():
+        sources.append((row, scan_object(row)))
+    for owner in [obj, *obj.public_text_rows()]:
+        for attachment in attachments_of(owner):
+            sources.append((attachment, scan_attachment(attachment)))
+    allowed = set()
+    if obj.pk is not None:
+        allowed = {
+            (content_type_id, object_id, matched)
+            for content_type_id, object_id, matched in ContentFinding.objects.allowed().values_list(
+                "content_type_id", "object_id", "matched"
+            )
+        }
+    findings = []
+    for source, found in sources:
+        content_type_id = ContentType.objects.get_for_model(source).pk if found else None
+        for finding in found:
+            if finding.category == PERSONAL_DATA and finding.term != UNREADABLE_TERM.term:
+                if (content_type_id, str(source.pk), finding.matched[:200]) in allowed:
+                    continue
+                finding = replace(
+                    finding, severity=BLOCKING, source=(content_type_id, str(source.pk))
+                )
+            findings.append(finding)
     return findings
 
 

@@ -467,6 +467,14 @@ class SensitiveTerm(models.Model):
         MISSPELLING = "misspelling", "常见错别字"
         INSTITUTION_NAME = "institution_name", "机构名称"
         LEADER_NAME = "leader_name", "领导姓名"
+        PERSONAL_DATA = "personal_data", "个人信息"
+
+    class Kind(models.TextChoices):
+        WORD = "word", "词语"
+        PATTERN = "pattern", "正则表达式"
+        BRAND = "brand", "博彩品牌（与数字、体育词连用或出现在网址中时阻断）"
+        CONTEXT = "context", "伴随词（只在赌博色情词旁计入整段）"
+        NAME = "name", "标准名称（核对一字之差）"
 
     class Severity(models.TextChoices):
         BLOCK = "block", "阻断"
@@ -487,8 +495,13 @@ class SensitiveTerm(models.Model):
     )
     suggestion = models.CharField("正确写法", max_length=200, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
-    is_pattern = models.BooleanField(
-        "按正则表达式匹配", default=False, help_text="用于网址等规律性写法，如博彩网站域名"
+    kind = models.CharField(
+        "匹配方式",
+        max_length=10,
+        choices=Kind,
+        default=Kind.WORD,
+        help_text="正则表达式用于网址等规律性写法；标准名称是上级机关等的正确全称，"
+        "正文中与之仅差一字的写法会被提示",
     )
     is_active = models.BooleanField("启用", default=True)
     updated_at = models.DateTimeField("更新于", auto_now=True)
@@ -513,7 +526,7 @@ class SensitiveTerm(models.Model):
     def clean(self):
         if not self.term.strip():
             raise ValidationError({"term": ValidationError("请填写词条", code="required")})
-        if self.is_pattern:
+        if self.kind == self.Kind.PATTERN:
             try:
                 re.compile(self.term)
             except re.error as exc:
@@ -530,6 +543,12 @@ class ContentFindingQuerySet(models.QuerySet):
     def blocking(self):
         """Return the findings of blocking severity."""
         return self.filter(severity=SensitiveTerm.Severity.BLOCK)
+
+    def allowed(self):
+        """Return the personal data the 审核员 allowed to be published, with a recorded reason."""
+        return self.filter(
+            category=SensitiveTerm.Category.PERSONAL_DATA, is_resolved=True
+        ).exclude(reason="")
 
 
 class ContentFinding(models.Model):
@@ -551,6 +570,14 @@ class ContentFinding(models.Model):
     line = models.PositiveIntegerField("行", default=1)
     column = models.PositiveIntegerField("列", default=1)
     context = models.CharField("上下文", max_length=300)
+    location = models.CharField(
+        "文件内位置", max_length=120, blank=True, help_text="附件中的工作表和单元格、页码等"
+    )
+    reason = models.TextField(
+        "处理说明",
+        blank=True,
+        help_text="个人信息确需公开的（如依法公示并经本人同意），写明理由和依据；记录处理人和时间",
+    )
     found_at = models.DateTimeField("发现时间", default=timezone.now, db_index=True)
     is_resolved = models.BooleanField("已处理", default=False)
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True, editable=False)
@@ -575,10 +602,11 @@ class ContentFinding(models.Model):
     def __str__(self):
         return f"{self.object_title or self.object_id}：{self.matched}"
 
-    def resolve(self, *, by, now=None):
-        """Mark the finding as dealt with (corrected, or checked and acceptable)."""
+    def resolve(self, *, by, reason="", now=None):
+        """Mark the finding as dealt with (corrected, or checked and acceptable: say why)."""
         self.is_resolved, self.resolved_at, self.resolved_by = True, now or timezone.now(), by
-        self.save(update_fields=["is_resolved", "resolved_at", "resolved_by"])
+        self.reason = reason or self.reason
+        self.save(update_fields=["is_resolved", "resolved_at", "resolved_by", "reason"])
 
 
 # --------------------------------------------------------------------------------------------

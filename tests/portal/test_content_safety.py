@@ -38,7 +38,7 @@ SCANNER = Scanner(
             BLOCKING,
             "",
             "博彩域名",
-            True,
+            "pattern",
         ),
     ]
 )
@@ -46,17 +46,23 @@ SCANNER = Scanner(
 
 # Scanner ------------------------------------------------------------------------------------
 def test_scanner_maps_disguised_spam_back_to_the_original_text():
+    """The brand, the domain and the bonus phrase of one injected line are one run."""
     findings = SCANNER.scan(DRAFT)
-    by_term = {f.term: f for f in findings}
-    spam = by_term["澳门新葡京"]
-    assert spam.matched == "澳门\u200b新·葡 京"
+    spam = next(f for f in findings if f.is_blocking)
+    assert spam.matched == "澳门\u200b新·葡 京，ｂｅｔ３６５．ｃｏｍ 注册送"
     assert DRAFT[spam.start : spam.end] == spam.matched
     assert (spam.line, spam.column) == (3, 1)
     assert spam.is_blocking and spam.severity_label == "阻断"
-    domain = next(f for f in findings if f.matched.startswith("ｂｅｔ"))
-    assert domain.matched == "ｂｅｔ３６５．ｃｏｍ"
-    assert domain.column == DRAFT.splitlines()[2].index("ｂ") + 1
-    assert domain.note == "博彩域名"
+    assert spam.term == "澳门新葡京、ｂｅｔ３６５．ｃｏｍ、注册送"
+    assert spam.note == content_safety.RUN_NOTE
+    assert [f for f in findings if f.is_blocking] == [spam]
+
+
+def test_a_lone_disguised_domain_keeps_its_own_note():
+    finding = SCANNER.scan("请访问ｂｅｔ３６５．ｃｏｍ")[0]
+    assert finding.matched == "ｂｅｔ３６５．ｃｏｍ"
+    assert finding.column == 4
+    assert finding.note == "博彩域名"
 
 
 def test_scanner_reports_misspelling_as_warning_with_suggestion_line_column_and_context():
@@ -98,7 +104,7 @@ def test_clean_text_and_empty_text_have_no_findings():
 
 def test_scanner_ignores_an_invalid_pattern_instead_of_failing():
     scanner = Scanner(
-        [Term("([", "spam", BLOCKING, is_pattern=True), Term("帐号", "misspelling", WARNING)]
+        [Term("([", "spam", BLOCKING, kind="pattern"), Term("帐号", "misspelling", WARNING)]
     )
     assert [f.term for f in scanner.scan("请登录帐号")] == ["帐号"]
 
@@ -128,14 +134,16 @@ def test_seeded_word_lists_cover_every_category():
 
 
 def test_seeded_patterns_compile_and_catch_betting_domains():
-    for term in SensitiveTerm.objects.filter(is_pattern=True):
+    for term in SensitiveTerm.objects.filter(kind="pattern"):
         term.full_clean()
-    findings = content_safety.scan_text("访问 www.amjs8888.com 或 8888cp . net 领取")
-    assert len([f for f in findings if f.is_blocking]) == 2
+    text = "访问 www.amjs8888.com 或 8888cp . net 领取"
+    findings = [f for f in content_safety.scan_text(text) if f.is_blocking]
+    # Two domains four characters apart are one run, from the first to the last.
+    assert [f.matched for f in findings] == ["www.amjs8888.com 或 8888cp . net 领取"]
 
 
 def test_invalid_pattern_is_refused_in_the_admin_form():
-    term = SensitiveTerm(term="([", category="spam", severity="block", is_pattern=True)
+    term = SensitiveTerm(term="([", category="spam", severity="block", kind="pattern")
     with pytest.raises(ValidationError) as exc:
         term.full_clean()
     assert exc.value.error_dict["term"][0].code == "invalid_pattern"
@@ -209,10 +217,10 @@ def test_admin_refuses_submission_and_highlights_spam_and_misspelling(client, of
     page = response.text
     assert "内容安全检查未通过" in page
     assert "正文 第2行第3列" in page
-    assert "<mark>ｂｅｔ３６５．ｃｏｍ</mark>" in page
+    assert "<mark>ｂｅｔ３６５．ｃｏｍ注册送</mark>" in page  # the whole run, not its words
     assert "<mark>布署</mark>" in page
     assert "应为“部署”" in page
-    assert "阻断 2 处，警告 1 处" in page
+    assert "阻断 1 处，警告 1 处" in page
 
 
 def test_admin_panel_escapes_the_text_it_highlights(client, officer):
@@ -235,30 +243,36 @@ def test_office_edits_word_lists_and_reviews_findings(client, disclosure_office)
 
 
 # Commands -----------------------------------------------------------------------------------
+def item_findings():
+    """The recorded findings of catalog items (the seeded columns cite historical documents of
+    the 国土资源部 in their 公开依据, and are scanned as well)."""
+    return ContentFinding.objects.filter(content_type__model="item")
+
+
 def test_scan_content_records_findings_of_published_rows_only():
     published = ItemFactory(published=True, title="关于国土资源部文件的通知", summary="既使如此")
     ItemFactory(title="草稿里的国土资源部")
     out = StringIO()
     call_command("scan_content", stdout=out)
-    findings = ContentFinding.objects.order_by("position")
+    findings = item_findings().order_by("position")
     assert {f.object_id for f in findings} == {str(published.pk)}
     assert {(f.field, f.matched, f.suggestion) for f in findings} == {
         ("标题", "国土资源部", "自然资源部"),
         ("内容概述", "既使", "即使"),
     }
-    assert "记录 2 处问题" in out.getvalue()
+    assert f"记录 {ContentFinding.objects.count()} 处问题" in out.getvalue()
 
 
 def test_scan_content_is_idempotent_and_keeps_resolved_findings_resolved():
     ItemFactory(published=True, title="关于国土资源部文件的通知", summary="既使如此")
     call_command("scan_content", stdout=StringIO())
     call_command("scan_content", stdout=StringIO())
-    assert ContentFinding.objects.count() == 2
-    finding = ContentFinding.objects.get(matched="既使")
+    assert item_findings().count() == 2
+    finding = item_findings().get(matched="既使")
     finding.resolve(by=UserFactory())
     call_command("scan_content", stdout=StringIO())
-    assert ContentFinding.objects.count() == 2
-    assert ContentFinding.objects.unresolved().get().matched == "国土资源部"
+    assert item_findings().count() == 2
+    assert item_findings().unresolved().get().matched == "国土资源部"
 
 
 def test_check_text_prints_both_findings_and_exits_1(tmp_path, capsys):
@@ -271,8 +285,8 @@ def test_check_text_prints_both_findings_and_exits_1(tmp_path, capsys):
     assert exc.value.code == 1
     lines = out.getvalue().splitlines()
     assert "2:8 警告 布署 → 部署" in lines
-    assert "3:1 阻断 澳门新葡京 → 赌博、色情广告（被植入的垃圾信息）" in lines
-    assert "3:10 阻断 ｂｅｔ３６５．ｃｏｍ → 博彩网站域名" in lines
+    # The whole injected run, as one finding with its span.
+    assert f"3:1 阻断 {DRAFT.splitlines()[2]} → {content_safety.RUN_NOTE}" in lines
 
 
 def test_check_text_warnings_only_exit_0(tmp_path):
@@ -317,6 +331,6 @@ def test_scan_content_covers_guides():
     guide = ServiceGuideFactory(published=True)
     ServiceGuide.objects.filter(pk=guide.pk).update(location="国土资源部大楼")
     call_command("scan_content", stdout=StringIO())
-    finding = ContentFinding.objects.get()
+    finding = ContentFinding.objects.get(content_type__model="serviceguide")
     assert finding.content_object == guide
     assert (finding.field, finding.suggestion) == ("办理地点", "自然资源部")

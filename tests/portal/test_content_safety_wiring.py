@@ -92,7 +92,7 @@ def test_admin_reply_page_shows_the_finding_at_the_field_and_keeps_the_text(
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "内容安全检查未通过" in html and "<mark>澳 门 赌 场</mark>" in html
+    assert "内容安全检查未通过" in html and "<mark>澳 门 赌 场，注册就送彩金</mark>" in html
     assert text in html  # nothing the clerk typed is lost
     message.refresh_from_db()
     assert message.reply == ""

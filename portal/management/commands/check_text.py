@@ -2,7 +2,8 @@
 
     manage.py check_text draft.txt     (or - for standard input)
 
-Prints one line per finding, `line:column severity term → suggestion`, and exits with status 1
+Prints one line per finding, `line:column severity span → suggestion`, where span is the whole
+text found (an injected run from its first to its last suspicious word), and exits with status 1
 when any finding is blocking, so scripts and editors can refuse the draft.
 """
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
                 raise CommandError(f"无法读取文件 {file}：{exc}") from exc
         findings = content_safety.scan_text(text)
         for finding in findings:
-            line = f"{finding.line}:{finding.column} {finding.severity_label} {finding.term}"
+            span = " ".join(finding.matched.split("\n"))
+            line = f"{finding.line}:{finding.column} {finding.severity_label} {span}"
             if finding.suggestion:
                 line += f" → {finding.suggestion}"
             elif finding.note:
