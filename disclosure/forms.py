@@ -233,24 +233,7 @@ class RegisterRequestForm(ApplicantFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = InformationRequest
-        fields = [
-            "channel",
-            "applicant_type",
-            "applicant_name",
-            "id_type",
-            "id_number",
-            "credit_code",
-            "legal_representative",
-            "contact_name",
-            "phone",
-            "email",
-            "address",
-            "postcode",
-            "description",
-            "purpose",
-            "delivery_form",
-            "department",
-        ]
+        fields = ["channel", *InformationRequest.APPLICANT_FIELDS, "department"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,23 +19,6 @@ from portal.querycodes import new_query_code
 from .models import InformationRequest, InformationRequestEvent, RequestCounter
 from .models.requests import hash_query_code
 
-APPLICANT_FIELDS = [
-    "applicant_type",
-    "applicant_name",
-    "id_type",
-    "id_number",
-    "credit_code",
-    "legal_representative",
-    "contact_name",
-    "phone",
-    "email",
-    "address",
-    "postcode",
-    "description",
-    "purpose",
-    "delivery_form",
-]
-
 
 @dataclass(frozen=True)
 class Submission:
@@ -48,7 +31,7 @@ class Submission:
 def _new_request(data, *, channel, now):
     query_code = new_query_code()
     info_request = InformationRequest(
-        **{name: data.get(name) or "" for name in APPLICANT_FIELDS},
+        **{name: data.get(name) or "" for name in InformationRequest.APPLICANT_FIELDS},
         channel=channel,
         submitted_at=now,
         tracking_number=RequestCounter.next_tracking_number(now),
@@ -200,7 +183,7 @@ def submit_annual_report_item(*, report, by, now: datetime | None = None):
     is a draft, returned or withdrawn. A 审核员 then approves it like any other item.
     """
     from . import annual_report
-    from .models import Category, Item, ItemAttachment
+    from .models import AnnualReportEvent, Category, Item, ItemAttachment
 
     now = now or timezone.now()
     report = type(report).objects.select_for_update().get(pk=report.pk)
@@ -248,4 +231,5 @@ def submit_annual_report_item(*, report, by, now: datetime | None = None):
     if report.item_id != item.pk:
         report.item = item
         report.save(update_fields=["item"])
+    report.log(AnnualReportEvent.Kind.SENT_TO_CATALOG, by, now, item.title)
     return item

@@ -29,6 +29,7 @@ from ..forms import (
 )
 from ..models import (
     AnnualReport,
+    AnnualReportEvent,
     InformationRequest,
     InformationRequestAttachment,
     InformationRequestEvent,
@@ -159,20 +160,7 @@ class InformationRequestAdmin(WorkflowAdmin):
     readonly_fields = [
         "tracking_number",
         "status",
-        "applicant_type",
-        "applicant_name",
-        "id_type",
-        "id_number",
-        "credit_code",
-        "legal_representative",
-        "contact_name",
-        "phone",
-        "email",
-        "address",
-        "postcode",
-        "description",
-        "purpose",
-        "delivery_form",
+        *InformationRequest.APPLICANT_FIELDS,
         "channel",
         "submitted_at",
         "registered_by",
@@ -428,6 +416,11 @@ def _item_may_be_submitted(report):
     }
 
 
+class AnnualReportEventInline(EventInline):
+    model = AnnualReportEvent
+    verbose_name_plural = "发布记录"
+
+
 @admin.register(AnnualReport)
 class AnnualReportAdmin(WorkflowAdmin):
     list_display = ["year", "report_links", "status", "published_at", "item_status", "updated_at"]
@@ -436,6 +429,7 @@ class AnnualReportAdmin(WorkflowAdmin):
     readonly_fields = ["published_at", "published_by", "updated_at", "item_link"]
     change_form_template = "admin/disclosure/annualreport/change_form.html"
     actions = ["publish_selected"]
+    inlines = [AnnualReportEventInline]
 
     @admin.display(description="状态")
     def status(self, obj):

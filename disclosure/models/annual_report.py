@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.exceptions import InvalidTransition
-from portal.models import staff_stamp
+from portal.models import HandlingEvent, staff_stamp
+from portal.transitions import lock
 
-__all__ = ["AnnualReport"]
+__all__ = ["AnnualReport", "AnnualReportEvent"]
 
 
 class AnnualReportQuerySet(models.QuerySet):
@@ -97,12 +98,18 @@ class AnnualReport(models.Model):
     @transaction.atomic
     def publish(self, *, by, now=None):
         """Publish the report on the 依申请公开 pages; only a finished year can be reported."""
+        lock(self, "published_at", "item_id")
         now = now or timezone.now()
         if self.is_published():
             raise InvalidTransition(self, "publish", "该年度报告已经发布")
         self.check_complete(action="publish", now=now)
         self.published_at, self.published_by = now, by
         self.save(update_fields=["published_at", "published_by"])
+        self.log(AnnualReportEvent.Kind.PUBLISHED, by, now)
+
+    def log(self, kind, by, now, note=""):
+        """Append one row to the report's event table."""
+        return self.events.create(kind=kind, actor=by, at=now, note=note)
 
     def check_complete(self, *, action, now):
         """Raise InvalidTransition unless the year has ended and section 一 is written."""
@@ -113,3 +120,20 @@ class AnnualReport(models.Model):
 
     def get_status_display(self):
         return "已发布" if self.is_published() else "草稿"
+
+
+class AnnualReportEvent(HandlingEvent):
+    """One step of an annual report's publication: published here, or sent to the catalog."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", "在网站发布"
+        SENT_TO_CATALOG = "sent_to_catalog", "送公开年报栏目审核"
+
+    report = models.ForeignKey(
+        AnnualReport, verbose_name="年度报告", on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField("环节", max_length=20, choices=Kind)
+
+    class Meta(HandlingEvent.Meta):
+        verbose_name = "年度报告发布记录"
+        verbose_name_plural = "年度报告发布记录"

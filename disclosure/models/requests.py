@@ -207,6 +207,23 @@ class InformationRequest(Transitions, models.Model):
     # a withdrawal.
     REPLY_CHOICES = [c for c in ReplyType.choices if c[0] != "6.1"]
 
+    # What the applicant fills in (the online form, the office's registration, the admin page).
+    APPLICANT_FIELDS = (
+        "applicant_type",
+        "applicant_name",
+        "id_type",
+        "id_number",
+        "credit_code",
+        "legal_representative",
+        "contact_name",
+        "phone",
+        "email",
+        "address",
+        "postcode",
+        "description",
+        "purpose",
+        "delivery_form",
+    )
     # Reminders and escalations are stamped while the record waits in this state.
     open_state = Status.RECEIVED
     # Which states each transition starts from.

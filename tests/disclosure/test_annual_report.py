@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure import annual_report
-from disclosure.models import AnnualReport, Category, InformationRequest, Item, RequestAppeal
+from disclosure.models import (
+    AnnualReport,
+    AnnualReportEvent,
+    Category,
+    InformationRequest,
+    Item,
+    RequestAppeal,
+)
 from disclosure.services import submit_annual_report_item
 from portal import workdays
 from portal.exceptions import InvalidTransition
@@ -186,6 +193,17 @@ def test_publish_rules(disclosure_office):
     current = AnnualReport.objects.create(year=date.today().year, overview="x")
     with pytest.raises(InvalidTransition, match="年度结束后"):
         current.publish(by=disclosure_office)
+    assert not AnnualReportEvent.objects.exists()
+
+
+def test_publication_is_logged_once(disclosure_office):
+    report = AnnualReport.objects.create(year=2025, overview="总体平稳。")
+    report.publish(by=disclosure_office)
+    [event] = report.events.all()
+    assert (event.kind, event.actor) == (AnnualReportEvent.Kind.PUBLISHED, disclosure_office)
+    with pytest.raises(InvalidTransition, match="已经发布"):
+        report.publish(by=disclosure_office)
+    assert report.events.count() == 1
 
 
 @pytest.mark.parametrize("rows", [1, 12])
@@ -270,6 +288,8 @@ def test_report_goes_to_the_catalog_for_review(client, report_2025, disclosure_o
     item = submit_annual_report_item(report=report_2025, by=disclosure_office)
     report_2025.refresh_from_db()
     assert report_2025.item == item
+    [event] = report_2025.events.all()
+    assert event.kind == AnnualReportEvent.Kind.SENT_TO_CATALOG and event.note == item.title
     assert item.category.slug == "gknb" and item.status == Item.Status.PENDING
     assert item.department == disclosure_office.department and item.author == disclosure_office
     assert item.title.endswith("2025年政府信息公开工作年度报告")
