@@ -65,6 +65,7 @@ browser-deps:
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+	$(PY) bench/content_safety.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} DJANGO_DEBUG=1 \
 	  $(PY) bench/explain.py > bench/explain.txt
 	$(PY) bench/profile_page.py /zwgk/lm/tzgg/ /zwgk/xxgk/{item}/ --repeat 300 --profile > bench/profile.txt

@@ -43,7 +43,9 @@ import os
 import re
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import chain, compress, repeat
 from pathlib import Path
 
 import ahocorasick
@@ -191,30 +193,46 @@ def _is_separator(char):
     return category[0] in {"Z", "P", "S", "C"} or char.isspace()
 
 
+class _Memo(dict):
+    """A dict that computes a missing value once (for str.translate and map())."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
 class _Folder:
-    """Fold one character at a time, memoised: (normal form, compact form)."""
+    """Fold characters, memoised, so a whole text folds with str.translate() in C."""
 
     def __init__(self):
         self.t2s = _t2s_table()
         self.extra = {**HOMOGLYPHS, **_enclosed_alphanumerics()}
-        self.memo = {}
-
-    def fold(self, char):
-        folded = self.memo.get(char)
-        if folded is None:
-            folded = self.memo[char] = self._fold(char)
-        return folded
-
-    def _fold(self, char):
-        if unicodedata.category(char) == "Cf":  # zero-width space/joiner, BOM, soft hyphen
-            return "", ""
-        char = self.extra.get(char, char)
-        char = self.t2s.get(char, char)
-        normal = "".join(
-            self.extra.get(piece, self.t2s.get(piece, piece))
-            for piece in unicodedata.normalize("NFKC", char).casefold()
+        # ord -> normal form, for str.translate(); chars whose form is not exactly one char.
+        self.table = _Memo(lambda code: self._fold(chr(code)))
+        self.irregular = set()
+        # normal char -> whether it stays in the compact view; whether it stays in a domain.
+        self.kept = _Memo(lambda char: not _is_separator(char))
+        self.kept_in_domain = _Memo(
+            lambda char: not char.isspace() and (not _is_separator(char) or char in ".-")
         )
-        return normal, "".join(piece for piece in normal if not _is_separator(piece))
+
+    def _fold(self, original):
+        if unicodedata.category(original) == "Cf":  # zero-width space/joiner, BOM, soft hyphen
+            normal = ""
+        else:
+            char = self.extra.get(original, original)
+            char = self.t2s.get(char, char)
+            normal = "".join(
+                self.extra.get(piece, self.t2s.get(piece, piece))
+                for piece in unicodedata.normalize("NFKC", char).casefold()
+            )
+        if len(normal) != 1:
+            self.irregular.add(original)
+        return normal
 
 
 _folder = None
@@ -232,32 +250,30 @@ class Normalised:
     """A text's views for matching; each map gives a view character's index in the original."""
 
     normal: str
-    normal_map: list
+    normal_map: Sequence
     compact: str
-    compact_map: list
+    compact_map: Sequence
 
 
 def normalise(text):
     """Return the Normalised views of text (the one place text is normalised)."""
-    fold = _get_folder().fold
-    normal, normal_map, compact, compact_map = [], [], [], []
-    for index, char in enumerate(text):
-        normal_form, compact_form = fold(char)
-        if len(normal_form) == 1:
-            normal.append(normal_form)
-            normal_map.append(index)
-        else:
-            for piece in normal_form:
-                normal.append(piece)
-                normal_map.append(index)
-        if len(compact_form) == 1:
-            compact.append(compact_form)
-            compact_map.append(index)
-        else:
-            for piece in compact_form:
-                compact.append(piece)
-                compact_map.append(index)
-    return Normalised("".join(normal), normal_map, "".join(compact), compact_map)
+    folder = _get_folder()
+    chars = set(text)
+    for char in chars:
+        folder.table[ord(char)]  # fold what this text brings that no text brought before
+    normal = text.translate(folder.table)
+    if folder.irregular.isdisjoint(chars):
+        normal_map = range(len(text))
+    else:
+        table = folder.table
+        normal_map = list(
+            chain.from_iterable(
+                repeat(index, len(table[ord(char)])) for index, char in enumerate(text)
+            )
+        )
+    flags = list(map(folder.kept.__getitem__, normal))
+    compact = "".join(compress(normal, flags))
+    return Normalised(normal, normal_map, compact, list(compress(normal_map, flags)))
 
 
 def _normalise_term(term, *, compact):
@@ -318,6 +334,8 @@ ID_NUMBER = re.compile(
 )
 MOBILE_NUMBER = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")
 CARD_NUMBER = re.compile(r"(?<![0-9])[3-6][0-9]{3}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{4,7}(?![0-9])")
+# Personal data is looked for only in runs of digits (with spaces, hyphens, an x) long enough.
+DIGIT_RUN = re.compile(r"[0-9][0-9x -]{9,}[0-9x]")
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
@@ -343,20 +361,21 @@ def passes_luhn(number):
 
 def _personal_data_hits(normal):
     """Return (start, end, Term) in the normal view for ID, mobile and bank card numbers."""
-    hits, taken = [], []
-    for match in ID_NUMBER.finditer(normal):
-        if is_valid_id_number(match.group()):
-            hits.append((match.start(), match.end(), ID_TERM))
-            taken.append((match.start(), match.end()))
-    for match in CARD_NUMBER.finditer(normal):
-        digits = re.sub(r"[ -]", "", match.group())
-        overlaps = any(s < match.end() and match.start() < e for s, e in taken)
-        if 16 <= len(digits) <= 19 and not overlaps and passes_luhn(digits):
-            hits.append((match.start(), match.end(), CARD_TERM))
-            taken.append((match.start(), match.end()))
-    for match in MOBILE_NUMBER.finditer(normal):
-        if not any(s < match.end() and match.start() < e for s, e in taken):
-            hits.append((match.start(), match.end(), MOBILE_TERM))
+    hits = []
+    for run in DIGIT_RUN.finditer(normal):
+        offset, text, taken = run.start(), run.group(), []
+        for match in ID_NUMBER.finditer(text):
+            if is_valid_id_number(match.group()):
+                taken.append((match.start(), match.end(), ID_TERM))
+        for match in CARD_NUMBER.finditer(text):
+            digits = re.sub(r"[ -]", "", match.group())
+            overlaps = any(s < match.end() and match.start() < e for s, e, _ in taken)
+            if 16 <= len(digits) <= 19 and not overlaps and passes_luhn(digits):
+                taken.append((match.start(), match.end(), CARD_TERM))
+        for match in MOBILE_NUMBER.finditer(text):
+            if not any(s < match.end() and match.start() < e for s, e, _ in taken):
+                taken.append((match.start(), match.end(), MOBILE_TERM))
+        hits += [(offset + s, offset + e, term) for s, e, term in taken]
     return hits
 
 
@@ -440,10 +459,18 @@ class NameIndex:
 # Scanner ------------------------------------------------------------------------------------
 SPORT_WORDS = "体育|娱乐|棋牌|真人|电竞|彩票|官网|网址|开户|app|赌场|网投|视讯|电子游艺"
 UNIT_AFTER_DIGITS = "年月日号届期个万元亿米亩平方栋层户人次项件条"
+SPORT_AFTER = re.compile(f"(?:{SPORT_WORDS})")
+DIGITS_AFTER = re.compile(f"[0-9]{{2,}}(?![0-9{UNIT_AFTER_DIGITS}])")
+LATIN_RUN = re.compile(r"[a-z]+")
 DOMAIN = re.compile(
     r"(?<![a-z0-9-])(?:[a-z0-9](?:[a-z0-9-]{0,61})\.)+[a-z][a-z0-9-]{1,14}(?![a-z0-9-])"
 )
-DOT_LIKE = {"。": ".", "．": ".", "点": ".", "丶": ".", "·": "."}
+DOT_LIKE = "。．点丶·"
+# A stretch of normal text that may hold a domain: Latin letters and digits with dots (or what
+# spammers write for one), spaces, colons and slashes between them.
+DOMAIN_CANDIDATE = re.compile(
+    r"[a-z0-9][a-z0-9\s.。．点丶·:/-]*[.。．点丶·][a-z0-9\s.。．点丶·:/-]*[a-z]"
+)
 
 
 def _compile_pattern(text):
@@ -521,31 +548,17 @@ class Scanner:
         self._normal = _automaton(normal_words)
         self._compact = _automaton(compact_words)
         self._pinyin = _automaton(pinyin_words)
+        self._pinyin_length = max(map(len, pinyin_words), default=0)
         self._correct = _automaton({key: key for key in correct_words})
+        self._correct_length = max(map(len, correct_words), default=0)
         self._brands = self._brand_patterns(brands)
         self.names = NameIndex(known)
 
     @staticmethod
     def _brand_patterns(brands):
-        """Return the brand patterns: brand + digits (either side), brand + sports word, and
-        the brand spelled in Latin letters or pinyin for domains."""
+        """Return (automaton of brands, pattern of a domain name carrying a Latin brand)."""
         if not brands:
             return None
-        alternatives = "|".join(
-            re.escape(key) for key in sorted({key for key, _ in brands}, key=len, reverse=True)
-        )
-        # Latin brands of two letters ("hg") only in domains: "HG2026" may be a project code.
-        alternatives_digits = "|".join(
-            re.escape(key)
-            for key in sorted({k for k, _ in brands if len(k) > 2 or not k.isascii()}, key=len)[
-                ::-1
-            ]
-        )
-        digits = (
-            rf"(?:(?<![0-9])[0-9]{{2,}}(?:{alternatives_digits})"
-            rf"|(?:{alternatives_digits})[0-9]{{2,}}(?![0-9{UNIT_AFTER_DIGITS}]))"
-        )
-        sport = rf"(?:{alternatives})(?:{SPORT_WORDS})"
         # In a domain a short Latin brand counts only next to digits ("bet365", "hg0088") and one
         # of four letters also at a label's start, so "alphabet.com" is no betting site.
         latin = sorted({key for key, _ in brands if key.isascii()}, key=len, reverse=True)
@@ -557,7 +570,31 @@ class Scanner:
         if medium:
             parts.append(rf"(?:^|\.)(?:{medium})")
         domain_brand = re.compile("|".join(parts)) if parts else None
-        return re.compile(f"{digits}|{sport}"), domain_brand, dict(brands)
+        return _automaton({key: _Entry(term) for key, term in brands}), domain_brand
+
+    def _brand_tokens(self, compact):
+        """Brands with digits before or after ("葡京8455", "3983威尼斯人") or a sports or
+        gaming word after ("皇冠体育"); two-letter Latin brands only count in domains."""
+        automaton, _ = self._brands
+        tokens = []
+        for last, (size, entry) in automaton.iter(compact):
+            start, end = last - size + 1, last + 1
+            key = compact[start:end]
+            if key.isascii() and (size <= 2 or (start and "a" <= compact[start - 1] <= "z")):
+                continue
+            spans = []
+            if match := DIGITS_AFTER.match(compact, end):
+                spans.append((start, match.end()))
+            begin = start
+            while begin and compact[begin - 1].isdigit():
+                begin -= 1
+            if start - begin >= 2:
+                spans.append((begin, end))
+            if match := SPORT_AFTER.match(compact, end):
+                spans.append((start, match.end()))
+            note = entry.term.note or "博彩品牌与数字、体育词连用"
+            tokens += [(b, e, replace(entry.term, note=note)) for b, e in spans]
+        return tokens
 
     # Matching --------------------------------------------------------------------------
     @staticmethod
@@ -582,52 +619,60 @@ class Scanner:
                 for m in pattern.finditer(compact)
                 if m.end() > m.start()
             ]
-        if self._pinyin is not None and re.search(r"[a-z]", compact):
-            view, owner = _pinyin_view(compact)
-            for last, (size, entry) in self._pinyin.iter(view):
-                first = last - size + 1
-                begin, end = owner[first], owner[last]
-                whole = (first == 0 or owner[first - 1] != begin) and (
-                    last + 1 == len(view) or owner[last + 1] != end
-                )
-                if whole and re.search(r"[a-z]", compact[begin : end + 1]):
-                    tokens.append((cmap[begin], cmap[end] + 1, entry.term))
+        if self._pinyin is not None:
+            # A pinyin match holds a Latin letter and at most _pinyin_length characters, so
+            # only the neighbourhoods of Latin letters are spelled out.
+            for offset, window in self._latin_windows(compact):
+                view, owner = _pinyin_view(window)
+                for last, (size, entry) in self._pinyin.iter(view):
+                    first = last - size + 1
+                    begin, end = owner[first], owner[last]
+                    whole = (first == 0 or owner[first - 1] != begin) and (
+                        last + 1 == len(view) or owner[last + 1] != end
+                    )
+                    if whole and re.search(r"[a-z]", window[begin : end + 1]):
+                        tokens.append((cmap[offset + begin], cmap[offset + end] + 1, entry.term))
         if self._brands is not None:
-            brand_pattern, domain_brand, by_key = self._brands
-            for match in brand_pattern.finditer(compact):
-                term = next(
-                    (t for key, t in by_key.items() if key in match.group()),
-                    next(iter(by_key.values())),
-                )
-                note = term.note or "博彩品牌与数字、体育词连用"
-                tokens.append(
-                    (cmap[match.start()], cmap[match.end() - 1] + 1, replace(term, note=note))
-                )
+            _, domain_brand = self._brands
+            tokens += [
+                (cmap[start], cmap[end - 1] + 1, term)
+                for start, end, term in self._brand_tokens(compact)
+            ]
             if domain_brand is not None:
                 tokens += self._domain_tokens(views, domain_brand)
         return tokens
 
+    def _latin_windows(self, compact):
+        """Yield (offset, text) around each run of Latin letters, overlapping runs merged."""
+        reach = self._pinyin_length
+        windows = []
+        for match in LATIN_RUN.finditer(compact):
+            start, end = max(0, match.start() - reach), match.end() + reach
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        for start, end in windows:
+            yield start, compact[start:end]
+
     @staticmethod
     def _domain_tokens(views, domain_brand):
         """Domains and URLs whose name (not the TLD) carries a brand, whatever the TLD."""
-        chars, owner = [], []
-        for char, index in zip(views.normal, views.normal_map, strict=True):
-            char = DOT_LIKE.get(char, char)
-            if char.isspace() or (_is_separator(char) and char not in ".-"):
-                continue
-            chars.append(char)
-            owner.append(index)
-        dotted = "".join(chars)
-        if "." not in dotted:
-            return []
-        tokens = []
-        for match in DOMAIN.finditer(dotted):
-            name = match.group().rsplit(".", 1)[0]
-            if re.search(r"\.(gov|edu|org)(\.cn)?$", match.group()):
-                continue  # 金沙县人民政府 is jinsha.gov.cn
-            if domain_brand.search(name):
-                term = Term(match.group(), SPAM, BLOCKING, "", "含博彩品牌的网址", PATTERN)
-                tokens.append((owner[match.start()], owner[match.end() - 1] + 1, term))
+        folder, tokens = _get_folder(), []
+        for candidate in DOMAIN_CANDIDATE.finditer(views.normal):
+            dotted = candidate.group()
+            for dot in DOT_LIKE:
+                dotted = dotted.replace(dot, ".")
+            flags = list(map(folder.kept_in_domain.__getitem__, dotted))
+            dotted = "".join(compress(dotted, flags))
+            owner = list(compress(range(candidate.start(), candidate.end()), flags))
+            for match in DOMAIN.finditer(dotted):
+                if re.search(r"\.(gov|edu|org)(\.cn)?$", match.group()):
+                    continue  # 金沙县人民政府 is jinsha.gov.cn
+                if domain_brand.search(match.group().rsplit(".", 1)[0]):
+                    term = Term(match.group(), SPAM, BLOCKING, "", "含博彩品牌的网址", PATTERN)
+                    start, end = owner[match.start()], owner[match.end() - 1] + 1
+                    tokens.append((views.normal_map[start], views.normal_map[end - 1] + 1, term))
         return tokens
 
     def _runs(self, text, tokens):
@@ -670,6 +715,14 @@ class Scanner:
         term = Term(names, category, BLOCKING if blocking else WARNING, "", RUN_NOTE)
         return self._finding(text, start, end, term)
 
+    def _inside_correct(self, start, end, correct):
+        """Return whether [start, end) lies inside a longer correctly written word."""
+        for begin in range(max(0, start - self._correct_length), start + 1):
+            for finish in correct.get(begin, ()):
+                if finish >= end and (begin, finish) != (start, end):
+                    return True
+        return False
+
     def _normal_hits(self, views):
         """Return (start, end, Term) in original indices for words of official writing."""
         normal, nmap = views.normal, views.normal_map
@@ -678,15 +731,17 @@ class Scanner:
             hits += [
                 (m.start(), m.end(), term) for m in pattern.finditer(normal) if m.end() > m.start()
             ]
-        if hits and self._correct is not None:
-            correct = [
-                (last - size + 1, last + 1) for last, (size, _) in self._correct.iter(normal)
-            ]
+        if self._correct is not None and any(t.category == MISSPELLING for _, _, t in hits):
+            correct, reach = {}, self._correct_length
+            for s, e, term in hits:
+                if term.category == MISSPELLING:
+                    offset = max(0, s - reach)
+                    for last, (size, _) in self._correct.iter(normal[offset : e + reach]):
+                        correct.setdefault(offset + last - size + 1, set()).add(offset + last + 1)
             hits = [
                 (s, e, term)
                 for s, e, term in hits
-                if term.category != MISSPELLING
-                or not any(cs <= s and e <= ce and (cs, ce) != (s, e) for cs, ce in correct)
+                if term.category != MISSPELLING or not self._inside_correct(s, e, correct)
             ]
         hits += self.names.scan(normal)
         hits += _personal_data_hits(normal)
@@ -700,20 +755,20 @@ class Scanner:
         views = normalise(text)
         findings = {}
         for start, end, term in self._normal_hits(views):
-            finding = self._finding(text, start, end, term)
-            findings.setdefault((finding.start, finding.end), finding)
+            findings.setdefault((start, end), (start, end, term))
+        findings = {key: self._finding(text, *hit) for key, hit in findings.items()}
         for finding in self._runs(text, self._spam_tokens(views)):
             findings[(finding.start, finding.end)] = finding
-        # A hit inside a longer one ("bet365" inside "bet365.com") says nothing new.
-        spans = sorted(findings)
-        result = sorted(
-            (
-                f
-                for (start, end), f in findings.items()
-                if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
-            ),
-            key=lambda f: (f.start, f.end),
-        )
+        # A hit inside a longer one ("bet365" inside "bet365.com") says nothing new: sorted by
+        # start and longest first, a span ending before the furthest end so far is inside.
+        result, reach = [], -1
+        for (_, end), finding in sorted(
+            findings.items(), key=lambda item: (item[0][0], -item[0][1])
+        ):
+            if end <= reach:
+                continue
+            result.append(finding)
+            reach = end
         if field or field_label:
             result = [replace(f, field=field, field_label=field_label) for f in result]
         return result
