@@ -105,7 +105,8 @@ def main():
     print(f"content_safety_build_ms {build_ms:.1f} ms")
     print(f"content_safety_20k_ms {scan:.2f} ms ({len(text)} characters, {len(findings)} findings)")
     print(
-        f"content_safety_20k_ratio {scan / baseline:.1f} x (NFKC+casefold baseline {baseline:.2f} ms)"
+        f"content_safety_20k_ratio {scan / baseline:.1f} x "
+        f"(NFKC+casefold baseline {baseline:.2f} ms)"
     )
 
 

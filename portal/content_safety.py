@@ -333,7 +333,7 @@ ID_NUMBER = re.compile(
     r"[0-9]{3}[0-9x](?![0-9a-z])"
 )
 MOBILE_NUMBER = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")
-CARD_NUMBER = re.compile(r"(?<![0-9])[3-6][0-9]{3}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{4,7}(?![0-9])")
+CARD_NUMBER = re.compile(r"(?<![0-9])[3-6][0-9]{3}(?:[ -]?[0-9]{1,4}){3,4}(?![0-9])")
 # Personal data is looked for only in runs of digits (with spaces, hyphens, an x) long enough.
 DIGIT_RUN = re.compile(r"[0-9][0-9x -]{9,}[0-9x]")
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
