@@ -14,12 +14,49 @@ from portal.admin import (
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "slug", "department", "update_days", "order", "is_visible"]
+    list_display = [
+        "name",
+        "parent",
+        "slug",
+        "column_type",
+        "department",
+        "update_days",
+        "order",
+        "is_visible",
+    ]
     list_filter = ["parent", "department", "is_visible"]
     list_select_related = ["parent", "department"]
     list_editable = ["order", "is_visible"]
     search_fields = ["name", "slug"]
     ordering = ["parent__order", "order", "id"]
+    fieldsets = (
+        (
+            "栏目",
+            {
+                "fields": (
+                    "parent",
+                    "name",
+                    "slug",
+                    "description",
+                    "department",
+                    ("update_days", "order", "is_visible"),
+                )
+            },
+        ),
+        (
+            "标准目录",
+            {
+                "fields": (
+                    ("column_type", "keywords"),
+                    "disclosure_basis",
+                    "disclosure_time_limit",
+                    "disclosure_body",
+                    "disclosure_channels",
+                    ("disclosure_audience", "disclosure_method", "disclosure_level"),
+                )
+            },
+        ),
+    )
 
 
 class CategoryListFilter(admin.RelatedFieldListFilter):
