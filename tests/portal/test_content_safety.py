@@ -1,10 +1,11 @@
 """Content safety: the scanner, its word lists, the workflow gate, the admin panel, the commands."""
 
 import sys
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -334,3 +335,77 @@ def test_scan_content_covers_guides():
     finding = ContentFinding.objects.get(content_type__model="serviceguide")
     assert finding.content_object == guide
     assert (finding.field, finding.suggestion) == ("办理地点", "自然资源部")
+
+
+def test_scan_content_reads_published_attachments_and_names_the_cell():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["张三", "110101199003074514"])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    item = ItemFactory(published=True)
+    item.attachments.create(file=ContentFile(buffer.getvalue(), name="名册.xlsx"))
+    call_command("scan_content", stdout=StringIO())
+    finding = item_findings().get(object_id=str(item.pk))
+    assert (finding.matched, finding.location) == ("110101199003074514", "工作表“Sheet”单元格B1")
+    assert finding.field.startswith("附件")
+
+
+# Normalisation and near-misses ----------------------------------------------------------------
+NAMES = Scanner(
+    [Term("市人民政府", "institution_name", WARNING, kind="name")],
+    [("江川市国土资源局", ("institution_name", "江川市国土资源局"))],
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "江川市国土资局",  # a character left out inside the name
+        "江川市国土资源源局",  # one put in
+        "江川市国土姿源局",  # one changed
+        "报市人民攻府批准",
+    ],
+)
+def test_near_misses_of_known_names_are_warnings_with_the_correct_form(text):
+    (finding,) = NAMES.scan(text)
+    assert finding.severity == WARNING
+    assert finding.suggestion in {"江川市国土资源局", "市人民政府"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "江川市国土资源局",
+        "县人民政府",  # another level of government
+        "江川市国土资源局局长",  # the name, and text running on
+        "市人民政府办公室",
+    ],
+)
+def test_known_names_and_their_neighbours_are_not_near_misses(text):
+    assert NAMES.scan(text) == []
+
+
+def test_traditional_circled_and_look_alike_characters_fold_before_matching():
+    scanner = Scanner([Term("百家乐", "spam", BLOCKING), Term("bet365", "spam", BLOCKING)])
+    for text in ["線上百家樂", "ⓑⓔⓣ③⑥⑤", "bеt３６５", "bet❸❻❺"]:
+        assert [f.is_blocking for f in scanner.scan(text)] == [True], text
+
+
+def test_a_misspelling_inside_a_correct_word_is_not_flagged():
+    scanner = Scanner(
+        [
+            Term("截止", "misspelling", WARNING, "截至"),
+            Term("截至日期", "misspelling", WARNING, "截止日期"),
+        ]
+    )
+    assert scanner.scan("申报截止日期为6月30日") == []
+    assert [f.suggestion for f in scanner.scan("截至日期为6月30日")] == ["截止日期"]
+
+
+def test_id_check_digit_and_luhn():
+    assert content_safety.is_valid_id_number("110101199003074514")
+    assert not content_safety.is_valid_id_number("110101199003074515")
+    assert content_safety.passes_luhn("6222021234567890128")
+    assert not content_safety.passes_luhn("6222021234567890127")

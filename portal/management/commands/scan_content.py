@@ -1,7 +1,9 @@
 """Scan everything published for 错敏字 and spam, and record the findings for admin review.
 
 Every model that declares `public_text_fields` is scanned over its public rows
-(`content_safety.public_rows()`), reading the same fields as submission and approval do.
+(`content_safety.public_rows()`), reading the same fields as submission and approval do, and
+the text of the row's attachments (Excel, Word, PDF), each finding naming its sheet and cell or
+page.
 A row's unresolved findings are replaced by the current ones; a finding the office marked as
 resolved is not raised again for the same place.
 """
@@ -42,6 +44,9 @@ def record_findings(obj, content_type, now):
     existing.unresolved().delete()
     resolved = set(existing.values_list("field", "matched", "position"))
     title = str(obj)[:200]
+    found = content_safety.scan_object(obj)
+    for attachment in content_safety.attachments_of(obj):
+        found += content_safety.scan_attachment(attachment)
     findings = [
         ContentFinding(
             content_type=content_type,
@@ -57,9 +62,10 @@ def record_findings(obj, content_type, now):
             line=f.line,
             column=f.column,
             context=f.context[:300],
+            location=f.location[:120],
             found_at=now,
         )
-        for f in content_safety.scan_object(obj)
+        for f in found
         if (f.field_label or f.field, f.matched[:200], f.start) not in resolved
     ]
     ContentFinding.objects.bulk_create(findings)
