@@ -2,8 +2,8 @@
 
 The scanner is built from the full seeded lexicon (portal/data/*.tsv, as migration 0011 loads it,
 plus the original sensitive_terms.tsv) and a bureau's worth of names; the document is realistic
-official text with a few misspellings, a near-miss name, an ID number and one injected betting
-run. Prints `content_safety_20k_ms <value> ms` (median of 30 scans after a warm-up) and the ratio
+official text (the same paragraphs of a 通知 over and over) with two misspellings, two near-miss
+names, an ID number and one injected betting run in the middle. Prints `content_safety_20k_ms <value> ms` (median of 30 scans after a warm-up) and the ratio
 to a baseline pass over the same text (NFKC + casefold, the least any scanner does), which is
 machine-independent. The issue's budget is well under 50 ms.
 """
@@ -32,13 +32,14 @@ REPEAT = 30
 PARAGRAPH = (
     "为深入贯彻落实党中央、国务院关于耕地保护的决策部署，严格执行《中华人民共和国土地管理法》"
     "和《土地管理法实施条例》，江川市国土资源局结合本市实际，制定本年度耕地保护工作方案。"
-    "各科室要高度重视，认真按排部署，确保截至年底全面完成永久基本农田核实整改任务，"
+    "各科室要高度重视，认真安排部署，确保截至年底全面完成永久基本农田核实整改任务，"
     "对违法占用耕地的行为依法予以查处，做到发现一起、查处一起。不动产登记中心要优化办事流程，"
     "推行“一窗受理、并行办理”，压缩办理时限至5个工作日以内，咨询电话0871-12345678。\n"
 )
 INJECTION = "澳門新葡京娛樂場官網 ｂｅｔ３６５．ｖｉｐ 首存送38元彩金，加微信 abc12345 领取\n"
 PERSONAL = "公示名单：张某某，身份证号码110101199003074514。\n"
-NEAR_MISS = "经江川市国土资局研究决定，报市人民政付批准。\n"
+NEAR_MISS = "经江川市国土资局研究决定，报市人民攻府批准。\n"
+MISSPELT = "各科室要认真按排部署，一如即往地做好政务公开工作。\n"
 
 
 def lexicon():
@@ -69,7 +70,7 @@ def lexicon():
 def document(size=20_000):
     body = PARAGRAPH * (size // len(PARAGRAPH))
     middle = len(body) // 2
-    text = body[:middle] + INJECTION + PERSONAL + NEAR_MISS + body[middle:]
+    text = body[:middle] + INJECTION + PERSONAL + NEAR_MISS + MISSPELT + body[middle:]
     return text[:size]
 
 

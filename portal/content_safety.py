@@ -439,9 +439,12 @@ class NameIndex:
                     begin = start if is_prefix else last + 1 - width
                     if begin >= 0 and begin + width <= len(normal):
                         windows.add((begin, begin + width, name))
-        exact = [(begin, end) for begin, end, _ in windows if normal[begin:end] in self.names]
+        exact = [(begin, end) for begin, end, name in windows if normal[begin:end] == name]
         hits, seen = [], set()
         for begin, end, name in sorted(windows):
+            # Cheapest tests first: a near-miss keeps the name's first and last characters.
+            if normal[begin] != name[0] or normal[end - 1] != name[-1]:
+                continue
             window = normal[begin:end]
             if window in self.names or not _is_han(window) or not _one_inner_edit(window, name):
                 continue
