@@ -3,8 +3,9 @@
 The scanner is built from the full seeded lexicon (portal/data/*.tsv, as migration 0011 loads it,
 plus the original sensitive_terms.tsv) and a bureau's worth of names; the document is realistic
 official text (the same paragraphs of a 通知 over and over) with two misspellings, two near-miss
-names, an ID number and one injected betting run in the middle. Prints `content_safety_20k_ms <value> ms` (median of 30 scans after a warm-up) and the ratio
-to a baseline pass over the same text (NFKC + casefold, the least any scanner does), which is
+names, an ID number and one injected betting run in the middle. Prints
+`content_safety_20k_ms <value> ms` (median of 30 scans after a warm-up) and the ratio to a
+baseline pass over the same text (NFKC + casefold, the least any scanner does), which is
 machine-independent. The issue's budget is well under 50 ms.
 """
 
