@@ -126,8 +126,15 @@ def test_seeded_word_lists_cover_every_category():
         category: SensitiveTerm.objects.filter(category=category).count()
         for category in SensitiveTerm.Category.values
     }
-    assert counts["misspelling"] >= 150
+    assert counts["misspelling"] >= 1000
     assert counts["spam"] >= 50
+    # Gambling, lottery, porn and fraud: words, brands and patterns (context words not counted).
+    assert (
+        SensitiveTerm.objects.filter(category__in=["spam", "prohibited"])
+        .exclude(kind="context")
+        .count()
+        >= 500
+    )
     assert all(counts.values())
     assert SensitiveTerm.objects.get(term="既使").suggestion == "即使"
     assert SensitiveTerm.objects.get(term="国土资源部").suggestion == "自然资源部"
