@@ -391,7 +391,7 @@ def request_figures(*, start, end, today):
         "totals": totals,
         "reply_types": reply_types,
         "urgent": [
-            {"request": row, "is_overdue": row.is_overdue(today=today)}
+            {"info_request": row, "is_overdue": row.is_overdue(today=today)}
             for row in urgent.select_related("department")
             .only("tracking_number", "status", "due_on", "is_due_provisional", "department__name")
             .order_by("due_on", "tracking_number")

@@ -11,7 +11,7 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 # extension -> (kind, label). The kind is what the file's first bytes must show.
@@ -139,9 +139,12 @@ class Attachment(models.Model):
 
 def attachment_response(attachment):
     """Serve an attachment as a download with its original file name."""
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=str(attachment)
-    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        # A row whose file was lost (a restore without media): a missing page, not an error.
+        raise Http404("附件文件不存在") from None
+    response = FileResponse(handle, as_attachment=True, filename=str(attachment))
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -16,7 +16,7 @@ from disclosure.sitemaps import (
     DisclosurePageSitemap,
     ItemSitemap,
 )
-from oversight.sitemaps import OversightPageSitemap
+from oversight.sitemaps import OversightPageSitemap, WebsiteReportSitemap
 from services.sitemaps import ServiceGuideSitemap, ServicePageSitemap, ServiceThemeSitemap
 
 from . import views
@@ -38,6 +38,7 @@ SITEMAPS = {
     "evaluations": EvaluationSitemap,
     "evaluation-results": EvaluationResultsSitemap,
     "oversight": OversightPageSitemap,
+    "website-reports": WebsiteReportSitemap,
 }
 
 urlpatterns = [

@@ -187,6 +187,17 @@ def test_attachment_downloads_with_original_name_only_when_public(client, review
     assert client.get(reverse("disclosure:attachment", args=[file.pk])).status_code == 404
 
 
+def test_attachment_whose_file_is_lost_answers_404_not_500(client):
+    """A row whose file is gone (a restore without media) is a missing page for the citizen."""
+    file = ItemAttachment.objects.create(
+        item=ItemFactory(published=True),
+        file=ContentFile(b"%PDF-1.4 test", name="upload.pdf"),
+        original_name="征地补偿安置方案.pdf",
+    )
+    file.file.storage.delete(file.file.name)
+    assert client.get(reverse("disclosure:attachment", args=[file.pk])).status_code == 404
+
+
 def test_rss_feeds(client):
     item = ItemFactory(title="关于2026年国庆节期间不动产登记窗口安排的通知", published=True)
     ItemFactory(title="草稿不应出现在订阅中")

@@ -104,7 +104,7 @@ def test_requests_by_department_reply_type_and_deadline(requests):
         ("6.3", 1),
     ]
     assert figures["reply_types"][1]["label"] == "部分公开"
-    urgent = [(row["request"], row["is_overdue"]) for row in figures["urgent"]]
+    urgent = [(row["info_request"], row["is_overdue"]) for row in figures["urgent"]]
     assert urgent == [(requests["overdue"], True), (requests["near"], False)]
 
 
