@@ -546,9 +546,9 @@ class ContentFindingQuerySet(models.QuerySet):
 
     def allowed(self):
         """Return the personal data the 审核员 allowed to be published, with a recorded reason."""
-        return self.filter(
-            category=SensitiveTerm.Category.PERSONAL_DATA, is_resolved=True
-        ).exclude(reason="")
+        return self.filter(category=SensitiveTerm.Category.PERSONAL_DATA, is_resolved=True).exclude(
+            reason=""
+        )
 
 
 class ContentFinding(models.Model):
