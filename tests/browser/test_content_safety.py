@@ -56,7 +56,8 @@ def test_spam_blocks_submission_and_the_admin_marks_both_hits(
     error = page.locator(".messagelist .error").first.inner_text()
     assert "正文 第1行" in error and "ｂｅｔ３６５．ｃｏｍ" in error
     marks = page.locator("mark").all_inner_texts()
-    assert "ｂｅｔ３６５．ｃｏｍ" in marks
+    # The injection is one finding over its whole run, from the domain to the bonus offer.
+    assert "ｂｅｔ３６５．ｃｏｍ 注 册 送 彩金" in marks
     assert "布署" in marks
     panel = page.locator(".content-safety").inner_text()
     assert "应为“部署”" in panel
