@@ -17,7 +17,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import parse_http_date_safe
 from django_ratelimit import ALL
@@ -116,5 +116,7 @@ class OpenDataMiddleware:
     def process_exception(self, request, exception):
         if not request.path.startswith(API_PREFIX):
             return None
+        if isinstance(exception, Http404):
+            return error_response(404, "没有这个接口，请查看接口文档 /api/v1/docs")
         logger.exception("open-data API error at %s", request.path)
         return error_response(500, "服务器内部错误，请稍后再试")

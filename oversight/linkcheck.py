@@ -204,7 +204,12 @@ def walk_site(*, limit=None, client=None) -> Walk:
         visit = Visit(url, response.status_code, source, is_page=is_page)
         walk.visits.append(visit)
         if not is_page:
-            response.close()
+            if response.streaming:
+                # Read through the client's own wrapper, which closes the file with
+                # close_old_connections held off: closing it here would fire that signal and
+                # close the database connection of a caller's transaction.
+                for _chunk in response.streaming_content:
+                    pass
             continue
         html = response.content.decode(response.charset or "utf-8", "replace")
         path = url.partition("?")[0]

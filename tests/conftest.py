@@ -10,6 +10,8 @@ import os
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from portal import roles
 from tests.portal.factories import DepartmentFactory, UserFactory
@@ -30,6 +32,25 @@ def pytest_unconfigure(config):
 def pytest_report_header(config):
     if os.environ.get("TEST_TODAY"):
         return f"TEST_TODAY: the clock starts at {os.environ['TEST_TODAY']} (Asia/Shanghai)"
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection(request):
+    """Keep a test's database connection open across the requests it makes in-process.
+
+    Django's test Client disconnects close_old_connections around each request; the schema fuzzer
+    (WSGI) and the self-inspection's walk close their responses themselves, and on PostgreSQL the
+    signal would then close the connection inside the test's transaction ("Cannot open a new
+    connection in an atomic block"). Browser tests keep the live server's own behaviour.
+    """
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
