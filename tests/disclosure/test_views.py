@@ -369,3 +369,18 @@ def test_standard_catalog_query_count(client, django_assert_max_num_queries, ext
     client.get(reverse("disclosure:standard-catalog"))  # site settings into the cache
     with django_assert_max_num_queries(2):
         assert client.get(reverse("disclosure:standard-catalog")).status_code == 200
+
+
+def test_standard_catalog_cells_name_their_attribute_for_the_phone_layout(client):
+    """On a phone each column is a card whose lines say which attribute they are."""
+    html = client.get(reverse("disclosure:standard-catalog")).content.decode()
+    for label in [
+        "公开依据",
+        "公开时限",
+        "公开主体",
+        "公开渠道和载体",
+        "公开对象",
+        "公开方式",
+        "公开层级",
+    ]:
+        assert f'<td data-label="{label}">' in html
