@@ -37,12 +37,13 @@ findings, `raise_for_blocking()` stops a transition on a blocking one, `validate
 `clean()` hook, `public_text_models()`/`public_rows()` feed the nightly scan.
 """
 
+import copy
+import hashlib
 import html
 import io
 import os
 import re
 import unicodedata
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, compress, repeat
@@ -52,6 +53,7 @@ import ahocorasick
 from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import strip_tags
 
@@ -545,6 +547,7 @@ class Scanner:
             if term.category == MISSPELLING and term.suggestion:
                 correct = _normalise_term(term.suggestion, compact=False)
                 correct_words.setdefault(correct, correct)
+        self._known_from_terms = dict(known)
         for name, value in names:
             known.setdefault(_normalise_term(name, compact=False), value)
         # A misspelling inside a correctly written word ("截止" in "截止日期") is no misspelling.
@@ -556,6 +559,15 @@ class Scanner:
         self._correct_length = max(map(len, correct_words), default=0)
         self._brands = self._brand_patterns(brands)
         self.names = NameIndex(known)
+
+    def with_names(self, names):
+        """Return this scanner with other known names (the word list's automata are shared)."""
+        scanner = copy.copy(self)
+        known = dict(self._known_from_terms)
+        for name, value in names:
+            known.setdefault(_normalise_term(name, compact=False), value)
+        scanner.names = NameIndex(known)
+        return scanner
 
     @staticmethod
     def _brand_patterns(brands):
@@ -803,16 +815,18 @@ class Scanner:
 
 
 # The current word list ----------------------------------------------------------------------
+# Built scanners by the digest of what they were built from: the word list (the costly part:
+# automata and pinyin of some 4,000 terms) and the known names (cheap, and they change whenever a
+# department is added). The shared cache holds the digest of the current pair, so a change saved
+# in one worker reaches every worker; a worker that misses the key reads the rows and rebuilds
+# only when their digest is new to it.
+_term_scanners = {}
 _scanners = {}
+KEPT_SCANNERS = 4
 
 
-def _version():
-    """Return the token of the current word list and names (changes when any of them changes)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.set(VERSION_KEY, version, None)
-    return version
+def _digest(rows):
+    return hashlib.blake2b(repr(rows).encode(), digest_size=12).hexdigest()
 
 
 def _known_names():
@@ -833,20 +847,36 @@ def _known_names():
     return tuple(names)
 
 
+def _keep(store, key, value):
+    if len(store) >= KEPT_SCANNERS:
+        store.pop(next(iter(store)))
+    store[key] = value
+    return value
+
+
 def _scanner():
-    """Return the scanner for the current word list and names (built once per version)."""
-    version = _version()
+    """Return the scanner for the current word list and names (built once per content)."""
+    version = cache.get(VERSION_KEY)
+    scanner = _scanners.get(version) if version else None
+    if scanner is not None:
+        return scanner
+    from .models import SensitiveTerm
+
+    rows = tuple(
+        SensitiveTerm.objects.active()
+        .order_by("pk")
+        .values_list("term", "category", "severity", "suggestion", "note", "kind")
+    )
+    names = _known_names()
+    terms_digest = _digest(rows)
+    version = f"{terms_digest}.{_digest(names)}"
     scanner = _scanners.get(version)
     if scanner is None:
-        from .models import SensitiveTerm
-
-        terms = [
-            Term(row.term, row.category, row.severity, row.suggestion, row.note, row.kind)
-            for row in SensitiveTerm.objects.active().order_by("pk")
-        ]
-        scanner = Scanner(terms, _known_names())
-        _scanners.clear()
-        _scanners[version] = scanner
+        base = _term_scanners.get(terms_digest)
+        if base is None:
+            base = _keep(_term_scanners, terms_digest, Scanner([Term(*row) for row in rows]))
+        scanner = _keep(_scanners, version, base.with_names(names))
+    cache.set(VERSION_KEY, version, None)
     return scanner
 
 
@@ -856,7 +886,10 @@ def scan_text(text, *, field="", field_label=""):
 
 
 def _new_version(sender, **kwargs):
+    # Again after the commit: a worker that read the rows before it would have stored the old
+    # digest as current.
     cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
 
 
 for _label in ["SensitiveTerm", "Department", "Leader", "SiteSettings"]:

@@ -165,6 +165,19 @@ def test_a_new_term_is_used_at_once():
     assert not content_safety.scan_text("违规示例词甲乙")
 
 
+def test_a_new_department_is_known_without_rebuilding_the_word_list():
+    """The word list's automata are built once per list; names are added to a shared copy."""
+    from portal.models import Department
+
+    content_safety.scan_text("测试")
+    built = dict(content_safety._term_scanners)
+    Department.objects.create(name="耕地保护监督科", code="gdbh")
+    findings = content_safety.scan_text("请耕地保护监管科牵头办理")
+    assert [f.suggestion for f in findings] == ["耕地保护监督科"]
+    assert content_safety._term_scanners == built
+    assert any(content_safety._scanner()._normal is base._normal for base in built.values())
+
+
 # Workflow gate ------------------------------------------------------------------------------
 def test_item_declares_its_public_fields():
     assert "body" in Item.public_text_fields
