@@ -863,7 +863,9 @@ class WorkingDayOut(Schema):
     date: Day = Field(title="日期")
     is_working_day: bool = Field(title="是否工作日")
     explanation: str = Field(title="说明")
-    is_provisional: bool = Field(title="预估", description="该年度工作日历尚未公布，暂按周末判断")
+    is_provisional: bool = Field(
+        title="预估", description="该年度工作日历尚未公布，暂按周末和法定节假日估算"
+    )
 
 
 class AddWorkingDaysOut(Schema):

@@ -2,8 +2,12 @@
 
 The bureau counts statutory deadlines (依申请公开 20 working days, 补正 7, the 20-day rule) in
 working days: Monday to Friday, minus the weekday holidays, plus the 调休 working weekends that the
-calendar lists. A year without any calendar row is unknown: its days are counted on weekends only
-and the result is marked provisional (预估).
+calendar lists. A year without any calendar row is unknown: its days are counted on an estimate,
+weekends and the statutory holidays that 《全国年节及纪念日放假办法》 (as revised in 2024, in force
+from 2025-01-01) fixes every year (`statutory_holidays`), and the result is marked provisional (预估).
+The estimate knows nothing of 调休 make-up days, which only the State Council's yearly notice sets;
+a provisional deadline is settled once its year's calendar is entered (see
+`portal.models.WorkCalendarDay` and the apps' `settle_provisional_deadlines`).
 
 Each year's rows are read in one query and kept in the cache (cleared when a row changes), so a
 deadline computation costs at most one query per year it touches.
@@ -11,12 +15,15 @@ deadline computation costs at most one query per year it touches.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.core.cache import cache
 
 CACHE_KEY = "portal:workdays:{year}"
 CACHE_SECONDS = 60 * 60 * 6
 WEEKDAYS = "一二三四五六日"
+# How a year without calendar rows is counted (said wherever a 预估 date is explained).
+ESTIMATE_RULE = "暂按周末和《全国年节及纪念日放假办法》规定的法定节假日计算（不含调休）"
 
 # chinesecalendar names its holidays in English; the calendar stores the Chinese names.
 HOLIDAY_NAMES = {
@@ -55,7 +62,7 @@ class WorkdayResult:
             )
             parts.append(f"计入调休上班日 {len(self.counted_weekends)} 天：{days}")
         if self.is_provisional:
-            parts.append("所涉年度的工作日历尚未公布，暂按周末计算，为预估日期")
+            parts.append(f"所涉年度的工作日历尚未公布，{ESTIMATE_RULE}，为预估日期")
         return "；".join(parts) or "期间无法定节假日和调休"
 
 
@@ -84,9 +91,46 @@ def is_known_year(year):
     return bool(year_calendar(year))
 
 
+@lru_cache(maxsize=64)
+def statutory_holidays(year):
+    """Return {date: note} of the days off that 《全国年节及纪念日放假办法》 fixes in year.
+
+    The 2024 revision (in force from 2025-01-01): 元旦 1 day (1月1日), 春节 4 days (农历除夕、
+    正月初一至初三), 清明节 1 day (the 清明 solar term), 劳动节 2 days (5月1日、2日), 端午节 1 day
+    (农历五月初五), 中秋节 1 day (农历八月十五), 国庆节 3 days (10月1日至3日). Lunar dates and
+    the solar term come from lunar-python. This is the estimate for a year whose calendar is not
+    entered yet; the State Council's yearly notice (entered as WorkCalendarDay rows) replaces it.
+    """
+    from lunar_python import Lunar
+
+    def solar(lunar):
+        value = lunar.getSolar()
+        return date(value.getYear(), value.getMonth(), value.getDay())
+
+    new_year = solar(Lunar.fromYmd(year, 1, 1))  # 正月初一 of the lunar year starting in year
+    days = {date(year, 1, 1): "元旦"}
+    for offset in range(-1, 3):  # 除夕, 初一, 初二, 初三
+        days[new_year + timedelta(days=offset)] = "春节"
+    qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
+    days[date(year, qingming.getMonth(), qingming.getDay())] = "清明节"
+    days[date(year, 5, 1)] = days[date(year, 5, 2)] = "劳动节"
+    days[solar(Lunar.fromYmd(year, 5, 5))] = "端午节"
+    days[solar(Lunar.fromYmd(year, 8, 15))] = "中秋节"
+    for day in (1, 2, 3):
+        days[date(year, 10, day)] = "国庆节"
+    return days
+
+
 def _day_info(day):
-    """Return (is_working, exception kind or None, note) for day."""
-    kind, note = year_calendar(day.year).get(day, (None, ""))
+    """Return (is_working, exception kind or None, note) for day.
+
+    In a year without calendar rows the statutory holidays are the estimate's only exceptions.
+    """
+    calendar = year_calendar(day.year)
+    if not calendar:
+        note = statutory_holidays(day.year).get(day)
+        return (False, "holiday", note) if note else (day.weekday() < 5, None, "")
+    kind, note = calendar.get(day, (None, ""))
     if kind == "holiday":
         return False, kind, note
     if kind == "workday":

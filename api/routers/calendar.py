@@ -45,7 +45,7 @@ def _notes(days):
     response={200: WorkingDayOut, **ERRORS},
     summary="是否工作日",
     description="按本局工作日历：周一至周五上班，法定节假日休息，调休的周末上班。"
-    "该年度日历尚未公布时按周末判断，并标为预估。",
+    "该年度日历尚未公布时按周末和《全国年节及纪念日放假办法》规定的法定节假日判断，并标为预估。",
 )
 def is_working_day(request, params: Query[DayParams]):
     day = params.date
@@ -61,7 +61,7 @@ def is_working_day(request, params: Query[DayParams]):
         explanation = f"{weekday}，{'工作日' if working else '休息日'}"
     provisional = not workdays.is_known_year(day.year)
     if provisional:
-        explanation += "（该年度工作日历尚未公布，暂按周末判断，为预估）"
+        explanation += f"（该年度工作日历尚未公布，{workdays.ESTIMATE_RULE}，为预估）"
     return {
         "date": day,
         "is_working_day": working,
@@ -111,7 +111,7 @@ def working_days_between(request, params: Query[BetweenParams]):
     if count:
         explanation += "；" + workdays.add_working_days(start, count).explain()
     elif provisional:
-        explanation += "；所涉年度的工作日历尚未公布，暂按周末计算，为预估"
+        explanation += f"；所涉年度的工作日历尚未公布，{workdays.ESTIMATE_RULE}，为预估"
     return {
         "start": start,
         "end": end,

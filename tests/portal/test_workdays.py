@@ -97,7 +97,8 @@ def test_add_working_days_cases(start, n, expected):
         (date(2025, 10, 12), False),
         (date(2026, 2, 23), False),  # Monday, 春节
         (date(2026, 3, 2), True),
-        (date(2030, 10, 1), True),  # unknown year: weekday counts
+        (date(2030, 10, 8), True),  # unknown year: a weekday counts
+        (date(2030, 10, 1), False),  # unknown year: 国庆 by law
         (date(2030, 10, 5), False),
     ],
 )
@@ -123,11 +124,56 @@ def test_before_counts_back_over_the_holidays():
 
 
 def test_unknown_year_counts_weekends_only_and_is_provisional():
-    result = add_working_days(date(2030, 9, 27), 20)  # Fri; no calendar for 2030
-    assert result.value == date(2030, 10, 25)
+    result = add_working_days(date(2030, 3, 1), 20)  # Fri; no calendar for 2030, no holiday
+    assert result.value == date(2030, 3, 29)
     assert result.is_provisional
     assert result.skipped == [] and result.counted_weekends == []
     assert "预估" in result.explain()
+
+
+def test_unknown_year_estimate_skips_the_statutory_holidays():
+    """2031 has no rows: 春节 is 除夕 22 Jan – 初三 25 Jan, 国庆 1–3 Oct (中秋 is 1 Oct too)."""
+    holidays = workdays.statutory_holidays(2031)
+    assert [d for d, n in holidays.items() if n == "春节"] == [
+        date(2031, 1, 22),
+        date(2031, 1, 23),
+        date(2031, 1, 24),
+        date(2031, 1, 25),
+    ]
+    assert holidays[date(2031, 4, 5)] == "清明节"
+    assert holidays[date(2031, 6, 24)] == "端午节"
+    assert holidays[date(2031, 5, 2)] == "劳动节"
+    assert len(holidays) == 1 + 4 + 1 + 2 + 1 + 1 + 3 - 1  # 中秋 falls on 国庆 in 2031
+
+    # Mon 20 Jan 2031 + 5: 22–24 Jan (Wed–Fri) are 春节, so Tue 21, Mon 27 … Thu 30 Jan.
+    result = add_working_days(date(2031, 1, 20), 5)
+    assert result.value == date(2031, 1, 30)
+    assert [d for d, _ in result.skipped] == [
+        date(2031, 1, 22),
+        date(2031, 1, 23),
+        date(2031, 1, 24),
+    ]
+    assert result.is_provisional and "预估" in result.explain()
+    assert "法定节假日" in result.explain() and "春节" in result.explain()
+
+    # Fri 26 Sep 2031 + 20: 1–3 Oct (Wed–Fri) skipped, no 调休 counted → Wed 29 Oct.
+    national_day = add_working_days(date(2031, 9, 26), 20)
+    assert national_day.value == date(2031, 10, 29)
+    assert [d for d, _ in national_day.skipped] == [
+        date(2031, 10, 1),
+        date(2031, 10, 2),
+        date(2031, 10, 3),
+    ]
+    assert not is_working_day(date(2031, 10, 2))
+    assert is_working_day(date(2031, 10, 6))
+
+
+def test_a_known_year_ignores_the_estimate():
+    """Once a year has rows, only the rows count (the 2025 notice's 2025-10-08 is a row, not law)."""
+    assert is_working_day(date(2025, 1, 2))
+    WorkCalendarDay.objects.create(date=date(2031, 3, 3), kind="holiday", note="测试")
+    workdays.clear_cache([2031])
+    assert is_working_day(date(2031, 10, 2))  # no row for it: the estimate no longer applies
 
 
 def test_deadline_running_into_an_unknown_year_is_provisional():
@@ -138,10 +184,10 @@ def test_deadline_running_into_an_unknown_year_is_provisional():
 
 
 def test_admin_entry_for_a_new_year_takes_effect_at_once():
-    assert add_working_days(date(2029, 12, 31), 1).value == date(2030, 1, 1)
-    WorkCalendarDay.objects.create(date=date(2030, 1, 1), kind="holiday", note="元旦")
-    result = add_working_days(date(2029, 12, 31), 1)
-    assert result.value == date(2030, 1, 2)
+    assert add_working_days(date(2030, 1, 7), 1).value == date(2030, 1, 8)
+    WorkCalendarDay.objects.create(date=date(2030, 1, 8), kind="holiday", note="测试假日")
+    result = add_working_days(date(2030, 1, 7), 1)
+    assert result.value == date(2030, 1, 9)
     assert not result.is_provisional  # 2030 now has a calendar row
 
 
