@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile
 from portal.models import PHONE_VALIDATOR, Department
@@ -239,6 +240,14 @@ class RegisterRequestForm(ApplicantFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.active()
         self.fields["department"].empty_label = "（稍后指定）"
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data.get("received_on")
+        if received_on and received_on > timezone.localdate():
+            raise ValidationError(
+                "收到申请日期不能晚于今天，请按实际签收或提交的日期填写", code="future_date"
+            )
+        return received_on
 
     def clean(self):
         cleaned = self.clean_applicant(super().clean())

@@ -3,8 +3,9 @@
 The bureau counts statutory deadlines (依申请公开 20 working days, 补正 7, the 20-day rule) in
 working days: Monday to Friday, minus the weekday holidays, plus the 调休 working weekends that the
 calendar lists. A year without any calendar row is unknown: its days are counted on an estimate,
-weekends and the statutory holidays that 《全国年节及纪念日放假办法》 (as revised in 2024, in force
-from 2025-01-01) fixes every year (`statutory_holidays`), and the result is marked provisional (预估).
+weekends and the statutory holidays that 《全国年节及纪念日放假办法》 (as revised in 2024, in
+force from 2025-01-01) fixes every year (`statutory_holidays`), and the result is marked
+provisional (预估).
 The estimate knows nothing of 调休 make-up days, which only the State Council's yearly notice sets;
 a provisional deadline is settled once its year's calendar is entered (see
 `portal.models.WorkCalendarDay` and the apps' `settle_provisional_deadlines`).

@@ -1,7 +1,8 @@
 """依申请公开 back office: who sees requests, masking in the list, registration, workflow steps."""
 
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,6 +18,8 @@ from tests.disclosure.request_factories import (
     received_request,
 )
 from tests.portal.factories import DepartmentFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +110,21 @@ def test_register_requires_the_signed_for_date_for_post(client, disclosure_offic
     response = client.post(reverse("admin:disclosure_informationrequest_add"), data)
     assert "信函申请请填写签收日期" in response.content.decode()
     assert not InformationRequest.objects.exists()
+
+
+@time_machine.travel(datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI), tick=False)
+def test_register_refuses_a_received_date_in_the_future(client, disclosure_office):
+    client.force_login(disclosure_office)
+    data = {**person_data(), "channel": "post", "received_on": "2026-03-11"}
+    response = client.post(reverse("admin:disclosure_informationrequest_add"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "收到申请日期不能晚于今天" in page
+    assert 'value="2026-03-11"' in page  # nothing typed is lost
+    assert not InformationRequest.objects.exists()
+    data["received_on"] = "2026-03-10"  # today is accepted
+    client.post(reverse("admin:disclosure_informationrequest_add"), data)
+    assert InformationRequest.objects.get().received_on == date(2026, 3, 10)
 
 
 def test_workflow_buttons_call_the_transitions(client, disclosure_office):

@@ -169,7 +169,7 @@ def test_unknown_year_estimate_skips_the_statutory_holidays():
 
 
 def test_a_known_year_ignores_the_estimate():
-    """Once a year has rows, only the rows count (the 2025 notice's 2025-10-08 is a row, not law)."""
+    """Once a year has rows, only the rows count: the estimate is for unknown years only."""
     assert is_working_day(date(2025, 1, 2))
     WorkCalendarDay.objects.create(date=date(2031, 3, 3), kind="holiday", note="测试")
     workdays.clear_cache([2031])
