@@ -52,3 +52,28 @@ def check_site_identity(app_configs, databases=None, **kwargs):
             id="portal.W002",
         )
     ]
+
+
+PER_PROCESS_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache")
+
+
+@register(deploy=True)
+def check_shared_cache(app_configs, databases=None, **kwargs):
+    """Without a shared cache every gunicorn worker counts rate limits on its own.
+
+    The rate-limit package's own check says the same but is silenced so that `make run` (one
+    process, no Redis) starts cleanly; in production this warning takes its place.
+    """
+    from django.conf import settings
+
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if settings.DEBUG or not backend.endswith(PER_PROCESS_CACHES):
+        return []
+    return [
+        Warning(
+            f"没有配置共享缓存（当前为 {backend.rsplit('.', 1)[-1]}）：公众表单的访问频率限制、"
+            "页面缓存和内容安全词库版本只在单个进程内有效，多个工作进程时限额按进程各算一份。",
+            hint="设置环境变量 CACHE_URL=redis://…（所有 gunicorn 工作进程和任务进程共用）。",
+            id="portal.W003",
+        )
+    ]
