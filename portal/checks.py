@@ -77,3 +77,20 @@ def check_shared_cache(app_configs, databases=None, **kwargs):
             id="portal.W003",
         )
     ]
+
+
+@register(deploy=True)
+def check_admin_networks(app_configs, databases=None, **kwargs):
+    """等保 asks that management be reached from the management network only."""
+    from django.conf import settings
+
+    if settings.DEBUG or settings.ADMIN_ALLOWED_NETWORKS:
+        return []
+    return [
+        Warning(
+            "管理后台可从任何网络访问：没有设置 ADMIN_ALLOWED_NETWORKS。",
+            hint="设置为本单位办公网络和 VPN 的网段（CIDR，逗号分隔），"
+            "如 10.20.0.0/16,192.168.8.0/24。",
+            id="portal.W004",
+        )
+    ]

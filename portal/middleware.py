@@ -1,12 +1,15 @@
-"""Staff sessions: expiry after a period without activity (等保: 30 minutes idle by default), and
-the TOTP two-factor step before the admin for the roles that publish."""
+"""Staff sessions: the admin only from the bureau's own networks, expiry after a period without
+activity (等保: 30 minutes idle by default), and the TOTP two-factor step before the admin for the
+roles that publish."""
 
+import ipaddress
 import time
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core import signing
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
@@ -15,6 +18,47 @@ from .models import TwoFactorDevice
 ACTIVITY_COOKIE = "staff_activity"
 ACTIVITY_SALT = "portal.middleware.staff-activity"
 LOGIN_AT_KEY = "_staff_login_at"
+
+
+def admin_networks():
+    """Return the networks the admin may be reached from (ADMIN_ALLOWED_NETWORKS; empty: any)."""
+    return [ipaddress.ip_network(cidr, strict=False) for cidr in settings.ADMIN_ALLOWED_NETWORKS]
+
+
+def is_admin_address(address):
+    """Return whether a visitor's address may open the admin."""
+    networks = admin_networks()
+    if not networks:
+        return True
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+class AdminNetworkMiddleware:
+    """Refuse the admin (login included) to addresses outside ADMIN_ALLOWED_NETWORKS (等保 8.1.4
+    access control: management only from the management network), with a Chinese page.
+
+    The address is REMOTE_ADDR as Django sees it (`portal.audit.client_ip`): behind a reverse
+    proxy, the proxy must set it from the real client (gunicorn --forwarded-allow-ips, see
+    README), never from a header the client can write.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @cached_property
+    def prefix(self):
+        return reverse("admin:index")
+
+    def __call__(self, request):
+        from .audit import client_ip  # audit imports this module
+
+        if request.path_info.startswith(self.prefix) and not is_admin_address(client_ip(request)):
+            return render(request, "portal/admin_network_refused.html", status=403)
+        return self.get_response(request)
 
 
 def start_idle_clock(request):

@@ -256,3 +256,72 @@ def test_access_flag_changes_are_audited_and_other_saves_are_not():
 def test_a_login_is_not_a_permission_change(client, officer):
     assert login(client, "officer", PASSWORD).status_code == 302
     assert not AuditEntry.objects.filter(kind=AuditEntry.Kind.PERMISSIONS_CHANGED).exists()
+
+
+# Honest checks ------------------------------------------------------------------------------
+def test_security_txt_names_a_contact_and_an_expiry(client, settings):
+    """RFC 9116: Contact and Expires are required; Expires lies ahead, within the set days."""
+    import datetime
+
+    from portal.models import SiteSettings
+
+    site = SiteSettings.load()
+    site.email = "xxgk@gtj.example.gov.cn"
+    site.save()
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    fields = dict(line.split(": ", 1) for line in response.text.strip().splitlines())
+    assert fields["Contact"] == "mailto:xxgk@gtj.example.gov.cn"
+    assert fields["Canonical"].endswith("/.well-known/security.txt")
+    expires = datetime.datetime.strptime(fields["Expires"], "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=datetime.UTC
+    )
+    assert timezone.now() < expires <= timezone.now() + datetime.timedelta(days=180)
+
+    settings.SECURITY_CONTACTS = ["mailto:security@example.gov.cn", "https://example.gov.cn/aq"]
+    lines = client.get("/.well-known/security.txt").text.splitlines()
+    assert lines[:2] == [
+        "Contact: mailto:security@example.gov.cn",
+        "Contact: https://example.gov.cn/aq",
+    ]
+
+
+def test_deploy_check_warns_without_a_shared_cache(settings):
+    from portal.checks import check_shared_cache
+
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    (warning,) = check_shared_cache(None)
+    assert warning.id == "portal.W003"
+    assert "访问频率限制" in warning.msg and "CACHE_URL" in warning.hint
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": "x"}}
+    assert check_shared_cache(None) == []
+
+
+# The admin from the bureau's networks only ------------------------------------------------
+def test_admin_is_refused_outside_the_allowed_networks_with_a_chinese_page(client, settings):
+    settings.ADMIN_ALLOWED_NETWORKS = ["10.20.0.0/16", "192.168.8.0/24"]
+    response = client.get("/admin/login/", REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 403
+    assert "管理后台仅限单位内部网络访问" in response.text
+    assert (
+        client.post("/admin/login/", {"username": "x"}, REMOTE_ADDR="203.0.113.9").status_code
+        == 403
+    )
+    # Inside a listed network the login page answers; the public site answers everyone.
+    assert client.get("/admin/login/", REMOTE_ADDR="10.20.3.4").status_code == 200
+    assert client.get("/admin/login/", REMOTE_ADDR="192.168.8.200").status_code == 200
+    assert client.get("/robots.txt", REMOTE_ADDR="203.0.113.9").status_code == 200
+
+
+def test_admin_networks_empty_allow_any_address_and_production_is_warned(client, settings):
+    from portal.checks import check_admin_networks
+
+    settings.ADMIN_ALLOWED_NETWORKS = []
+    assert client.get("/admin/login/", REMOTE_ADDR="203.0.113.9").status_code == 200
+    settings.DEBUG = False
+    (warning,) = check_admin_networks(None)
+    assert warning.id == "portal.W004"
+    settings.ADMIN_ALLOWED_NETWORKS = ["10.0.0.0/8"]
+    assert check_admin_networks(None) == []
