@@ -5,6 +5,7 @@ laptop, CI and production is read here, at the top; the rest of the file only us
 Defaults are safe: DEBUG is off and a missing secret key is an error unless DEBUG is on.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -49,10 +50,22 @@ MAIL_PORT = int(os.environ.get("EMAIL_PORT", "465"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@gtj.example.gov.cn")
 DEMO_ACCOUNTS_FILE = BASE_DIR / ".demo-accounts.txt"  # written by load_demo, git-ignored
 TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+# /.well-known/security.txt: where to report a vulnerability (URIs, comma-separated; empty: the
+# bureau's e-mail from 网站设置), how many days ahead it says it expires, and a policy page.
+SECURITY_CONTACTS = env_list("SECURITY_CONTACTS")
+# The admin (login included) only from these networks (CIDR, comma-separated); empty: any address.
+ADMIN_ALLOWED_NETWORKS = env_list("ADMIN_ALLOWED_NETWORKS")
+SECURITY_TXT_DAYS = int(os.environ.get("SECURITY_TXT_DAYS", "180"))
+SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
 
 # --------------------------------------------------------------------------------------------
 # GENERAL
 # --------------------------------------------------------------------------------------------
+for _cidr in ADMIN_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"ADMIN_ALLOWED_NETWORKS: {_cidr} is no network") from _exc
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
@@ -141,6 +154,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.AdminNetworkMiddleware",  # the admin only from ADMIN_ALLOWED_NETWORKS
     "corsheaders.middleware.CorsMiddleware",  # /api/v1/ only, GET only (CORS_* below)
     "api.middleware.OpenDataMiddleware",  # /api/v1/: rate limit, cache, ETag, 304
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -51,6 +51,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("jggk/", views.organisation, name="organisation"),
     path("wzdt/", views.site_map, {"sitemaps": SITEMAPS}, name="site-map"),

@@ -1,6 +1,7 @@
 """Site-wide pages: home, organisation, search, health probes, error answers, and the admin's
 two-factor (TOTP) enrol and verify pages."""
 
+import datetime
 from base64 import b32encode
 
 import segno
@@ -11,6 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -67,6 +69,34 @@ def robots_txt(request):
         f"Disallow: {reverse('admin:index')}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def security_txt(request):
+    """/.well-known/security.txt (RFC 9116): where to report a vulnerability of this site."""
+    from django.conf import settings
+
+    from .models import SiteSettings
+
+    site = SiteSettings.load()
+    contacts = list(settings.SECURITY_CONTACTS)
+    if not contacts and site.email:
+        contacts = [f"mailto:{site.email}"]
+    if not contacts:
+        contacts = [request.build_absolute_uri(reverse("complaints:message-create"))]
+    host = site.domain or request.get_host()
+    # A rolling date: the text is made from the current settings, so it is never older than them.
+    expires = (timezone.now() + datetime.timedelta(days=settings.SECURITY_TXT_DAYS)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    lines = [f"Contact: {contact}" for contact in contacts]
+    lines += [
+        f"Expires: {expires.astimezone(datetime.UTC):%Y-%m-%dT%H:%M:%SZ}",
+        "Preferred-Languages: zh, en",
+        f"Canonical: https://{host}{reverse('security-txt')}",
+    ]
+    if settings.SECURITY_POLICY_URL:
+        lines.append(f"Policy: {settings.SECURITY_POLICY_URL}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
