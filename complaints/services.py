@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from portal import roles
 from portal.masking import mask_phone
+from portal.models import CitizenNotice
 from portal.notices import mail_on_commit, staff_emails
+from portal.notify import notify_citizen
 
 from .models import (
     ASPECTS,
@@ -38,7 +40,7 @@ class Submission:
 
 @transaction.atomic
 def submit_message(*, data: dict, ip: str | None, now: datetime | None = None) -> Submission:
-    """Accept a citizen's message: number it, set its deadline, route it, log it."""
+    """Accept a citizen's message: number it, set its deadline, route it, log it, notify."""
     now = now or timezone.now()
     category = data["category"]
     query_code = new_query_code()
@@ -70,6 +72,7 @@ def submit_message(*, data: dict, ip: str | None, now: datetime | None = None) -
             ),
         ]
     )
+    notify_citizen(message, CitizenNotice.Kind.RECEIVED)
     return Submission(message=message, query_code=query_code)
 
 
@@ -108,6 +111,7 @@ def send_due_reminders(*, now: datetime | None = None) -> dict:
                     template="escalation",
                     message=message,
                 )
+                notify_citizen(message, CitizenNotice.Kind.OVERDUE)
     return {"reminded": reminded, "escalated": escalated}
 
 

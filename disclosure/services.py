@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from portal import roles
 from portal.exceptions import InvalidTransition
-from portal.models import SiteSettings
+from portal.models import CitizenNotice, SiteSettings
 from portal.notices import mail_on_commit, staff_emails
+from portal.notify import notify_citizen
 from portal.querycodes import new_query_code
 
 from .models import InformationRequest, InformationRequestEvent, RequestCounter
@@ -56,6 +57,7 @@ def submit_request(*, data: dict, ip: str | None, now: datetime | None = None) -
         note="网上提交，待政务公开办确认收到后开始计算答复期限",
     )
     notify_office(template="submitted", info_request=info_request)
+    notify_citizen(info_request, CitizenNotice.Kind.RECEIVED)
     return Submission(info_request=info_request, query_code=query_code)
 
 
@@ -92,6 +94,7 @@ def register_request(
         at=now,
         note=f"{info_request.get_channel_display()}，{note}",
     )
+    notify_citizen(info_request, CitizenNotice.Kind.RECEIVED)
     return Submission(info_request=info_request, query_code=query_code)
 
 
@@ -127,6 +130,7 @@ def send_request_reminders(*, now: datetime | None = None) -> dict:
                 notify_office(
                     template="escalation", info_request=info_request, role=roles.LEADERSHIP
                 )
+                notify_citizen(info_request, CitizenNotice.Kind.OVERDUE)
     for info_request in InformationRequest.objects.correction_lapsed(today=today):
         info_request.lapse_correction(by=None, now=now)
         counts["lapsed"] += 1

@@ -19,8 +19,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import content_safety
 from .exceptions import InvalidTransition, error_messages
+from .masking import mask_phone
 from .models import (
     AuditEntry,
+    CitizenNotice,
     ContentFinding,
     Department,
     Leader,
@@ -872,6 +874,27 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["username", "detail", "ip_address"]
     date_hierarchy = "at"
     ordering = ["-at"]
+
+
+@admin.register(CitizenNotice)
+class CitizenNoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the notices sent to citizens (portal.notify) and whether each went out."""
+
+    list_display = ["created_at", "tracking_number", "kind", "channel", "masked_recipient"]
+    list_display += ["status", "attempts", "sent_at"]
+    list_filter = ["status", "kind", "channel"]
+    search_fields = ["tracking_number"]
+    date_hierarchy = "created_at"
+    fields = ["tracking_number", "kind", "channel", "masked_recipient", "subject", "body"]
+    fields += ["status", "attempts", "last_error", "created_at", "sent_at"]
+    readonly_fields = fields
+
+    @admin.display(description="接收人")
+    def masked_recipient(self, obj):
+        if obj.channel == CitizenNotice.Channel.SMS:
+            return mask_phone(obj.recipient)
+        name, _, domain = obj.recipient.partition("@")
+        return f"{name[:2]}***@{domain}"
 
 
 # django-otp's own admin for TOTP devices shows keys and English labels; the office needs only to

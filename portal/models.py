@@ -11,7 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -82,6 +82,19 @@ class DepartmentScopedQuerySet(models.QuerySet):
         return self.filter(**{self.department_field: user.department_id})
 
 
+class UserQuerySet(models.QuerySet):
+    def unused_since(self, cutoff):
+        """Return active accounts with no login since cutoff (never logged in: joined before it)."""
+        return self.filter(is_active=True).filter(
+            models.Q(last_login__lt=cutoff)
+            | models.Q(last_login__isnull=True, date_joined__lt=cutoff)
+        )
+
+
+class StaffUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     """A member of staff. Citizens never have accounts."""
 
@@ -95,8 +108,11 @@ class User(AbstractUser):
         related_name="staff",
     )
     phone = models.CharField("联系电话", max_length=30, blank=True, validators=[PHONE_VALIDATOR])
+    password_changed_at = models.DateTimeField(
+        "密码修改时间", null=True, blank=True, editable=False
+    )
 
-    objects = UserManager()
+    objects = StaffUserManager()
 
     class Meta:
         verbose_name = "工作人员"
@@ -108,6 +124,28 @@ class User(AbstractUser):
 
     def get_full_name(self):
         return self.full_name or self.username
+
+    def is_password_expired(self, *, now=None):
+        """Return whether the password is older than settings.PASSWORD_MAX_AGE_DAYS (0: never)."""
+        days = settings.PASSWORD_MAX_AGE_DAYS
+        if not days or not self.has_usable_password():
+            return False
+        changed = self.password_changed_at or self.date_joined
+        return (now or timezone.now()) - changed > timedelta(days=days)
+
+    @transaction.atomic
+    def disable_as_unused(self, *, now=None):
+        """Disable an account unused for settings.STAFF_INACTIVE_DAYS (等保: no dormant accounts)."""
+        from .audit import record
+
+        self.is_active = False
+        self.save(update_fields=["is_active"])
+        last = timezone.localtime(self.last_login).date() if self.last_login else "从未登录"
+        record(
+            AuditEntry.Kind.ACCOUNT_DISABLED,
+            user=self,
+            detail=f"超过 {settings.STAFF_INACTIVE_DAYS} 天未登录，自动停用（上次登录：{last}）",
+        )
 
     def get_short_name(self):
         return self.full_name or self.username
@@ -632,6 +670,8 @@ class AuditEntry(models.Model):
         OTP_VERIFIED = "otp_verified", "两步验证通过"
         OTP_FAILED = "otp_failed", "两步验证失败"
         OTP_RESET = "otp_reset", "重置两步验证"
+        PASSWORD_CHANGED = "password_changed", "修改密码"
+        ACCOUNT_DISABLED = "account_disabled", "长期未用停用"
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     kind = models.CharField("事件", max_length=20, choices=Kind)
@@ -758,3 +798,108 @@ class TwoFactorDevice(TOTPDevice):
         proxy = True
         verbose_name = "两步验证设备"
         verbose_name_plural = "两步验证设备"
+
+
+class CitizenNoticeQuerySet(models.QuerySet):
+    def for_case(self, record):
+        """Return the notices sent about record (a message or an application), newest first."""
+        return self.filter(case_type=record._meta.label_lower, case_id=record.pk).order_by(
+            "-created_at", "-pk"
+        )
+
+    def due_for_retry(self):
+        """Return failed notices the worker tries again (a re-issued 查询码 is never stored,
+        so its notice cannot be retried: the office re-issues instead)."""
+        return self.filter(
+            status=CitizenNotice.Status.FAILED, attempts__lt=CitizenNotice.MAX_ATTEMPTS
+        ).exclude(kind=CitizenNotice.Kind.QUERY_CODE)
+
+
+class CitizenNotice(models.Model):
+    """One notice to a citizen about their message or application (portal.notify): what was sent,
+    to which contact, and whether it went out. Never marked sent unless the backend accepted it."""
+
+    MAX_ATTEMPTS = 5
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", "已受理"
+        CORRECTION = "correction", "需要补正"
+        REPLIED = "replied", "已答复"
+        OVERDUE = "overdue", "已超期"
+        QUERY_CODE = "query_code", "重新发放查询码"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "电子邮件"
+        SMS = "sms", "短信"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    case_type = models.CharField("事项类型", max_length=40, editable=False)
+    case_id = models.PositiveBigIntegerField("事项ID", editable=False)
+    tracking_number = models.CharField("编号", max_length=20, editable=False, db_index=True)
+    kind = models.CharField("通知事由", max_length=12, choices=Kind, editable=False)
+    channel = models.CharField("发送方式", max_length=8, choices=Channel, editable=False)
+    recipient = models.CharField("接收人", max_length=254, editable=False)
+    subject = models.CharField("标题", max_length=200, editable=False)
+    body = models.TextField("内容", editable=False)
+    status = models.CharField(
+        "状态", max_length=8, choices=Status, default=Status.PENDING, editable=False, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField("发送次数", default=0, editable=False)
+    last_error = models.TextField("最近一次失败原因", blank=True, editable=False)
+    created_at = models.DateTimeField("生成时间", default=timezone.now, editable=False)
+    sent_at = models.DateTimeField("发送成功时间", null=True, blank=True, editable=False)
+
+    objects = CitizenNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "群众通知"
+        verbose_name_plural = "群众通知"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["case_type", "case_id"], name="citizennotice_case")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="citizennotice_sent_has_time",
+                violation_error_message="已发送的通知必须有发送时间",
+                violation_error_code="sent_at_missing",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_number} {self.get_kind_display()}（{self.get_channel_display()}）"
+
+    def mark_sent(self, *, now=None):
+        """Record that the backend accepted the notice."""
+        self.status, self.sent_at = self.Status.SENT, now or timezone.now()
+        self.attempts += 1
+        self.last_error = ""
+        self.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+
+    def mark_failed(self, error):
+        """Record a failed attempt and why; the worker retries it (due_for_retry)."""
+        self.status = self.Status.FAILED
+        self.attempts += 1
+        self.last_error = str(error)[:1000] or type(error).__name__
+        self.save(update_fields=["status", "attempts", "last_error"])
+
+
+class PasswordHistory(models.Model):
+    """A staff member's earlier password hashes, so that the last few are not used again (等保)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账号",
+        on_delete=models.CASCADE,
+        related_name="password_history",
+    )
+    password = models.CharField("密码摘要", max_length=128)
+    created_at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-pk"]

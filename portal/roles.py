@@ -219,6 +219,7 @@ ROLE_PERMISSIONS = {
         "portal.change_contentfinding",
         "portal.view_contentfinding",
         "portal.view_auditentry",
+        "portal.view_citizennotice",
         "portal.view_twofactordevice",
         "portal.delete_twofactordevice",
         "auth.view_group",

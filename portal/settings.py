@@ -55,8 +55,15 @@ TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.Database
 SECURITY_CONTACTS = env_list("SECURITY_CONTACTS")
 # The admin (login included) only from these networks (CIDR, comma-separated); empty: any address.
 ADMIN_ALLOWED_NETWORKS = env_list("ADMIN_ALLOWED_NETWORKS")
+# 等保 asks for password expiry and history, and for dormant accounts to be disabled (NIST SP
+# 800-63B advises against forced expiry; a bureau under 等保 sets it, 0 switches each rule off).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "180"))
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))
+STAFF_INACTIVE_DAYS = int(os.environ.get("STAFF_INACTIVE_DAYS", "90"))
 SECURITY_TXT_DAYS = int(os.environ.get("SECURITY_TXT_DAYS", "180"))
 SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
+CITIZEN_SMS_BACKEND = os.environ.get("CITIZEN_SMS_BACKEND", "portal.notify.ConsoleSMSBackend")
+UPLOAD_SCAN_HOOK = os.environ.get("UPLOAD_SCAN_HOOK", "")  # a deployment's virus scanner
 
 # --------------------------------------------------------------------------------------------
 # GENERAL
@@ -137,7 +144,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "captcha",
     "django_tasks_db",
     "django_ratelimit",
     "ninja",  # the open-data API's docs page serves Swagger UI from our static files, no CDN
@@ -155,6 +161,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.AdminNetworkMiddleware",  # the admin only from ADMIN_ALLOWED_NETWORKS
+    # Cached public pages for anonymous readers are answered here, before everything below.
+    "portal.pagecache.PageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # /api/v1/ only, GET only (CORS_* below)
     "api.middleware.OpenDataMiddleware",  # /api/v1/: rate limit, cache, ETag, 304
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -165,6 +173,7 @@ MIDDLEWARE = [
     "portal.middleware.StaffIdleTimeoutMiddleware",  # staff only; public pages stay session-free
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.StaffTwoFactorMiddleware",  # TOTP before the admin for roles that publish
+    "portal.middleware.PasswordExpiryMiddleware",  # an expired password is changed first
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -207,6 +216,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # 等保: three of upper case, lower case, digits, symbols (Chinese messages).
     {"NAME": "portal.password_validation.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    # 等保: the last passwords are not used again (PASSWORD_HISTORY_COUNT; 0 switches it off).
+    {
+        "NAME": "portal.password_validation.PasswordHistoryValidator",
+        "OPTIONS": {"count": PASSWORD_HISTORY_COUNT},
+    },
 ]
 LOGIN_URL = "admin:login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -294,6 +308,9 @@ else:
     # Without a mail server, mail is printed to the log rather than lost silently.
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Notices to citizens (portal.notify): e-mail through the mailer above, SMS through this class
+# (a subclass of portal.notify.BaseSMSBackend) with these keyword arguments.
+CITIZEN_SMS_OPTIONS = {}
 
 # --------------------------------------------------------------------------------------------
 # TASKS
@@ -303,15 +320,14 @@ TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
 # --------------------------------------------------------------------------------------------
 # THIRD-PARTY APPS
 # --------------------------------------------------------------------------------------------
-CAPTCHA_IMAGE_SIZE = (120, 44)
-CAPTCHA_FONT_SIZE = 30
-CAPTCHA_LENGTH = 4
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 RATELIMIT_VIEW = "portal.views.rate_limited"
-# Anonymous readers get catalog pages from the cache for this long; any published change empties
-# it at once (portal.pagecache). 0 switches it off.
+# Anonymous readers get public pages from the cache for this long, answered before the middleware
+# stack; a publication makes stale at once only the pages it changes (portal.pagecache). 0
+# switches the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+# Search result pages are not made stale by publications: they are kept this long only.
+SEARCH_PAGE_CACHE_SECONDS = int(os.environ.get("SEARCH_PAGE_CACHE_SECONDS", "30"))
 # The capped row count of catalog and guide lists is kept this long, keyed by the same content
 # version, so a publication changes it at once (portal.pagination). 0 switches it off.
 LIST_COUNT_CACHE_SECONDS = int(os.environ.get("LIST_COUNT_CACHE_SECONDS", "600"))
@@ -320,8 +336,13 @@ PUBLIC_FORM_RATES = {
     "ip": os.environ.get("PUBLIC_FORM_RATE_IP", "20/h"),
     "phone": os.environ.get("PUBLIC_FORM_RATE_PHONE", "5/h"),
 }
-# Load tests may switch the CAPTCHA off (PUBLIC_FORM_CAPTCHA_OFF=1) for requests from 127.0.0.1.
+# Load tests may switch the anti-bot check off (PUBLIC_FORM_CAPTCHA_OFF=1) for requests from
+# 127.0.0.1.
 PUBLIC_FORM_CAPTCHA = not env_bool("PUBLIC_FORM_CAPTCHA_OFF", False)
+# The anti-bot check (portal/captcha.py): the browser tries on average half this many SHA-256
+# hashes (about a second on a phone), and a challenge is good this many seconds.
+CAPTCHA_MAX_NUMBER = int(os.environ.get("CAPTCHA_MAX_NUMBER", "50000"))
+CAPTCHA_EXPIRES_SECONDS = int(os.environ.get("CAPTCHA_EXPIRES_SECONDS", "1200"))
 # 政民互动 (complaints): how a message's reply deadline is counted: "natural" = 24 clock hours,
 # "working" = 24 hours counted on working days only (portal.workdays). Stored per message at
 # receipt, so changing it never rewrites existing deadlines (complaints.models.reply_deadline).

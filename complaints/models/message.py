@@ -22,7 +22,14 @@ from portal import content_safety, querycodes
 from portal.exceptions import InvalidTransition
 from portal.figures import month_bounds, percent
 from portal.masking import mask_personal_data_in_text
-from portal.models import Department, DepartmentScopedQuerySet, HandlingEvent, staff_stamp
+from portal.models import (
+    CitizenNotice,
+    Department,
+    DepartmentScopedQuerySet,
+    HandlingEvent,
+    staff_stamp,
+)
+from portal.notify import notify_citizen
 from portal.transitions import Transitions
 from portal.workdays import is_working_day
 
@@ -352,6 +359,13 @@ class Message(Transitions, models.Model):
     def get_absolute_url(self):
         return reverse("complaints:message-detail", args=[self.tracking_number])
 
+    # Where notices to the sender point (portal.notify).
+    notice_lookup_url = "complaints:message-lookup"
+
+    def notice_contact(self):
+        """Return the (e-mail, phone) notices to the sender go to."""
+        return self.sender_email, self.sender_phone
+
     @classmethod
     def search_rows(cls):
         """Return the messages in the site search (留言选登), loaded for search_document()."""
@@ -458,6 +472,7 @@ class Message(Transitions, models.Model):
         self.is_replied_late = now > self.reply_due_at
         self.save(update_fields=["status", "reply", "replied_at", "replied_by", "is_replied_late"])
         self.log(MessageEvent.Kind.REPLIED, by, now, "超期答复" if self.is_replied_late else "")
+        notify_citizen(self, CitizenNotice.Kind.REPLIED)
 
     @transaction.atomic
     def approve(self, *, by, public_subject="", public_body="", public_reply="", now=None):

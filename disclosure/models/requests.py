@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from portal import querycodes, workdays
 from portal.exceptions import InvalidTransition
-from portal.models import HandlingEvent, staff_stamp
+from portal.models import CitizenNotice, HandlingEvent, staff_stamp
+from portal.notify import notify_citizen
 from portal.transitions import Transitions
 from portal.uploads import Attachment
 
@@ -393,6 +394,13 @@ class InformationRequest(Transitions, models.Model):
     def get_absolute_url(self):
         return reverse("disclosure:request-status", args=[self.tracking_number])
 
+    # Where notices to the applicant point (portal.notify).
+    notice_lookup_url = "disclosure:request-lookup"
+
+    def notice_contact(self):
+        """Return the (e-mail, phone) notices to the applicant go to."""
+        return self.email, self.phone
+
     # Predicates --------------------------------------------------------------------------
     def is_organisation(self):
         return self.applicant_type != self.ApplicantType.NATURAL_PERSON
@@ -519,6 +527,7 @@ class InformationRequest(Transitions, models.Model):
             f"请于{format_day(self.correction_due_on)}前补正：{self.correction_items}",
         )
         RequestLetter.issue(self, LetterTemplate.Kind.CORRECTION, by=by, now=now)
+        notify_citizen(self, CitizenNotice.Kind.CORRECTION)
 
     @transaction.atomic
     def record_correction(self, *, by, corrected_on=None, note="", now=None):
@@ -712,6 +721,7 @@ class InformationRequest(Transitions, models.Model):
             self.get_reply_type_display() + ("（超期答复）" if self.is_replied_late else ""),
         )
         RequestLetter.issue(self, LetterTemplate.Kind.REPLY, by=by, now=now)
+        notify_citizen(self, CitizenNotice.Kind.REPLIED)
 
     @transaction.atomic
     def withdraw(self, *, by, reason="", now=None):

@@ -57,8 +57,14 @@ def test_escalation_at_deadline_once_to_leadership(
         with django_capture_on_commit_callbacks(execute=True):
             run(capsys)
     assert "已提醒 1 条，已督办 1 条" in out
-    assert sorted(m.to[0] for m in mailoutbox) == ["head@example.gov.cn", "leader@example.gov.cn"]
+    # The sender is told once that the deadline has passed (portal.notify).
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "head@example.gov.cn",
+        "leader@example.gov.cn",
+        "zhang@example.com",
+    ]
     assert "超时督办" in mailoutbox[1].subject
+    assert "已超期" in mailoutbox[2].subject
     message.refresh_from_db()
     assert message.escalated_at is not None
     assert message.events.filter(kind="escalated").count() == 1

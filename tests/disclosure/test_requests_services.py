@@ -44,14 +44,19 @@ def test_reminders_are_sent_once(mailboxes, disclosure_office, django_capture_on
     subjects = sorted(message.subject for message in mail.outbox)
     assert any(near.tracking_number in s and "期限将至" in s for s in subjects)
     assert any(late.tracking_number in s and "督办" in s for s in subjects)
-    assert {m.to[0] for m in mail.outbox} == {"office@example.gov.cn", "leader@example.gov.cn"}
+    # The office, 局领导, and the applicant of the overdue request (portal.notify).
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "leader@example.gov.cn",
+        "office@example.gov.cn",
+        "zhang@example.com",
+    ]
     lapsing.refresh_from_db()
     assert lapsing.status == InformationRequest.Status.WITHDRAWN
     assert near.events.filter(kind="reminded").count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         again = send_request_reminders(now=at(date(2025, 3, 27)))
     assert again == {"reminded": 0, "escalated": 0, "lapsed": 0}
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
 
 
 def test_command_and_task(mailboxes, capsys):

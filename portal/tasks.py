@@ -1,0 +1,17 @@
+"""Background work of the site-wide app, run by django-tasks-db's db_worker."""
+
+from django.tasks import task
+
+from . import notify
+
+
+@task
+def send_citizen_notice(notice_id: int):
+    """Send one notice to a citizen and record whether it went out."""
+    return notify.deliver(notice_id).status
+
+
+@task
+def retry_citizen_notices():
+    """Send again the notices to citizens that failed (idempotent)."""
+    return notify.retry_failed_notices()
