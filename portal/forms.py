@@ -1,25 +1,29 @@
-"""Pieces every citizen-facing form shares: CAPTCHA, honeypot, phone validation, rate limits."""
+"""Pieces every citizen-facing form shares: the anti-bot check, honeypot, phone validation, rate
+limits."""
 
 import re
 from contextvars import ContextVar
 from functools import wraps
 
 import django_filters
-from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
+from .captcha import MISSING_SOLUTION, check_solution
 from .widgets import use_quick_widgets
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LOOPBACK = {"127.0.0.1", "::1"}
 # Set by public_form_limits for one request: settings.PUBLIC_FORM_CAPTCHA is off (load tests,
-# PUBLIC_FORM_CAPTCHA_OFF=1) and the request comes from this machine, so the form has no CAPTCHA.
+# PUBLIC_FORM_CAPTCHA_OFF=1) and the request comes from this machine, so the form has no anti-bot
+# check.
 captcha_waived = ContextVar("captcha_waived", default=False)
 
 
@@ -33,8 +37,35 @@ def clean_mobile(value):
     return phone
 
 
+class CaptchaWidget(forms.HiddenInput):
+    """The hidden input the browser fills with its proof of work, a live status line in Chinese,
+    a retry button and a message for browsers without JavaScript (portal/captcha.py)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # A solution is good for one submission: a form shown again starts a new check. The
+        # template lives in the project's tree, which Django's form renderer does not search.
+        context = self.get_context(name, None, attrs)
+        context["challenge_url"] = reverse("captcha-challenge")
+        return render_to_string("includes/captcha_widget.html", context)
+
+
+class CaptchaField(forms.CharField):
+    """人机验证: an ALTCHA proof of work solved by the browser, verified and used once."""
+
+    widget = CaptchaWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "人机验证")
+        kwargs.setdefault("error_messages", {"required": MISSING_SOLUTION})
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        check_solution(value)
+
+
 class CitizenForm(forms.Form):
-    """Base of public forms: a self-hosted CAPTCHA and a honeypot field that people never see.
+    """Base of public forms: a self-hosted anti-bot check and a honeypot field people never see.
 
     Subclasses list their own fields; `captcha` and `website` are appended after them.
     """
@@ -44,15 +75,12 @@ class CitizenForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    captcha = CaptchaField(
-        label="验证码",
-        error_messages={"invalid": "验证码不正确，请重新输入", "required": "请输入验证码"},
-    )
+    captcha = CaptchaField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if captcha_waived.get():
-            # Load tests switch the CAPTCHA off for requests from this machine only.
+            # Load tests switch the check off for requests from this machine only.
             del self.fields["captcha"]
         # Keep the anti-spam fields last, whatever the subclass declares.
         for name in ("website", "captcha"):

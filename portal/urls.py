@@ -64,7 +64,7 @@ urlpatterns = [
     path("zmhd/", include("complaints.urls")),
     path("gzjd/", include("oversight.urls")),
     path("", include("api.urls")),  # 开放数据: /api/v1/ (docs: /api/v1/docs) and /kfsj/
-    path("captcha/", include("captcha.urls")),
+    path("captcha/challenge/", views.captcha_challenge, name="captcha-challenge"),
     path("admin/", admin.site.urls),
 ]
 

@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
 from . import search as site_search
 from .audit import record
+from .captcha import new_challenge
 from .forms import SearchForm, TokenForm
 from .middleware import has_two_factor_device
 from .models import AuditEntry, Department, Leader, SearchEntry, TwoFactorDevice
@@ -107,6 +109,13 @@ def favicon(request):
 
 def accessibility(request):
     return render(request, "portal/accessibility.html")
+
+
+@never_cache
+@require_GET
+def captcha_challenge(request):
+    """A fresh 人机验证 challenge for static/js/captcha.js (portal/captcha.py)."""
+    return JsonResponse(new_challenge())
 
 
 @never_cache

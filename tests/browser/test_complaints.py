@@ -71,7 +71,7 @@ def test_citizen_complaint_is_answered_published_and_rated(
     field(page, "姓名").fill("张建华")
     field(page, "手机号码").fill("13812345678")
     page.get_by_label("同意公开（不公开姓名和联系方式）").check()
-    field(page, "验证码").fill("PASSED")
+    page.get_by_role("status").filter(has_text="人机验证已完成").wait_for()
     page.get_by_role("button", name="提交留言").click()
     page.wait_for_url("**/zmhd/xiexin/ZMHD*/")
     tracking_number = page.locator("#tracking-number").inner_text().strip()

@@ -19,6 +19,7 @@ from complaints.models import (
 from complaints.services import submit_evaluation
 from portal import roles
 from portal.exceptions import InvalidTransition
+from tests.captcha import solved_captcha
 from tests.complaints.factories import EvaluationRoundFactory, EvaluationSubjectFactory
 from tests.conftest import make_staff
 
@@ -63,8 +64,7 @@ def form_data(round, phone="13812345678", **overrides):
         "phone": phone,
         "comment": "",
         "website": "",
-        "captcha_0": "x",
-        "captcha_1": "PASSED",
+        **solved_captcha(),
     }
     first = round.subjects.first()
     for name, value in zip(ASPECT_NAMES, [5, 4, 5, 3], strict=True):
@@ -270,12 +270,12 @@ def test_results_page_queries(client, django_assert_max_num_queries, round, rows
 
 @pytest.mark.parametrize("rows", [1, 30])
 def test_questionnaire_queries(client, django_assert_max_num_queries, rows):
-    """Questionnaire: round (1), subjects (1), CAPTCHA row (1), site settings (1)."""
+    """Questionnaire: round (1), subjects (1), site settings (1)."""
     evaluation = EvaluationRoundFactory()
     EvaluationSubjectFactory.create_batch(rows, round=evaluation)
     url = reverse("complaints:evaluation-detail", args=[evaluation.pk])
     client.get(url)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         assert client.get(url).status_code == 200
 
 
@@ -304,7 +304,7 @@ def test_rate_limit_per_ip_gives_chinese_429(client, round, settings):
         ({"phone": ""}, 400),
         ({"phone": "<script>"}, 400),
         ({"comment": "x" * 5000}, 400),
-        ({"captcha_1": ""}, 400),
+        ({"captcha": ""}, 400),
         ({"s0_attitude": "5", "sx_efficiency": "abc"}, 302),  # unknown fields are ignored
     ],
 )

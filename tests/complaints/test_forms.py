@@ -3,6 +3,7 @@ import pytest
 from complaints.forms import LookupForm, MessageForm, RatingForm
 from complaints.models import Message
 from disclosure.forms import LookupForm as RequestLookupForm
+from tests.captcha import solved_captcha
 from tests.complaints.factories import QUERY_CODE, MessageCategoryFactory, MessageFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,7 @@ def message_data(**overrides):
         "sender_phone": "+86 137-1234-5678",
         "sender_email": "liu@example.com",
         "has_publication_consent": "0",
-        "captcha_0": "x",
-        "captcha_1": "PASSED",
+        **solved_captcha(),
         **overrides,
     }
 

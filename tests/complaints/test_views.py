@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Message
+from tests.captcha import solved_captcha
 from tests.complaints.factories import (
     QUERY_CODE,
     ComplaintAgencyFactory,
@@ -35,8 +36,7 @@ def form_data(category, **overrides):
         "sender_email": "",
         "has_publication_consent": "1",
         "website": "",
-        "captcha_0": "x",
-        "captcha_1": "PASSED",
+        **solved_captcha(),
         **overrides,
     }
 
@@ -55,7 +55,6 @@ def test_form_page_renders_with_labels(client, category):
         ("body", "留言内容"),
         ("sender_name", "姓名"),
         ("sender_phone", "手机号码"),
-        ("captcha_1", "验证码"),
     ]:
         # Each label names its own input: a screen reader reads it when the field has focus.
         assert f'<label for="id_{field}">{label}' in html
@@ -91,13 +90,13 @@ def test_receipt_of_someone_else_is_404(client, category):
 
 
 def test_bad_input_keeps_what_was_typed_and_answers_in_chinese(client, category):
-    response = submit(client, category, sender_phone="12345", body="短", captcha_1="WRONG")
+    response = submit(client, category, sender_phone="12345", body="短", captcha="WRONG")
     html = response.content.decode()
     assert response.status_code == 200
     assert Message.objects.count() == 0
     assert "请填写正确的11位手机号码" in html
     assert "留言内容过短" in html
-    assert "验证码不正确" in html
+    assert "人机验证未完成" in html
     assert "青石村有人违法占用耕地建房" in html  # kept
 
 

@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from portal.captcha import MISSING_SOLUTION
 from portal.forms import CitizenForm, clean_mobile, public_form_limits
+from tests.captcha import solved_captcha
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +33,7 @@ def test_citizen_form_puts_antispam_fields_last_and_rejects_honeypot():
         data={
             "phone": "13812345678",
             "website": "http://spam.example",
-            "captcha_0": "x",
-            "captcha_1": "PASSED",
+            **solved_captcha(),
         }
     )
     assert list(form.fields)[-2:] == ["website", "captcha"]
@@ -43,7 +44,8 @@ def test_citizen_form_puts_antispam_fields_last_and_rejects_honeypot():
 def test_citizen_form_requires_captcha_in_chinese():
     form = SampleForm(data={"phone": "13812345678"})
     assert not form.is_valid()
-    assert form.errors["captcha"] == ["请输入验证码"]
+    assert form.errors["captcha"] == [MISSING_SOLUTION]
+    assert "人机验证未完成" in MISSING_SOLUTION
 
 
 def test_public_form_limits_per_ip_and_per_phone(settings):
