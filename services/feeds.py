@@ -22,7 +22,8 @@ class LatestResultsFeed(Feed):
         return ApprovalResult.objects.for_list().latest()[:30]
 
     def item_title(self, result):
-        return f"{result.guide.name}（{result.get_status_display()}）"
+        late = "，已超期" if result.is_overdue() else ""
+        return f"{result.guide.name}（{result.get_status_display()}{late}）"
 
     def item_description(self, result):
         parts = [
@@ -30,10 +31,14 @@ class LatestResultsFeed(Feed):
             f"申请人：{result.public_applicant}",
             f"受理日期：{result.accepted_on:%Y-%m-%d}",
         ]
+        if result.promised_on:
+            parts.append(f"承诺办结日期：{result.promised_on:%Y-%m-%d}")
         if result.completed_on:
             parts.append(f"办结日期：{result.completed_on:%Y-%m-%d}")
         if result.result:
             parts.append(f"办理结果：{result.result}")
+        if note := result.lateness_note():
+            parts.append(note)
         return "；".join(parts)
 
     def item_link(self, result):

@@ -251,6 +251,7 @@ def screen_data(request):
                 "accepted_on": result.accepted_on.isoformat(),
                 "status": result.get_status_display(),
                 "status_code": result.status,
+                "lateness": result.lateness_note(today=now.date()),
             }
             for result in results
         ],

@@ -40,6 +40,18 @@ class ApprovalResultQuerySet(DepartmentScopedQuerySet):
         """Return results newest first (by 受理日期, then by entry)."""
         return self.order_by("-accepted_on", "-pk")
 
+    def overdue(self, *, today=None):
+        """Return unfinished results past their stored 承诺办结日期 (退回补正 is not running)."""
+        return self.filter(
+            status__in=ApprovalResult.RUNNING, promised_on__lt=today or timezone.localdate()
+        )
+
+    def completed_late(self):
+        """Return results finished (办结 or 不予许可) after their 承诺办结日期."""
+        return self.filter(
+            status__in=ApprovalResult.FINISHED, completed_on__gt=models.F("promised_on")
+        )
+
     def of_day(self, *, today=None):
         """Return the results of a day: accepted, finished or changed on it."""
         today = today or timezone.localdate()
@@ -70,6 +82,8 @@ class ApprovalResult(models.Model):
         Status.REFUSED: set(),
     }
     FINISHED = {Status.COMPLETED, Status.REFUSED}
+    # The states in which the promised time runs (退回补正 waits on the applicant).
+    RUNNING = {Status.ACCEPTED, Status.PROCESSING}
 
     tracking_number = models.CharField(
         "受理编号",
@@ -204,6 +218,34 @@ class ApprovalResult(models.Model):
 
     def is_finished(self):
         return self.status in self.FINISHED
+
+    def is_overdue(self, *, today=None):
+        """Return whether the result is unfinished past its 承诺办结日期 (row twin of overdue())."""
+        return (
+            self.status in self.RUNNING
+            and self.promised_on is not None
+            and self.promised_on < (today or timezone.localdate())
+        )
+
+    def is_completed_late(self):
+        """Return whether it was finished after its 承诺办结日期 (row twin of completed_late())."""
+        return (
+            self.status in self.FINISHED
+            and self.promised_on is not None
+            and self.completed_on is not None
+            and self.completed_on > self.promised_on
+        )
+
+    def lateness_note(self, *, today=None):
+        """Return what the public is told of lateness: "已超期…", "超期办结…" or ""."""
+        if self.is_overdue(today=today):
+            return f"已超期（承诺{self.promised_on:%Y-%m-%d}前办结）"
+        if self.is_completed_late():
+            return (
+                f"超期办结（承诺{self.promised_on:%Y-%m-%d}前办结，"
+                f"{self.completed_on:%Y-%m-%d}办结）"
+            )
+        return ""
 
     @property
     def public_applicant(self):

@@ -48,6 +48,9 @@
       tr.appendChild(el("td", "", result.applicant));
       var status = el("td");
       status.appendChild(el("span", "result-status result-" + result.status_code, result.status));
+      if (result.lateness) {
+        status.appendChild(el("span", "result-late", result.lateness));
+      }
       tr.appendChild(status);
       return tr;
     });
