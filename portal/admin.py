@@ -155,6 +155,41 @@ class ReasonForm(forms.Form):
     )
 
 
+class IdentityCheckForm(forms.Form):
+    """How the office checked that the person asking for a new 查询码 is the citizen."""
+
+    identity_check = forms.CharField(
+        label="核实身份的方式",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+        help_text="例如：当面核验身份证原件，与申请人姓名一致；回拨留存的手机号码核对了申请内容。"
+        "请勿填写证件号码。",
+        error_messages={"required": "请写明如何核实了本人身份"},
+    )
+
+
+def reissue_query_code_move(permission):
+    """The move “重新发放查询码” of a case unlocked by 编号 + 查询码 (portal.querycodes): the new
+    code is shown once to the clerk in the message after the move and sent to the citizen."""
+
+    def run(obj, data, user):
+        # Kept on the instance only for the success message; never stored.
+        obj.issued_query_code = obj.reissue_query_code(by=user, **data)
+
+    return Move(
+        "重新发放查询码",
+        run=run,
+        form=IdentityCheckForm,
+        permission=permission,
+        help_text="仅在核实是本人（或其授权代理人）后发放。原查询码立即作废；新查询码只在本页"
+        "之后显示一次，并通过短信或邮件发送到其留下的联系方式。",
+        success=lambda obj: (
+            f"{obj.tracking_number} 的新查询码：{obj.issued_query_code}（只显示这一次，"
+            "请当面或电话告知本人；已同时发送到其联系方式）"
+        ),
+    )
+
+
 class ChecklistForm(forms.Form):
     """The 保密审查 checklist a reviewer confirms before publication."""
 
@@ -584,6 +619,18 @@ class SiteSettingsAdmin(admin.ModelAdmin):
                     "police_number",
                     "government_badge",
                     "government_badge_url",
+                ),
+            },
+        ),
+        (
+            "依申请公开救济途径",
+            {
+                "description": "申请超过答复期限未获答复时，申请查询页面向申请人列出的投诉、"
+                "复议和诉讼机关",
+                "fields": (
+                    ("disclosure_authority", "disclosure_authority_contact"),
+                    ("review_body", "review_body_contact"),
+                    ("court", "court_contact"),
                 ),
             },
         ),

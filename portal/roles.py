@@ -239,6 +239,7 @@ ROLE_PERMISSIONS = {
         "complaints.transfer_message",
         "complaints.close_message",
         "complaints.reopen_message",
+        "complaints.reissue_query_code",
         "complaints.view_messageevent",
         "complaints.add_messagecategory",
         "complaints.change_messagecategory",

@@ -18,6 +18,7 @@ from portal.admin import (
     ReadOnlyAdminMixin,
     ReasonForm,
     WorkflowAdmin,
+    reissue_query_code_move,
 )
 from portal.figures import month_bounds, recent_months
 
@@ -278,6 +279,8 @@ class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
             state="reopen",
             success=lambda message: f"{message.tracking_number} 已退回承办科室重新办理",
         ),
+        # The office, after checking who asks (the sender lost the 查询码).
+        "reissue_query_code": reissue_query_code_move("reissue_query_code"),
     }
 
     @admin.action(description="审核通过所选答复（按留言人意愿公开）", permissions=["review"])

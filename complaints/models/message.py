@@ -30,6 +30,7 @@ from portal.models import (
     staff_stamp,
 )
 from portal.notify import notify_citizen
+from portal.querycodes import QueryCodeHolder
 from portal.transitions import Transitions
 from portal.workdays import is_working_day
 
@@ -226,7 +227,7 @@ class MessageQuerySet(DepartmentScopedQuerySet):
         }
 
 
-class Message(Transitions, models.Model):
+class Message(QueryCodeHolder, Transitions, models.Model):
     """A citizen's 咨询, 建议, 投诉 or 网站纠错, with its deadline, reply and rating."""
 
     class Kind(models.TextChoices):
@@ -337,6 +338,7 @@ class Message(Transitions, models.Model):
             ("review_reply", "审核答复并公开"),
             ("close_message", "不予受理留言"),
             ("reopen_message", "重新办理留言"),
+            ("reissue_query_code", "核实身份后重新发放查询码"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -361,6 +363,9 @@ class Message(Transitions, models.Model):
 
     # Where notices to the sender point (portal.notify).
     notice_lookup_url = "complaints:message-lookup"
+    # The 查询码's HMAC purpose and the event of its re-issue (portal.querycodes.QueryCodeHolder).
+    query_code_purpose = QUERY_CODE_PURPOSE
+    query_code_event_kind = "new_code"
 
     def notice_contact(self):
         """Return the (e-mail, phone) notices to the sender go to."""
@@ -400,6 +405,22 @@ class Message(Transitions, models.Model):
             and self.has_publication_consent
             and self.published_at is not None
         )
+
+    def is_replied_late_shown(self):
+        """Return whether the public is told the (last) reply came late: it did, and the message
+        is not open again (a reopened message runs on a new deadline)."""
+        return self.is_replied_late and self.replied_at is not None and not self.is_open()
+
+    def lateness_note(self, *, now=None):
+        """Return what the sender and the public are told of lateness, with the dates:
+        "超时未答复（…）" while overdue, "超时答复（…）" after a late reply, else ""."""
+        due = f"{timezone.localtime(self.reply_due_at):%Y-%m-%d %H:%M}"
+        if self.is_overdue(now=now):
+            return f"超时未答复（答复期限{due}）"
+        if self.is_replied_late_shown():
+            replied = f"{timezone.localtime(self.replied_at):%Y-%m-%d %H:%M}"
+            return f"超时答复（答复期限{due}，{replied}答复）"
+        return ""
 
     def time_left(self, *, now=None):
         """Return the time until the deadline (negative when overdue)."""
@@ -569,9 +590,14 @@ class MessageEventQuerySet(DepartmentScopedQuerySet):
     department_field = "message__department"
 
     def for_sender(self):
-        """Return the steps the sender sees in the lookup (no internal reminders)."""
+        """Return the steps the sender sees in the lookup (no internal reminders, and not how the
+        office checked identity for a new 查询码)."""
         return self.exclude(
-            kind__in=[MessageEvent.Kind.REMINDED, MessageEvent.Kind.ESCALATED]
+            kind__in=[
+                MessageEvent.Kind.REMINDED,
+                MessageEvent.Kind.ESCALATED,
+                MessageEvent.Kind.QUERY_CODE_REISSUED,
+            ]
         ).order_by("at", "pk")
 
 
@@ -591,6 +617,7 @@ class MessageEvent(HandlingEvent):
         REOPENED = "reopened", "重新办理"
         REMINDED = "reminded", "到期提醒"
         ESCALATED = "escalated", "超时督办"
+        QUERY_CODE_REISSUED = "new_code", "重新发放查询码"
 
     message = models.ForeignKey(
         Message, verbose_name="留言", on_delete=models.PROTECT, related_name="events"

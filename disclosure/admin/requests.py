@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
-from portal.admin import EventInline, Move, ReadOnlyInline, WorkflowAdmin
+from portal.admin import (
+    EventInline,
+    Move,
+    ReadOnlyInline,
+    WorkflowAdmin,
+    reissue_query_code_move,
+)
 from portal.masking import mask_name, mask_phone
 from portal.models import Department, WorkCalendarDay
 
@@ -71,6 +77,8 @@ WORKFLOW = {
     "extend": Move("批准延期", form=ExtensionForm, permission="approve_extension", state="extend"),
     "reply": Move("答复", form=ReplyForm, permission=HANDLE, state="reply"),
     "withdraw": Move("申请人撤回", form=StaffWithdrawForm, permission=HANDLE, state="withdraw"),
+    # After checking who asks (the applicant lost the 查询码); in any state.
+    "reissue_query_code": reissue_query_code_move(HANDLE),
 }
 
 

@@ -20,6 +20,7 @@ from portal import querycodes, workdays
 from portal.exceptions import InvalidTransition
 from portal.models import CitizenNotice, HandlingEvent, staff_stamp
 from portal.notify import notify_citizen
+from portal.querycodes import QueryCodeHolder
 from portal.transitions import Transitions
 from portal.uploads import Attachment
 
@@ -142,7 +143,7 @@ class InformationRequestQuerySet(models.QuerySet):
         return self.received_by(day).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
 
 
-class InformationRequest(Transitions, models.Model):
+class InformationRequest(QueryCodeHolder, Transitions, models.Model):
     """An application for government information (政府信息公开申请)."""
 
     class ApplicantType(models.TextChoices):
@@ -396,6 +397,9 @@ class InformationRequest(Transitions, models.Model):
 
     # Where notices to the applicant point (portal.notify).
     notice_lookup_url = "disclosure:request-lookup"
+    # The 查询码's HMAC purpose and the event of its re-issue (portal.querycodes.QueryCodeHolder).
+    query_code_purpose = QUERY_CODE_PURPOSE
+    query_code_event_kind = "new_code"
 
     def notice_contact(self):
         """Return the (e-mail, phone) notices to the applicant go to."""
@@ -412,6 +416,19 @@ class InformationRequest(Transitions, models.Model):
             and self.due_on is not None
             and self.due_on < (today or timezone.localdate())
         )
+
+    def lateness_note(self, *, today=None):
+        """Return what the applicant is told of lateness, with the dates: "已超期（…）" while the
+        clock runs past due_on, "超期答复（…）" after a late reply, else ""."""
+        if self.is_overdue(today=today):
+            late = -self.working_days_left(today=today)
+            return f"已超期（答复期限{format_day(self.due_on)}，已超过{late}个工作日）"
+        if self.status == self.Status.REPLIED and self.is_replied_late:
+            return (
+                f"超期答复（答复期限{format_day(self.due_on)}，"
+                f"{format_day(timezone.localdate(self.replied_at))}答复）"
+            )
+        return ""
 
     def is_near_deadline(self, *, today=None):
         """Return whether the running clock ends within NEAR_DEADLINE_WORKING_DAYS working days."""
@@ -752,11 +769,13 @@ class InformationRequest(Transitions, models.Model):
 
 class InformationRequestEventQuerySet(models.QuerySet):
     def for_applicant(self):
-        """Return the steps the applicant sees (no internal reminders)."""
+        """Return the steps the applicant sees (no internal reminders, and not how the office
+        checked identity for a new 查询码)."""
         return self.exclude(
             kind__in=[
                 InformationRequestEvent.Kind.REMINDED,
                 InformationRequestEvent.Kind.ESCALATED,
+                InformationRequestEvent.Kind.QUERY_CODE_REISSUED,
             ]
         ).order_by("at", "pk")
 
@@ -778,6 +797,7 @@ class InformationRequestEvent(HandlingEvent):
         WITHDRAWN = "withdrawn", "撤回申请"
         REMINDED = "reminded", "到期提醒"
         ESCALATED = "escalated", "超期督办"
+        QUERY_CODE_REISSUED = "new_code", "重新发放查询码"
 
     request = models.ForeignKey(
         InformationRequest, verbose_name="申请", on_delete=models.PROTECT, related_name="events"
