@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from portal import content_safety
-from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile
+from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile, show_length_limits
 from portal.models import Department
 
 from .models import (
@@ -129,6 +129,10 @@ class RatingForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_length_limits(self)
+
         if cleaned.get("rating") == Message.Rating.UNSATISFIED and not cleaned.get("comment"):
             self.add_error(
                 "comment",
@@ -151,7 +155,7 @@ class CommentForm(CitizenForm):
         label="意见内容",
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=f"请写明修改意见和理由，不超过{COMMENT_MAX_LENGTH}字；审核后公开，不公开联系方式",
+        help_text=f"请写明修改意见和理由，不超过{COMMENT_MAX_LENGTH}字；审核后公开",
         error_messages={
             "required": "请填写意见内容",
             "max_length": f"意见内容不能超过{COMMENT_MAX_LENGTH}字",
@@ -163,7 +167,10 @@ class CommentForm(CitizenForm):
         help_text="公开时只显示姓氏",
         error_messages={"required": "请填写姓名", "max_length": "姓名不能超过30个字"},
     )
-    sender_phone = phone_field(help_text="用于核实意见，不会公开")
+    # Published comments show the phone masked (138****5678): the hint says so.
+    sender_phone = phone_field(
+        help_text="用于核实意见；意见公开时只显示号码的前3位和后4位，如 138****5678"
+    )
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,7 +204,11 @@ SCORE_CHOICES = [("", "请选择")] + [(str(s), f"{s}分 {SCORE_LABELS[s]}") for
 class EvaluationForm(CitizenForm):
     """网上评议: scores for any of the round's subjects, a phone number, an optional comment."""
 
-    phone = phone_field(help_text="每个手机号码每次评议只能提交一次；号码不保存、不公开")
+    # Published comments of the results page show the masked number (masked_phone).
+    phone = phone_field(
+        help_text="每个手机号码每次评议只能提交一次；不保存完整号码，"
+        "意见公开时只显示号码的前3位和后4位"
+    )
     comment = forms.CharField(
         label="意见建议（选填）",
         required=False,

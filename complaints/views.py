@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from portal import receipts
 from portal.audit import client_ip
 from portal.figures import local_bounds, month_bounds, next_month, parse_month, recent_months
-from portal.forms import public_form_limits
+from portal.forms import post_or_redirect, public_form_limits
 from portal.pagination import paginate
 from portal.uploads import attachment_response
 
@@ -22,6 +22,7 @@ from .models import (
     ConsultationFile,
     EvaluationRound,
     Message,
+    MessageCategory,
 )
 
 PER_PAGE = 20
@@ -68,6 +69,12 @@ def correction_initial(request):
         return {}
     page = request.GET.get("page", "")[:200]
     initial = {"kind": Message.Kind.SITE_ERROR}
+    # The topic category of the same name, when the office keeps one (it routes to the web team).
+    category = MessageCategory.objects.filter(
+        is_active=True, name=Message.Kind.SITE_ERROR.label
+    ).first()
+    if category is not None:
+        initial["category"] = category.pk
     if page.startswith("/") and not page.startswith("//"):
         initial["body"] = f"出错的页面：{request.build_absolute_uri(page)}\n问题描述："
     return initial
@@ -122,7 +129,7 @@ def _status_context(message, rating_form):
     }
 
 
-@require_POST
+@post_or_redirect("complaints:message-status")
 @public_form_limits("message-rate", phone_field="")
 def message_rate(request, tracking_number):
     message = _verified_message(request, tracking_number)
@@ -228,7 +235,7 @@ def consultation_detail(request, pk):
 
 
 @never_cache
-@require_POST
+@post_or_redirect("complaints:consultation-detail")
 @public_form_limits("consultation-comment", phone_field="sender_phone")
 def consultation_comment(request, pk):
     consultation = get_object_or_404(

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile
+from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile, show_length_limits
 from portal.models import PHONE_VALIDATOR, Department
 
 from .models import InformationRequest, validate_credit_code
@@ -168,7 +168,8 @@ class RequestForm(ApplicantFieldsMixin, CitizenForm):
     delivery_form = forms.ChoiceField(
         label="获取信息的方式",
         choices=InformationRequest.DeliveryForm.choices,
-        initial=InformationRequest.DeliveryForm.EMAIL,
+        # No default: 电子邮件 preselected while the e-mail field is optional failed most first
+        # submissions; the applicant chooses, and 电子邮件 then requires the address.
         widget=forms.RadioSelect,
         error_messages={
             "required": "请选择获取信息的方式",
@@ -178,6 +179,12 @@ class RequestForm(ApplicantFieldsMixin, CitizenForm):
 
     def clean(self):
         return self.clean_applicant(super().clean())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required within their own section (自然人 or 法人或其他组织): marked like the others.
+        for name in (*NATURAL_PERSON_FIELDS, *ORGANISATION_FIELDS):
+            self.fields[name].required_in_section = True
 
     def save(self, *, ip):
         return submit_request(data=self.cleaned_data, ip=ip)
@@ -208,6 +215,10 @@ class WithdrawForm(forms.Form):
 
 
 # Back office ----------------------------------------------------------------------------------
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        show_length_limits(self)
 
 
 class RegisterRequestForm(ApplicantFieldsMixin, forms.ModelForm):

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
@@ -86,11 +88,44 @@ class CitizenForm(forms.Form):
         for name in ("website", "captcha"):
             if name in self.fields:
                 self.fields[name] = self.fields.pop(name)
+        show_length_limits(self)
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
             raise ValidationError("提交未通过校验，请刷新页面后重试", code="honeypot")
         return ""
+
+
+def show_length_limits(form):
+    """Take `maxlength` off a public form's inputs: a browser cuts a paste at it without a word.
+
+    The server refuses an over-long text with a Chinese error and keeps it for editing; long text
+    boxes get `data-max-length`, which static/js/site.js shows as a character count.
+    """
+    for field in form.fields.values():
+        limit = field.widget.attrs.pop("maxlength", None)
+        if limit and isinstance(field.widget, forms.Textarea):
+            field.widget.attrs["data-max-length"] = limit
+    return form
+
+
+def post_or_redirect(to):
+    """A POST-only address of a public form: a GET (the address reopened, bookmarked or sent on)
+    is redirected to the page `to` (a URL name taking the view's arguments) that holds the form,
+    instead of a blank 405 page; other methods still get 405."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in ("GET", "HEAD"):
+                return redirect(to, *args, **kwargs)
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["GET", "POST"])
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def public_form_limits(group, *, phone_field="phone"):

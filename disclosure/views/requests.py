@@ -4,11 +4,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from portal import receipts
 from portal.audit import client_ip
-from portal.forms import public_form_limits
+from portal.forms import post_or_redirect, public_form_limits
 from portal.uploads import attachment_response
 
 from .. import annual_report
@@ -82,7 +82,7 @@ def _status_context(info_request, withdraw_form):
     }
 
 
-@require_POST
+@post_or_redirect("disclosure:request-status")
 @public_form_limits("request-withdraw", phone_field="")
 def request_withdraw(request, tracking_number):
     info_request = _verified_request(request, tracking_number)
