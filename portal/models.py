@@ -341,6 +341,37 @@ class SiteSettings(models.Model):
         help_text="标识的注册信息页，如 https://bszs.conac.cn/sitename?method=show&id=…",
     )
 
+    # Where an applicant turns when a 依申请公开 request is not answered in time (条例第五十一条):
+    # shown on the overdue request's page. Demo values; the office enters its own.
+    disclosure_authority = models.CharField(
+        "政府信息公开工作主管部门",
+        max_length=60,
+        default="江川市人民政府办公室",
+        help_text="受理政府信息公开投诉、举报的主管部门",
+    )
+    disclosure_authority_contact = models.CharField(
+        "主管部门联系方式",
+        max_length=200,
+        blank=True,
+        default="地址：江川市府前路1号；电话：0571-87060000；工作日 8:30—17:30",
+    )
+    review_body = models.CharField(
+        "行政复议机关", max_length=60, default="江川市人民政府", help_text="受理行政复议申请的机关"
+    )
+    review_body_contact = models.CharField(
+        "行政复议机关联系方式",
+        max_length=200,
+        blank=True,
+        default="江川市人民政府行政复议局，地址：江川市府前路3号；电话：0571-87060100",
+    )
+    court = models.CharField("管辖法院", max_length=60, default="江川市滨江区人民法院")
+    court_contact = models.CharField(
+        "管辖法院联系方式",
+        max_length=200,
+        blank=True,
+        default="诉讼服务中心，地址：江川市江南大道88号；电话：0571-12368",
+    )
+
     # Text the public reads on every page (portal.content_safety): checked in clean() and nightly.
     public_text_fields = (
         "bureau_name",
@@ -357,6 +388,12 @@ class SiteSettings(models.Model):
         "site_code",
         "icp_number",
         "police_number",
+        "disclosure_authority",
+        "disclosure_authority_contact",
+        "review_body",
+        "review_body_contact",
+        "court",
+        "court_contact",
     )
 
     class Meta:
