@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from disclosure.models import Category, Item
 from portal.models import SiteSettings
+from portal.pagecache import CATALOG, column_scope, depends_on
 
 
 class LatestItemsFeed(Feed):
@@ -23,6 +24,7 @@ class LatestItemsFeed(Feed):
         return "最新发布的政府信息"
 
     def items(self, category):
+        depends_on(column_scope(category.pk) if category else CATALOG)
         items = Item.objects.public().for_list().latest()
         if category:
             items = items.in_category(category)

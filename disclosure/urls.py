@@ -1,5 +1,7 @@
 from django.urls import path
 
+from portal.pagecache import cache_public_page
+
 from . import feeds
 from .views import catalog, requests
 
@@ -10,9 +12,9 @@ urlpatterns = [
     path("gkml/", catalog.catalog, name="catalog"),
     path("bzml/", catalog.standard_catalog, name="standard-catalog"),
     path("gkzn/", catalog.guide, name="guide"),
-    path("rss/", feeds.LatestItemsFeed(), name="feed"),
+    path("rss/", cache_public_page(feeds.LatestItemsFeed()), name="feed"),
     path("lm/<slug:slug>/", catalog.category, name="category"),
-    path("lm/<slug:slug>/rss/", feeds.LatestItemsFeed(), name="category-feed"),
+    path("lm/<slug:slug>/rss/", cache_public_page(feeds.LatestItemsFeed()), name="category-feed"),
     path("xxgk/<int:pk>/", catalog.item_detail, name="item-detail"),
     path("xxgk/<int:pk>/print/", catalog.item_detail, {"printable": True}, name="item-print"),
     path("fj/<int:pk>/", catalog.attachment, name="attachment"),

@@ -45,6 +45,8 @@ SECURE_PROXY_HEADER = env_bool("DJANGO_SECURE_PROXY_HEADER", False)
 HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Citizens' attachments: outside MEDIA_ROOT, never served by the web server (portal.uploads).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 MAIL_HOST = os.environ.get("EMAIL_HOST", "")
 MAIL_PORT = int(os.environ.get("EMAIL_PORT", "465"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@gtj.example.gov.cn")
@@ -119,9 +121,13 @@ if CACHE_URL:
             "KEY_PREFIX": "portal",
         }
     }
+    # PortalRedisCache is Django's RedisCache with one shared client per pool: atomic increments
+    # as django-ratelimit needs, which knows the backend only by its class path.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     # One process (make run, tests): a local cache is enough, also for the rate limits.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # In production `check --deploy` warns of this instead (portal.W003, portal/checks.py).
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --------------------------------------------------------------------------------------------

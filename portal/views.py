@@ -26,7 +26,7 @@ from .forms import SearchForm, TokenForm
 from .middleware import has_two_factor_device
 from .models import AuditEntry, Department, Leader, SearchEntry, TwoFactorDevice
 from .otp_issuer import totp_issuer
-from .pagecache import cache_public_page
+from .pagecache import SERVICES, SITEMAP, cache_public_page
 from .pagination import paginate
 from .sitemaps import SectionSitemap
 
@@ -42,7 +42,7 @@ def organisation(request):
     return render(request, "portal/organisation.html", context)
 
 
-@cache_public_page
+@cache_public_page(scopes=[SITEMAP, SERVICES])
 def site_map(request, sitemaps):
     """网站地图: the fixed pages of every section of /sitemap.xml, with the column tree and the
     办事服务 themes, so that it lists what the site has and nothing typed by hand."""
@@ -50,13 +50,13 @@ def site_map(request, sitemaps):
     return render(request, "portal/site_map.html", {"sections": sections})
 
 
-@cache_public_page
+@cache_public_page(scopes=[SITEMAP])
 def sitemap_index(request, sitemaps):
     """/sitemap.xml: the index of every section's pages (portal.sitemaps)."""
     return sitemap_views.index(request, sitemaps, sitemap_url_name="sitemap-section")
 
 
-@cache_public_page
+@cache_public_page(scopes=[SITEMAP])
 def sitemap_section(request, sitemaps, section):
     """/sitemap-<section>.xml?p=<n>: one page of one section."""
     return sitemap_views.sitemap(request, sitemaps, section=section)
@@ -144,6 +144,7 @@ def rate_limited(request, exception=None):
 SEARCH_COUNT_CAP = 1000  # "1000+ results", as search engines say; counting more costs time
 
 
+@cache_public_page(lifetime="SEARCH_PAGE_CACHE_SECONDS")
 def search(request):
     """站内搜索 over every public row the apps put into the index."""
     form = SearchForm(request.GET or None, kinds=SearchEntry.KINDS)

@@ -1,18 +1,32 @@
-"""Cache invalidation: a change to guides or their forms makes the cached public pages stale.
+"""Cache invalidation: a change to a guide or its forms makes stale the guide's own page and the
+pages listing guides (办事服务, themes, the homepage's 热门事项, the sitemap), nothing else.
 
-办件公示 rows do not: the result pages are never cached, and the homepage's 热门办事 may lag a
-minute rather than emptying the whole cache on every status change.
+办件公示 rows do not: the result pages are never cached.
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from portal.pagecache import content_changed
+from portal.pagecache import SERVICES, SITEMAP, content_changed, object_scope
 from services.models import GuideMaterial, MaterialForm, ServiceGuide
 
 
-@receiver([post_save, post_delete], sender=ServiceGuide)
-@receiver([post_save, post_delete], sender=GuideMaterial)
-@receiver([post_save, post_delete], sender=MaterialForm)
-def services_changed(sender, **kwargs):
-    content_changed()
+@receiver([post_save, post_delete], sender=ServiceGuide, dispatch_uid="services-guide-pages")
+def guide_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        content_changed(SERVICES, SITEMAP, object_scope(ServiceGuide, instance.pk))
+
+
+@receiver([post_save, post_delete], sender=GuideMaterial, dispatch_uid="services-material-pages")
+def material_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        content_changed(object_scope(ServiceGuide, instance.guide_id))
+
+
+@receiver([post_save, post_delete], sender=MaterialForm, dispatch_uid="services-form-pages")
+def form_changed(sender, instance, raw=False, **kwargs):
+    """A form is downloaded from its guide's page."""
+    if not raw:
+        guide = GuideMaterial.objects.filter(pk=instance.material_id).values("guide_id").first()
+        if guide is not None:
+            content_changed(object_scope(ServiceGuide, guide["guide_id"]))

@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from portal.exports import csv_response
+from portal.pagecache import SERVICES, cache_public_page, depends_on, object_scope
 from portal.pagination import paginate
 from portal.uploads import attachment_response
 from services import booklet
@@ -30,6 +31,7 @@ SCREEN_REFRESH_SECONDS = 15
 SCREEN_ROTATE_SECONDS = 15
 
 
+@cache_public_page(scopes=[SERVICES])
 def index(request):
     """办事服务: guides by theme, by department and A–Z, popular guides, lookup, booklet."""
     guides = list(ServiceGuide.objects.published().for_list().alphabetical())
@@ -55,13 +57,16 @@ def index(request):
     return render(request, "services/index.html", context)
 
 
+@cache_public_page(scopes=[SERVICES])
 def theme(request, slug):
     theme = get_object_or_404(ServiceTheme.objects.visible(), slug=slug)
     guides = ServiceGuide.objects.published().for_list().filter(theme=theme).alphabetical()
     return render(request, "services/theme_detail.html", {"theme": theme, "guides": guides})
 
 
+@cache_public_page
 def guide_detail(request, pk, *, printable=False):
+    depends_on(object_scope(ServiceGuide, pk))
     guide = get_object_or_404(ServiceGuide.objects.published().for_detail(), pk=pk)
     template = "services/guide_print.html" if printable else "services/guide_detail.html"
     return render(request, template, {"guide": guide})

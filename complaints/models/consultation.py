@@ -24,7 +24,7 @@ from portal.content_safety import text_from_html
 from portal.exceptions import InvalidTransition
 from portal.masking import mask_personal_data_in_text
 from portal.models import Department, DepartmentScopedQuerySet, staff_stamp
-from portal.pagecache import content_changed
+from portal.pagecache import SITEMAP, content_changed, object_scope
 from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
 from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
 from portal.transitions import Transitions, lock
@@ -643,5 +643,8 @@ class ConsultationComment(Transitions, models.Model):
     [post_save, post_delete], sender=Consultation, dispatch_uid="complaints-consultation-pages"
 )
 def consultation_saved(sender, instance, **kwargs):
-    """Cached catalog pages link to consultations (the final document's backlink)."""
-    content_changed()
+    """The final document's page links back to its consultation; the sitemap lists it."""
+    scopes = [SITEMAP]
+    if instance.final_item_id:
+        scopes.append(object_scope("disclosure.Item", instance.final_item_id))
+    content_changed(*scopes)

@@ -473,6 +473,31 @@ class Item(Reviewable):
         self.index_number = IndexCounter.next_index_number(now)
         return ["index_number"]
 
+    def cache_scopes(self, *, category_id=None):
+        """Return the page-cache scopes of the pages that show this item (portal.pagecache): its
+        own page, its column's and the parent column's lists, feeds and homepage blocks, the
+        catalog-wide feed, the sitemap, and the pages of the items it links to or that link to it
+        (替代文件, 政策解读). category_id: the column it was in before an edit moved it."""
+        from portal.pagecache import CATALOG, SITEMAP, column_scope, object_scope
+
+        columns = Category.objects.filter(pk__in={self.category_id, category_id} - {None})
+        linked = {self.pk, self.replaced_by_id} - {None}
+        if self.pk:
+            linked.update(self.replaces.values_list("pk", flat=True))
+            linked.update(self.interprets.values_list("pk", flat=True))
+            linked.update(self.interpretations.values_list("pk", flat=True))
+        return {
+            CATALOG,
+            SITEMAP,
+            *(
+                column_scope(pk)
+                for pair in columns.values_list("pk", "parent_id")
+                for pk in pair
+                if pk
+            ),
+            *(object_scope(Item, pk) for pk in linked),
+        }
+
     # Predicates --------------------------------------------------------------------------
     def is_public(self):
         """Return whether the public may see this item."""

@@ -4,6 +4,7 @@ from django import template
 from django.db.models import Prefetch
 
 from disclosure.models import Category, Item, ItemAttachment
+from portal.pagecache import column_scope, depends_on
 
 register = template.Library()
 
@@ -14,6 +15,8 @@ IMAGE_FILES = ItemAttachment.objects.filter(file__iregex=r"\.(jpe?g|png)$").orde
 def latest_items(slug, count=8, title=None):
     """The newest public items of a column (and its sub-columns), with a 更多 link."""
     column = Category.objects.public_by_slug().get(slug)
+    if column:
+        depends_on(column_scope(column.pk))
     items = Item.objects.public().in_category(column).for_list().latest()[:count] if column else []
     return {"column": column, "items": items, "title": title or (column.name if column else "")}
 
@@ -22,6 +25,8 @@ def latest_items(slug, count=8, title=None):
 def headlines(count=6):
     """要闻: the newest 政务动态, the first ones that have a photo shown with it."""
     column = Category.objects.public_by_slug().get("zwdt")
+    if column:
+        depends_on(column_scope(column.pk))
     items = (
         list(
             Item.objects.public()

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from disclosure.filters import ItemFilter
 from disclosure.models import Category, Item, ItemAttachment
-from portal.pagecache import cache_public_page
+from portal.pagecache import cache_public_page, column_scope, depends_on, object_scope
 from portal.pagination import paginate
 from portal.uploads import attachment_response
 
@@ -16,6 +16,7 @@ LANDING_COLUMNS = ["tzgg", "zcwj", "zcjd", "tdzs", "tdgy", "xzxk", "xzcf", "zwdt
 @cache_public_page
 def index(request):
     columns = Category.objects.public_by_slug()
+    depends_on(*(column_scope(columns[slug].pk) for slug in LANDING_COLUMNS if slug in columns))
     sections = [
         (columns[slug], Item.objects.public().in_category(columns[slug]).for_list().latest()[:6])
         for slug in LANDING_COLUMNS
@@ -42,6 +43,7 @@ def standard_catalog(request):
 def guide(request):
     """公开指南: the newest published guide text plus the bureau's contacts."""
     column = get_object_or_404(Category, slug="gkzn")
+    depends_on(column_scope(column.pk))
     item = Item.objects.public().filter(category=column).for_detail().latest().first()
     return render(request, "disclosure/guide.html", {"item": item, "column": column})
 
@@ -51,6 +53,7 @@ def category(request, slug):
     column = Category.objects.public_by_slug().get(slug)
     if column is None:
         raise Http404("没有这个栏目")
+    depends_on(column_scope(column.pk))
     items = Item.objects.public().in_category(column).for_list().latest()
     filterset = ItemFilter(request.GET or None, queryset=items)
     query = request.GET.copy()
@@ -74,6 +77,7 @@ def category(request, slug):
 
 @cache_public_page
 def item_detail(request, pk, *, printable=False):
+    depends_on(object_scope(Item, pk))
     item = get_object_or_404(Item.objects.public().for_detail(), pk=pk)
     template = "disclosure/item_print.html" if printable else "disclosure/item_detail.html"
     return render(request, template, {"item": item})

@@ -2,6 +2,7 @@
 
 from django import template
 
+from portal.pagecache import SERVICES, depends_on
 from services.forms import ResultLookupForm
 from services.models import ServiceGuide, ServiceTheme
 from services.services import latest_news
@@ -12,6 +13,7 @@ register = template.Library()
 @register.inclusion_tag("services/_home_section.html")
 def services_home(count=8):
     """热门事项 and the 办件查询 box for the homepage."""
+    depends_on(SERVICES)
     return {
         "guides": ServiceGuide.objects.published().for_list().popular()[:count],
         "lookup_form": ResultLookupForm(auto_id="home_%s"),
