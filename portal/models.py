@@ -83,8 +83,13 @@ class DepartmentScopedQuerySet(models.QuerySet):
 
 
 class UserQuerySet(models.QuerySet):
-    def unused_since(self, cutoff):
-        """Return active accounts with no login since cutoff (never logged in: joined before it)."""
+    def unused(self, *, now=None):
+        """Return active accounts not logged in for settings.STAFF_INACTIVE_DAYS (an account that
+        never logged in counts from the day it was created); none when the setting is 0."""
+        days = settings.STAFF_INACTIVE_DAYS
+        if not days:
+            return self.none()
+        cutoff = (now or timezone.now()) - timedelta(days=days)
         return self.filter(is_active=True).filter(
             models.Q(last_login__lt=cutoff)
             | models.Q(last_login__isnull=True, date_joined__lt=cutoff)
@@ -135,7 +140,7 @@ class User(AbstractUser):
 
     @transaction.atomic
     def disable_as_unused(self, *, now=None):
-        """Disable an account unused for settings.STAFF_INACTIVE_DAYS (等保: no dormant accounts)."""
+        """Disable an account unused for settings.STAFF_INACTIVE_DAYS (等保: no dormant ones)."""
         from .audit import record
 
         self.is_active = False
@@ -940,3 +945,6 @@ class PasswordHistory(models.Model):
         verbose_name = "历史密码"
         verbose_name_plural = "历史密码"
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

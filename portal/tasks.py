@@ -15,3 +15,14 @@ def send_citizen_notice(notice_id: int):
 def retry_citizen_notices():
     """Send again the notices to citizens that failed (idempotent)."""
     return notify.retry_failed_notices()
+
+
+@task
+def disable_inactive_accounts():
+    """Disable the staff accounts unused for settings.STAFF_INACTIVE_DAYS (daily)."""
+    from .models import User
+
+    users = list(User.objects.unused())
+    for user in users:
+        user.disable_as_unused()
+    return len(users)

@@ -47,6 +47,9 @@ def test_check_deploy_is_clean():
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "x7#kq!2v" * 8,
         "DJANGO_ALLOWED_HOSTS": "gtj.example.gov.cn",
+        # A production deployment has a shared cache and the admin's networks (W003, W004).
+        "CACHE_URL": "redis://127.0.0.1:6379/9",
+        "ADMIN_ALLOWED_NETWORKS": "10.20.0.0/16,192.168.8.0/24",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

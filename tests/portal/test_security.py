@@ -325,3 +325,73 @@ def test_admin_networks_empty_allow_any_address_and_production_is_warned(client,
     assert warning.id == "portal.W004"
     settings.ADMIN_ALLOWED_NETWORKS = ["10.0.0.0/8"]
     assert check_admin_networks(None) == []
+
+
+# Password expiry and history, dormant accounts (等保) ------------------------------------------
+def change_password(client, old, new):
+    return client.post(
+        reverse("admin:password_change"),
+        {"old_password": old, "new_password1": new, "new_password2": new},
+    )
+
+
+def test_the_last_five_passwords_cannot_be_used_again(client, officer):
+    client.force_login(officer)
+    passwords = [PASSWORD] + [f"Guihua#2027-{n}" for n in range(1, 7)]
+    for old, new in zip(passwords[:5], passwords[1:6], strict=True):
+        response = change_password(client, old, new)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:password_change_done")
+    officer.refresh_from_db()
+    assert officer.password_history.count() == 5
+    # The current one and four before it are refused, with a Chinese message; nothing is changed.
+    response = change_password(client, passwords[5], passwords[2])
+    assert response.status_code == 200
+    assert "新密码不能与最近使用过的 5 个密码相同" in response.text
+    # The factory's password was set before the history began (as on an old account): allowed.
+    response = change_password(client, passwords[5], passwords[0])
+    assert response["Location"] == reverse("admin:password_change_done")
+    kinds = AuditEntry.objects.filter(user=officer, kind="password_changed").count()
+    assert kinds == 6
+
+
+def test_an_expired_password_is_changed_before_any_admin_page(client, officer):
+    client.force_login(officer)
+    assert client.get(reverse("admin:index")).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=181)):
+        client.force_login(officer)
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:password_change")
+        page = client.get(reverse("admin:password_change"))
+        assert page.status_code == 200
+        assert "您的密码已使用超过 180 天" in page.text
+        assert change_password(client, PASSWORD, "Guihua#2027-new").status_code == 302
+        assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_password_expiry_can_be_switched_off(officer, settings):
+    settings.PASSWORD_MAX_AGE_DAYS = 0
+    assert not officer.is_password_expired(now=timezone.now() + timedelta(days=1000))
+
+
+def test_accounts_unused_for_90_days_are_disabled_and_audited(officer, reviewer):
+    from portal.models import User
+
+    now = timezone.now()
+    User.objects.filter(pk=officer.pk).update(last_login=now - timedelta(days=91))
+    User.objects.filter(pk=reviewer.pk).update(last_login=now - timedelta(days=89))
+    never = UserFactory(is_staff=True, date_joined=now - timedelta(days=120))
+    out = StringIO()
+    call_command("disable_inactive_accounts", stdout=out)
+    assert "共停用 2 个" in out.getvalue()
+    assert set(User.objects.filter(is_active=False).values_list("pk", flat=True)) == {
+        officer.pk,
+        never.pk,
+    }
+    entry = AuditEntry.objects.get(kind="account_disabled", user=officer)
+    assert "超过 90 天未登录" in entry.detail
+    # Run again: nothing more to do (the task says the same).
+    from portal.tasks import disable_inactive_accounts
+
+    assert disable_inactive_accounts.enqueue().return_value == 0
