@@ -21,13 +21,14 @@ run: $(VENV)/.installed
 test: test-unit test-browser
 
 # The unit and integration tests on every core (pytest-xdist: one database per worker).
-test-unit: $(VENV)/.installed-dev
+test-unit: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
 	$(PY) -m pytest -m "not browser" -n auto $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
-# axe-core (npm) for the accessibility checks of the browser tests.
+# axe-core (npm) for the accessibility checks of the browser tests, and vnu-jar (the Nu HTML
+# checker, run by tests/portal/test_html_validity.py on every public form page).
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -56,10 +57,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# System packages for PDFs (WeasyPrint + CJK fonts) and browser tests (Debian's chromium).
+# System packages for PDFs (WeasyPrint + CJK fonts), browser tests (Debian's chromium) and the Nu HTML
+# checker (Java).
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+	@command -v java >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
 # Throughput and latency on PostgreSQL with 1,000,000 items (generated once into portal_bench).
 bench: $(VENV)/.installed-dev
