@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from portal import content_safety
 from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile, show_length_limits
 from portal.models import Department
+from portal.uploads import CitizenFilesField
 
 from .models import (
     ASPECTS,
@@ -71,6 +72,7 @@ class MessageForm(CitizenForm):
             "max_length": f"留言内容不能超过{BODY_MAX_LENGTH}字",
         },
     )
+    attachments = CitizenFilesField()  # e.g. a photo of the 违法用地; private to staff
     sender_name = forms.CharField(
         label="姓名", max_length=30, error_messages={"required": "请填写姓名"}
     )
@@ -127,12 +129,12 @@ class RatingForm(forms.Form):
         error_messages={"max_length": "评价意见不能超过500字"},
     )
 
-    def clean(self):
-        cleaned = super().clean()
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         show_length_limits(self)
 
+    def clean(self):
+        cleaned = super().clean()
         if cleaned.get("rating") == Message.Rating.UNSATISFIED and not cleaned.get("comment"):
             self.add_error(
                 "comment",

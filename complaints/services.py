@@ -22,6 +22,7 @@ from .models import (
     EvaluationResponse,
     EvaluationRound,
     Message,
+    MessageAttachment,
     MessageCounter,
     MessageEvent,
     hash_evaluation_phone,
@@ -72,6 +73,8 @@ def submit_message(*, data: dict, ip: str | None, now: datetime | None = None) -
             ),
         ]
     )
+    for upload in data.get("attachments") or []:  # checked by the form (CitizenFilesField)
+        MessageAttachment.objects.create(message=message, file=upload)
     notify_citizen(message, CitizenNotice.Kind.RECEIVED)
     return Submission(message=message, query_code=query_code)
 

@@ -50,7 +50,9 @@ def index(request):
 @require_http_methods(["GET", "POST"])
 @public_form_limits("message", phone_field="sender_phone")
 def message_create(request):
-    form = MessageForm(request.POST or None, initial=correction_initial(request))
+    form = MessageForm(
+        request.POST or None, request.FILES or None, initial=correction_initial(request)
+    )
     if form.is_valid():
         submission = form.save(ip=client_ip(request))
         # Committed (submit_message is atomic) before the receipt is shown.
@@ -173,6 +175,8 @@ def statistics(request):
         "month": month,
         "months": months,
         "total": received.figures(),
+        "overdue_count": Message.objects.overdue().count(),
+        "now": timezone.now(),
         "by_kind": received.figures_by("kind"),
         "by_category": received.figures_by("category"),
         "by_department": received.figures_by("department"),

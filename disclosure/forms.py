@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile, show_length_limits
 from portal.models import PHONE_VALIDATOR, Department
+from portal.uploads import CitizenFilesField
 
 from .models import InformationRequest, validate_credit_code
 from .models.requests import EXTENSION_MAX_WORKING_DAYS
@@ -165,6 +166,8 @@ class RequestForm(ApplicantFieldsMixin, CitizenForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "用途不能超过500字"},
     )
+    # ID copy, power of attorney, a document describing what is sought; private to the office.
+    attachments = CitizenFilesField()
     delivery_form = forms.ChoiceField(
         label="获取信息的方式",
         choices=InformationRequest.DeliveryForm.choices,
@@ -177,14 +180,14 @@ class RequestForm(ApplicantFieldsMixin, CitizenForm):
         },
     )
 
-    def clean(self):
-        return self.clean_applicant(super().clean())
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Required within their own section (自然人 or 法人或其他组织): marked like the others.
         for name in (*NATURAL_PERSON_FIELDS, *ORGANISATION_FIELDS):
             self.fields[name].required_in_section = True
+
+    def clean(self):
+        return self.clean_applicant(super().clean())
 
     def save(self, *, ip):
         return submit_request(data=self.cleaned_data, ip=ip)
@@ -213,12 +216,12 @@ class WithdrawForm(forms.Form):
         error_messages={"required": "请勾选确认撤回"},
     )
 
-
-# Back office ----------------------------------------------------------------------------------
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         show_length_limits(self)
+
+
+# Back office ----------------------------------------------------------------------------------
 
 
 class RegisterRequestForm(ApplicantFieldsMixin, forms.ModelForm):

@@ -17,7 +17,12 @@ from portal.notices import mail_on_commit, staff_emails
 from portal.notify import notify_citizen
 from portal.querycodes import new_query_code
 
-from .models import InformationRequest, InformationRequestEvent, RequestCounter
+from .models import (
+    InformationRequest,
+    InformationRequestEvent,
+    RequestCounter,
+    SupportingDocument,
+)
 from .models.requests import hash_query_code
 
 
@@ -56,6 +61,8 @@ def submit_request(*, data: dict, ip: str | None, now: datetime | None = None) -
         at=now,
         note="网上提交，待政务公开办确认收到后开始计算答复期限",
     )
+    for upload in data.get("attachments") or []:  # checked by the form (CitizenFilesField)
+        SupportingDocument.objects.create(request=info_request, file=upload)
     notify_office(template="submitted", info_request=info_request)
     notify_citizen(info_request, CitizenNotice.Kind.RECEIVED)
     return Submission(info_request=info_request, query_code=query_code)

@@ -8,16 +8,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import content_safety
+from . import content_safety, roles
 from .exceptions import InvalidTransition, error_messages
 from .masking import mask_phone
 from .models import (
@@ -33,6 +36,7 @@ from .models import (
     WorkCalendarDay,
 )
 from .publishing import REVIEW_CHECKLIST, Reviewable
+from .uploads import attachment_response
 
 
 def finding_html(finding):
@@ -429,6 +433,52 @@ class WorkflowAdmin(admin.ModelAdmin):
         return None
 
 
+class PrivateAttachmentsAdmin(admin.ModelAdmin):
+    """The admin of a case citizens attach files to (portal.uploads.PrivateAttachment).
+
+    Name "citizen_attachments" in the fieldsets and the read-only fields: it lists the files
+    with links. Each file is served by `private_attachment_view` only to staff who may see the
+    case (the admin's get_queryset keeps its department scope); anyone else gets 404 or 403.
+    `private_attachments` is the related name of the files.
+    """
+
+    private_attachments = "attachments"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_private_attachment"
+        view = self.private_attachment_view
+        return [path("<int:pk>/fujian/<int:attachment_pk>/", view, name=name), *super().get_urls()]
+
+    def private_attachment_view(self, request, pk, attachment_pk):
+        # Not admin_view: a visitor without a staff session learns nothing, not even a login page.
+        if not self.admin_site.has_permission(request):
+            raise Http404("没有这个附件")
+        obj = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        attachment = get_object_or_404(getattr(obj, self.private_attachments), pk=attachment_pk)
+        response = attachment_response(attachment)
+        add_never_cache_headers(response)
+        return response
+
+    @admin.display(description="群众上传的附件（不公开）")
+    def citizen_attachments(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_private_attachment"
+        files = getattr(obj, self.private_attachments).all()
+        if not files:
+            return "无"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a>（{}，{} KB）',
+            (
+                (reverse(name, args=[obj.pk, f.pk]), str(f), f.type_label, max(f.size // 1024, 1))
+                for f in files
+            ),
+        )
+
+
 class ReviewableAdmin(WorkflowAdmin):
     """The back office of a `portal.publishing.Reviewable` model (catalog items, service guides).
 
@@ -553,8 +603,30 @@ class LeaderAdmin(admin.ModelAdmin):
     ordering = ["order", "id"]
 
 
+class SeparatedRolesForm:
+    """三员: no account holds two of the separated administrator roles (portal.roles)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        groups = cleaned.get("groups")
+        if groups is not None:
+            for error in roles.separation_errors({group.name for group in groups}):
+                self.add_error("groups", ValidationError(error, code="separated_roles"))
+        return cleaned
+
+
+class StaffChangeForm(SeparatedRolesForm, UserChangeForm):
+    pass
+
+
+class StaffCreationForm(SeparatedRolesForm, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = StaffChangeForm
+    add_form = StaffCreationForm
     list_display = ["username", "full_name", "department", "role_list", "is_active", "last_login"]
     list_filter = ["department", "groups", "is_active", "is_staff"]
     list_select_related = ["department"]
@@ -595,12 +667,27 @@ class UserAdmin(BaseUserAdmin):
         return "、".join(group.name for group in obj.groups.all()) or "—"
 
     def get_readonly_fields(self, request, obj=None):
-        # Only a superuser may hand out superuser status or single permissions; the office
-        # manages staff through the roles (groups) alone.
+        # Only a superuser may hand out superuser status or single permissions; the 安全管理员
+        # manages staff through the roles (groups) alone, and not their own roles.
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += ["is_superuser", "user_permissions"]
+            if obj is not None and obj.pk == request.user.pk:
+                fields += ["groups", "is_active", "is_staff"]
         return fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            from .audit import record
+
+            names = "、".join(group.name for group in form.instance.groups.all()) or "无"
+            record(
+                AuditEntry.Kind.ACCOUNT_CREATED,
+                user=form.instance,
+                request=request,
+                detail=f"由 {request.user.username} 创建，角色：{names}",
+            )
 
 
 @admin.register(SiteSettings)

@@ -5,6 +5,7 @@ laptop, CI and production is read here, at the top; the rest of the file only us
 Defaults are safe: DEBUG is off and a missing secret key is an error unless DEBUG is on.
 """
 
+import base64
 import ipaddress
 import os
 import secrets
@@ -66,6 +67,9 @@ SECURITY_TXT_DAYS = int(os.environ.get("SECURITY_TXT_DAYS", "180"))
 SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
 CITIZEN_SMS_BACKEND = os.environ.get("CITIZEN_SMS_BACKEND", "portal.notify.ConsoleSMSBackend")
 UPLOAD_SCAN_HOOK = os.environ.get("UPLOAD_SCAN_HOOK", "")  # a deployment's virus scanner
+# 办事指南 网上办理 links must be https pages of these 政务服务网 hosts (comma-separated; a
+# subdomain counts); empty: any https address.
+SERVICE_ONLINE_HOSTS = env_list("SERVICE_ONLINE_HOSTS")
 
 # --------------------------------------------------------------------------------------------
 # GENERAL
@@ -83,6 +87,32 @@ if not SECRET_KEY:
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(64))
     SECRET_KEY = key_file.read_text().strip()
+
+# Personal data at rest (portal/crypto.py): PII_KEYS lists "key id:base64 key" pairs separated by
+# commas (every key that may still decrypt a stored value), PII_KEY_ID names the one new values
+# are encrypted with, PII_HASH_KEY (base64) keys the lookup hashes. Local runs keep generated keys
+# in a git-ignored file; production without them refuses to start, like the secret key.
+PII_KEYS = dict(
+    pair.split(":", 1) for pair in env_list("PII_KEYS") if ":" in pair
+)
+PII_KEY_ID = os.environ.get("PII_KEY_ID", "")
+PII_HASH_KEY = os.environ.get("PII_HASH_KEY", "")
+if not (PII_KEYS and PII_HASH_KEY):
+    if not DEBUG:
+        raise ImproperlyConfigured("PII_KEYS and PII_HASH_KEY must be set when DJANGO_DEBUG is off.")
+    # Local runs keep generated keys in a git-ignored file (line 1 "local:<key>", line 2 the
+    # hash key), so the demo database stays readable across restarts.
+    _pii_key_file = BASE_DIR / ".pii_keys"
+    if not _pii_key_file.exists():
+        _pii_key_file.write_text(
+            f"local:{base64.b64encode(secrets.token_bytes(32)).decode()}\n"
+            f"{base64.b64encode(secrets.token_bytes(32)).decode()}\n"
+        )
+    _pii_key_line, PII_HASH_KEY = _pii_key_file.read_text().split()[:2]
+    PII_KEYS = dict([_pii_key_line.split(":", 1)])
+PII_KEY_ID = PII_KEY_ID or next(iter(PII_KEYS))
+if PII_KEY_ID not in PII_KEYS:
+    raise ImproperlyConfigured(f"PII_KEY_ID {PII_KEY_ID} is not one of PII_KEYS.")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -161,6 +191,9 @@ INSTALLED_APPS = [
     "complaints.apps.ComplaintsConfig",
     "oversight.apps.OversightConfig",
     "api.apps.ApiConfig",
+    # Passkeys (WebAuthn) as a second factor besides TOTP. After portal: its models module looks
+    # the user model up when imported, and portal.models imports it once User exists.
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -243,7 +276,35 @@ STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "3
 # the demo accounts work; STAFF_OTP_REQUIRED=1/0 decides explicitly.
 STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = totp_issuer  # the bureau's name from 网站设置 + 政务公开管理平台
+# Passkeys (WebAuthn, django-otp-webauthn) as the other second factor. The relying party is the
+# site's domain: OTP_WEBAUTHN_RP_ID, else the first named host of DJANGO_ALLOWED_HOSTS (an IP
+# address cannot be one), else localhost. A passkey registered for one RP id works only there.
+# The name the browser shows is OTP_WEBAUTHN_RP_NAME, else the bureau's platform (网站设置).
+# Passkeys are only ever a second factor: never a login without the password.
+OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID", "") or next(
+    (
+        host.lstrip(".")
+        for host in ALLOWED_HOSTS
+        if host != "*" and not host.replace(".", "").isdigit() and ":" not in host
+    ),
+    "localhost",
+)
+OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME", "")
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "portal.otp_issuer.passkey_rp_name"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OTP_WEBAUTHN_ALLOWED_ORIGINS") or (
+    ["http://localhost:8000"]
+    if OTP_WEBAUTHN_RP_ID == "localhost"
+    else [f"https://{OTP_WEBAUTHN_RP_ID}"]
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "portal.passkeys"
 AUDIT_RETENTION_DAYS = max(int(os.environ.get("AUDIT_RETENTION_DAYS", "180")), 180)
+# The cipher of personal data at rest: AES-256-GCM, or SM4-GCM (portal.crypto.SM4GCM, 16-byte
+# keys) where a 密码应用安全性评估 asks for the national algorithm.
+PII_CIPHER = os.environ.get("PII_CIPHER", "portal.crypto.AES256GCM")
+# Personal contact data of cases closed more than this many years ago are erased
+# (manage.py erase_old_personal_data); the cases and their figures stay.
+PII_RETENTION_YEARS = int(os.environ.get("PII_RETENTION_YEARS", "5"))
 
 # --------------------------------------------------------------------------------------------
 # SECURITY

@@ -2,17 +2,31 @@
 
 Catalog items and service guides keep their files in concrete models inheriting `Attachment`;
 the public gets them through `attachment_response()` as downloads with the original name.
+
+Files citizens attach to a 留言 or an application (`PrivateAttachment`, `CitizenFilesField`) are
+private: stored under settings.PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, with no URL, and served
+only to staff through the case's admin (`portal.admin.PrivateAttachmentsAdmin`).
+
+Every upload also passes settings.UPLOAD_SCAN_HOOK, the dotted path of a deployment's own virus
+scanner (a callable taking the uploaded file; it raises ValidationError or returns a reason to
+refuse it). Without one, nothing is scanned here.
 """
 
+import logging
 import os
 import uuid
 import zipfile
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.http import FileResponse, Http404
 from django.utils import timezone
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 # extension -> (kind, label). The kind is what the file's first bytes must show.
 ALLOWED_TYPES = {
@@ -62,20 +76,25 @@ def detect_kind(head, fileobj):
     return None
 
 
-def validate_upload(upload):
-    """Refuse a file whose extension is not allowed, whose content does not match it, or that is
-    too large. The message says which, in Chinese."""
+def validate_upload(upload, *, extensions=None, max_bytes=None):
+    """Refuse a file whose extension is not allowed, whose content does not match it, that is
+    too large, or that the deployment's scanner refuses. The message says which, in Chinese.
+
+    `extensions` narrows ALLOWED_TYPES (citizens' files); `max_bytes` lowers the cap."""
     name = os.path.basename(upload.name or "")
     extension = os.path.splitext(name)[1].lower()
-    if extension not in ALLOWED_TYPES:
-        allowed = "、".join(sorted({label for _, label in ALLOWED_TYPES.values()}))
+    allowed_types = {
+        ext: kind for ext, kind in ALLOWED_TYPES.items() if extensions is None or ext in extensions
+    }
+    if extension not in allowed_types:
+        allowed = "、".join(sorted({label for _, label in allowed_types.values()}))
         raise ValidationError(
             f"不支持上传“{extension or '无扩展名'}”类型的文件，仅支持：{allowed}", code="file_type"
         )
-    if upload.size > max_upload_bytes():
+    limit = max_bytes or max_upload_bytes()
+    if upload.size > limit:
         raise ValidationError(
-            f"文件过大（{upload.size / 1048576:.1f} MB），单个文件不能超过 "
-            f"{max_upload_bytes() // 1048576} MB",
+            f"文件过大（{upload.size / 1048576:.1f} MB），单个文件不能超过 {limit // 1048576} MB",
             code="file_too_large",
         )
     if upload.size == 0:
@@ -91,6 +110,31 @@ def validate_upload(upload):
             "请上传真实的文件",
             code="file_content_mismatch",
         )
+    scan_upload(upload)
+
+
+def scan_upload(upload):
+    """Pass upload to the deployment's virus scanner (settings.UPLOAD_SCAN_HOOK), if any.
+
+    A scanner that fails refuses the file: an unscanned file is never accepted once a scanner is
+    configured."""
+    hook = getattr(settings, "UPLOAD_SCAN_HOOK", "")
+    if not hook:
+        return
+    try:
+        upload.seek(0)
+        reason = import_string(hook)(upload)
+    except ValidationError:
+        raise
+    except Exception:
+        logger.exception("The upload scanner %s failed on %s", hook, upload.name)
+        raise ValidationError(
+            "文件安全检查暂时无法完成，请稍后再试", code="file_scan_failed"
+        ) from None
+    finally:
+        upload.seek(0)
+    if reason:
+        raise ValidationError(f"文件未通过安全检查：{reason}", code="file_infected")
 
 
 def random_upload_path(instance, filename):
@@ -135,6 +179,102 @@ class Attachment(models.Model):
 
     def is_image(self):
         return self.extension in IMAGE_EXTENSIONS
+
+
+# What citizens may attach: images and PDF/Office files (no archives, which hide what is inside).
+CITIZEN_EXTENSIONS = frozenset(
+    {".jpg", ".jpeg", ".png", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et"}
+)
+CITIZEN_MAX_FILES = 3
+CITIZEN_MAX_BYTES = 10 * 1024 * 1024
+
+
+def validate_citizen_upload(upload):
+    """Refuse a citizen's file that is not an image or PDF/Office file, or larger than 10 MB."""
+    validate_upload(upload, extensions=CITIZEN_EXTENSIONS, max_bytes=CITIZEN_MAX_BYTES)
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files only staff may fetch, through a view: under PRIVATE_MEDIA_ROOT, with no URL."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("群众上传的附件没有公开地址，只能在管理后台下载")
+
+
+def private_storage():
+    return PrivateStorage()
+
+
+def private_upload_path(instance, filename):
+    """Store under a random name in the private storage."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"citizen/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class PrivateAttachment(Attachment):
+    """A file a citizen attached to a case: private to staff, never public (concrete per app)."""
+
+    file = models.FileField(
+        "文件",
+        upload_to=private_upload_path,
+        storage=private_storage,
+        validators=[validate_citizen_upload],
+        max_length=200,
+    )
+
+    class Meta(Attachment.Meta):
+        abstract = True
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class CitizenFilesField(forms.FileField):
+    """A citizen form's optional 附件: up to CITIZEN_MAX_FILES images or PDF/Office files, each
+    checked by content; cleaned to a list of uploads."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        labels = "JPG、PNG 图片或 PDF、Word、Excel、WPS 文件"
+        kwargs.setdefault("label", "附件（选填）")
+        kwargs.setdefault(
+            "help_text",
+            f"可上传{labels}，最多{CITIZEN_MAX_FILES}个，每个不超过"
+            f"{CITIZEN_MAX_BYTES // 1048576} MB。附件仅供工作人员办理使用，不会公开。"
+            "如提交未成功，请重新选择附件。",
+        )
+        super().__init__(required=False, **kwargs)
+        self.widget.attrs["accept"] = ",".join(sorted(CITIZEN_EXTENSIONS))
+
+    def clean(self, data, initial=None):
+        uploads = [
+            upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload
+        ]
+        if len(uploads) > CITIZEN_MAX_FILES:
+            raise ValidationError(
+                f"最多上传{CITIZEN_MAX_FILES}个附件（您选择了{len(uploads)}个）",
+                code="too_many_files",
+            )
+        errors = []
+        for upload in uploads:
+            try:
+                validate_citizen_upload(upload)
+            except ValidationError as error:
+                name = os.path.basename(upload.name or "")
+                errors += [f"“{name}”：{message}" for message in error.messages]
+        if errors:
+            raise ValidationError(errors)
+        return uploads
 
 
 def attachment_response(attachment):

@@ -56,6 +56,7 @@ def keep_the_test_connection(request):
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
     # Demo loaders write the accounts file: never the developer's own (.demo-accounts.txt).
     settings.DEMO_ACCOUNTS_FILE = tmp_path / "demo-accounts.txt"
     return settings.MEDIA_ROOT

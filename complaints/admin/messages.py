@@ -15,6 +15,7 @@ from portal.admin import (
     DepartmentScopedAdmin,
     EventInline,
     Move,
+    PrivateAttachmentsAdmin,
     ReadOnlyAdminMixin,
     ReasonForm,
     WorkflowAdmin,
@@ -86,7 +87,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
+class MessageAdmin(PrivateAttachmentsAdmin, WorkflowAdmin, DepartmentScopedAdmin):
     # What the queue is worked by comes first: with the navigation open on a 1280-pixel screen the
     # list shows about six columns before it scrolls sideways.
     list_display = [
@@ -125,6 +126,7 @@ class MessageAdmin(WorkflowAdmin, DepartmentScopedAdmin):
                     "category",
                     "subject",
                     "body",
+                    "citizen_attachments",
                     "has_publication_consent",
                 )
             },

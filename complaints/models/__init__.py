@@ -34,6 +34,7 @@ from .evaluation import (
 from .message import (
     HOME_CACHE_KEYS,
     Message,
+    MessageAttachment,
     MessageCounter,
     MessageEvent,
     MessageEventQuerySet,
@@ -68,6 +69,7 @@ __all__ = [
     "ComplaintAgency",
     "ComplaintAgencyQuerySet",
     "Message",
+    "MessageAttachment",
     "MessageCategory",
     "MessageCounter",
     "MessageEvent",

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import content_safety, querycodes
+from portal.crypto import EncryptedCharField, EncryptedEmailField, KeyedHashField
 from portal.exceptions import InvalidTransition
 from portal.figures import month_bounds, percent
 from portal.masking import mask_personal_data_in_text
@@ -32,6 +33,7 @@ from portal.models import (
 from portal.notify import notify_citizen
 from portal.querycodes import QueryCodeHolder
 from portal.transitions import Transitions
+from portal.uploads import PrivateAttachment
 from portal.workdays import is_working_day
 
 from .category import MessageCategory
@@ -218,6 +220,7 @@ class MessageQuerySet(DepartmentScopedQuerySet):
             "received_count": Count("pk"),
             "replied_count": Count("pk", filter=replied),
             "on_time_count": Count("pk", filter=replied & Q(is_replied_late=False)),
+            "late_count": Count("pk", filter=replied & Q(is_replied_late=True)),
             "average_reply_time": Avg(reply_time, filter=replied),
             "longest_reply_time": Max(reply_time, filter=replied),
             "rated_count": Count("pk", filter=~Q(rating="")),
@@ -276,9 +279,10 @@ class Message(QueryCodeHolder, Transitions, models.Model):
     assignee = staff_stamp("承办人", related_name="assigned_messages")
     subject = models.CharField("标题", max_length=100)
     body = models.TextField("留言内容")
-    sender_name = models.CharField("留言人姓名", max_length=30)
-    sender_phone = models.CharField("手机号码", max_length=20)
-    sender_email = models.EmailField("电子邮箱", blank=True)
+    sender_name = EncryptedCharField("留言人姓名", max_length=30)
+    sender_phone = EncryptedCharField("手机号码", max_length=20)
+    sender_email = EncryptedEmailField("电子邮箱", blank=True)
+    sender_phone_hash = KeyedHashField("手机号码（摘要）", source="sender_phone", kind="phone")
     has_publication_consent = models.BooleanField(
         "同意公开",
         default=False,
@@ -631,6 +635,18 @@ class MessageEvent(HandlingEvent):
 
     def __str__(self):
         return f"{self.message.tracking_number} {self.get_kind_display()}"
+
+
+class MessageAttachment(PrivateAttachment):
+    """A photo or document the sender attached: for the department only, never public."""
+
+    message = models.ForeignKey(
+        Message, verbose_name="留言", on_delete=models.PROTECT, related_name="attachments"
+    )
+
+    class Meta(PrivateAttachment.Meta):
+        verbose_name = "留言附件"
+        verbose_name_plural = "留言附件"
 
 
 @receiver(post_save, sender=Message, dispatch_uid="complaints-clear-home-blocks")

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from portal.admin import (
     EventInline,
     Move,
+    PrivateAttachmentsAdmin,
     ReadOnlyInline,
     WorkflowAdmin,
     reissue_query_code_move,
@@ -138,7 +139,8 @@ class AppealInline(admin.TabularInline):
 
 
 @admin.register(InformationRequest)
-class InformationRequestAdmin(WorkflowAdmin):
+class InformationRequestAdmin(PrivateAttachmentsAdmin, WorkflowAdmin):
+    private_attachments = "supporting_documents"
     workflow = WORKFLOW
     workflow_summary_template = "admin/disclosure/informationrequest/workflow_summary.html"
     # The deadline and the state first (they are what the office works by); the rest may scroll.
@@ -197,6 +199,7 @@ class InformationRequestAdmin(WorkflowAdmin):
         "replied_by",
         "is_replied_late",
         "closed_on",
+        "citizen_attachments",
     ]
     fieldsets = (
         (
@@ -216,7 +219,18 @@ class InformationRequestAdmin(WorkflowAdmin):
                 )
             },
         ),
-        ("所需信息", {"fields": ("description", "purpose", "delivery_form", "department")}),
+        (
+            "所需信息",
+            {
+                "fields": (
+                    "description",
+                    "purpose",
+                    "citizen_attachments",
+                    "delivery_form",
+                    "department",
+                )
+            },
+        ),
         (
             "答复期限",
             {

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import querycodes, workdays
+from portal.crypto import EncryptedCharField, EncryptedEmailField, KeyedHashField
 from portal.exceptions import InvalidTransition
 from portal.models import CitizenNotice, HandlingEvent, staff_stamp
 from portal.notify import notify_citizen
 from portal.querycodes import QueryCodeHolder
 from portal.transitions import Transitions
-from portal.uploads import Attachment
+from portal.uploads import Attachment, PrivateAttachment
 
 from .letters import LetterTemplate, RequestLetter, format_day
 
@@ -31,6 +32,7 @@ __all__ = [
     "InformationRequestAttachment",
     "InformationRequestEvent",
     "RequestAppeal",
+    "SupportingDocument",
     "RequestCounter",
 ]
 
@@ -252,21 +254,24 @@ class InformationRequest(QueryCodeHolder, Transitions, models.Model):
     applicant_type = models.CharField(
         "申请人类型", max_length=16, choices=ApplicantType, default=ApplicantType.NATURAL_PERSON
     )
-    applicant_name = models.CharField(
+    applicant_name = EncryptedCharField(
         "申请人姓名或名称", max_length=100, help_text="自然人填写姓名，法人或其他组织填写全称"
     )
     id_type = models.CharField(
         "证件类型", max_length=12, choices=IdType, blank=True, help_text="自然人填写"
     )
-    id_number = models.CharField("证件号码", max_length=30, blank=True)
+    id_number = EncryptedCharField("证件号码", max_length=30, blank=True)
     credit_code = models.CharField(
         "统一社会信用代码", max_length=18, blank=True, help_text="法人或其他组织填写"
     )
-    legal_representative = models.CharField("法定代表人或负责人", max_length=30, blank=True)
-    contact_name = models.CharField("联系人", max_length=30, blank=True)
-    phone = models.CharField("联系电话", max_length=20)
-    email = models.EmailField("电子邮箱", blank=True)
-    address = models.CharField("通信地址", max_length=120)
+    legal_representative = EncryptedCharField("法定代表人或负责人", max_length=30, blank=True)
+    contact_name = EncryptedCharField("联系人", max_length=30, blank=True)
+    phone = EncryptedCharField("联系电话", max_length=20)
+    email = EncryptedEmailField("电子邮箱", blank=True)
+    address = EncryptedCharField("通信地址", max_length=120)
+    # Keyed hashes (portal.crypto) for the office's exact search by name or phone.
+    applicant_name_hash = KeyedHashField("申请人（摘要）", source="applicant_name")
+    phone_hash = KeyedHashField("联系电话（摘要）", source="phone", kind="phone")
     postcode = models.CharField("邮政编码", max_length=6, blank=True)
 
     description = models.TextField(
@@ -826,6 +831,23 @@ class InformationRequestAttachment(Attachment):
     class Meta(Attachment.Meta):
         verbose_name = "答复附件"
         verbose_name_plural = "答复附件"
+
+
+class SupportingDocument(PrivateAttachment):
+    """A file the applicant sent with the application (ID copy, power of attorney, a document
+    describing the information sought): for the office only, never public. The files disclosed
+    with the reply are InformationRequestAttachment."""
+
+    request = models.ForeignKey(
+        InformationRequest,
+        verbose_name="申请",
+        on_delete=models.PROTECT,
+        related_name="supporting_documents",
+    )
+
+    class Meta(PrivateAttachment.Meta):
+        verbose_name = "申请材料"
+        verbose_name_plural = "申请材料"
 
 
 class RequestAppeal(models.Model):

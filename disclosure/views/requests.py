@@ -22,7 +22,7 @@ from ..services import render_letter_pdf
 @public_form_limits("request")
 def request_form(request):
     """政府信息公开申请: the online form."""
-    form = RequestForm(request.POST or None)
+    form = RequestForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         submission = form.save(ip=client_ip(request))
         # Committed (submit_request is atomic) before the receipt is shown.
