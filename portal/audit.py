@@ -81,6 +81,21 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
     )
 
 
+def _acting_request():
+    """Return the request being served, if any (simple_history's middleware keeps it), so that
+    changes made through the admin name who made them."""
+    from simple_history.models import HistoricalRecords
+
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def _by(request):
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"（操作人：{user.username}）"
+    return ""
+
+
 def _describe(model, pks):
     names = model.objects.filter(pk__in=pks).values_list("name", flat=True)
     return "、".join(str(name) for name in names)
@@ -100,10 +115,11 @@ def audit_role_change(sender, instance, action, reverse, model, pk_set, **kwargs
         else AuditEntry.Kind.PERMISSIONS_CHANGED
     )
     verb = {"post_add": "增加", "post_remove": "移除", "pre_clear": "清空"}[action]
+    request = _acting_request()
     if reverse:  # group.user_set.add(user) / permission.user_set.remove(...)
         users = User.objects.filter(pk__in=pk_set or [])
         for user in users:
-            record(kind, user=user, detail=f"{verb}：{instance}")
+            record(kind, user=user, request=request, detail=f"{verb}：{instance}{_by(request)}")
         return
     if action == "pre_clear":
         related = instance.groups if sender is User.groups.through else instance.user_permissions
@@ -117,7 +133,7 @@ def audit_role_change(sender, instance, action, reverse, model, pk_set, **kwargs
     else:
         names = model.objects.filter(pk__in=pk_set).values_list("codename", flat=True)
         detail = f"{verb}权限：{'、'.join(names)}"
-    record(kind, user=instance, detail=detail)
+    record(kind, user=instance, request=request, detail=f"{detail}{_by(request)}")
 
 
 ACCOUNT_FLAGS = {"is_active": "启用", "is_staff": "可登录后台", "is_superuser": "超级管理员"}
@@ -139,4 +155,10 @@ def audit_account_flags(sender, instance, raw=False, update_fields=None, **kwarg
         if before[flag] != getattr(instance, flag)
     ]
     if changes:
-        record(AuditEntry.Kind.PERMISSIONS_CHANGED, user=instance, detail="；".join(changes))
+        request = _acting_request()
+        record(
+            AuditEntry.Kind.PERMISSIONS_CHANGED,
+            user=instance,
+            request=request,
+            detail="；".join(changes) + _by(request),
+        )

@@ -94,3 +94,57 @@ def check_admin_networks(app_configs, databases=None, **kwargs):
             id="portal.W004",
         )
     ]
+
+
+SUPERUSER_DAILY_USE_DAYS = 30
+
+
+@register(deploy=True)
+def check_separated_admin_roles(app_configs, databases=None, **kwargs):
+    """三员: no superuser for daily work, no account holding two of the three roles."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from . import roles
+    from .models import User
+
+    if settings.DEBUG:
+        return []
+    warnings = []
+    try:
+        recent = timezone.now() - timedelta(days=SUPERUSER_DAILY_USE_DAYS)
+        daily = list(
+            User.objects.filter(is_superuser=True, is_active=True, last_login__gte=recent)
+            .order_by("username")
+            .values_list("username", flat=True)
+        )
+        held = {}
+        for username, role in User.objects.filter(
+            is_active=True, groups__name__in=roles.ALL_ROLES
+        ).values_list("username", "groups__name"):
+            held.setdefault(username, set()).add(role)
+    except Exception:  # noqa: BLE001 — no database or no table yet: migrate will say so
+        return []
+    if daily:
+        warnings.append(
+            Warning(
+                f"超级管理员账号在近 {SUPERUSER_DAILY_USE_DAYS} 天内登录过：{'、'.join(daily)}。"
+                "日常工作应使用系统管理员、安全管理员、审计管理员等角色账号。",
+                hint="为日常工作建立角色账号，超级管理员仅在初始化和应急时使用。",
+                id="portal.W005",
+            )
+        )
+    for username, names in sorted(held.items()):
+        errors = roles.separation_errors(names)
+        if errors:
+            warnings.append(
+                Warning(
+                    f"账号 {username} 的角色违反三员分立：{'；'.join(errors)}。",
+                    hint="由安全管理员在“工作人员”中调整该账号的角色。",
+                    obj=username,
+                    id="portal.W006",
+                )
+            )
+    return warnings

@@ -714,6 +714,7 @@ class AuditEntry(models.Model):
         OTP_RESET = "otp_reset", "重置两步验证"
         PASSWORD_CHANGED = "password_changed", "修改密码"
         ACCOUNT_DISABLED = "account_disabled", "长期未用停用"
+        ACCOUNT_CREATED = "account_created", "创建账号"
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     kind = models.CharField("事件", max_length=20, choices=Kind)

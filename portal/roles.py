@@ -10,8 +10,35 @@ REVIEWER = "审核员"
 DEPARTMENT_HEAD = "科室负责人"
 DISCLOSURE_OFFICE = "政务公开办"
 LEADERSHIP = "局领导"
+# 三员 (等保 2.0 level 3, GB/T 22239-2019 8.1.4.2): the system, security and audit administrators
+# are three people; none of them holds another of the three, and the auditor holds nothing else.
+SYSTEM_ADMIN = "系统管理员"
+SECURITY_ADMIN = "安全管理员"
+AUDIT_ADMIN = "审计管理员"
 
-ALL_ROLES = (OFFICER, REVIEWER, DEPARTMENT_HEAD, DISCLOSURE_OFFICE, LEADERSHIP)
+ALL_ROLES = (
+    OFFICER,
+    REVIEWER,
+    DEPARTMENT_HEAD,
+    DISCLOSURE_OFFICE,
+    LEADERSHIP,
+    SYSTEM_ADMIN,
+    SECURITY_ADMIN,
+    AUDIT_ADMIN,
+)
+SEPARATED_ADMIN_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
+
+
+def separation_errors(role_names):
+    """Return why a set of roles breaks the 三员 separation (empty when it does not)."""
+    held = [role for role in SEPARATED_ADMIN_ROLES if role in role_names]
+    errors = []
+    if len(held) > 1:
+        errors.append(f"{'、'.join(held)}属于“三员”，不能由同一账号兼任")
+    if AUDIT_ADMIN in role_names and len(set(role_names)) > 1:
+        errors.append("审计管理员只能查看安全审计日志，不能兼任其他角色")
+    return errors
+
 
 # Roles whose work covers the whole bureau: the 保密审查 reviewers sit in the 办公室 and review
 # every department's drafts; the office runs the site; leadership oversees everything.
@@ -205,8 +232,6 @@ ROLE_PERMISSIONS = {
         "portal.add_department",
         "portal.change_department",
         "portal.view_department",
-        "portal.add_user",
-        "portal.change_user",
         "portal.view_user",
         "portal.add_leader",
         "portal.change_leader",
@@ -218,10 +243,8 @@ ROLE_PERMISSIONS = {
         "portal.view_sensitiveterm",
         "portal.change_contentfinding",
         "portal.view_contentfinding",
-        "portal.view_auditentry",
         "portal.view_citizennotice",
         "portal.view_twofactordevice",
-        "portal.delete_twofactordevice",
         "auth.view_group",
         "disclosure.add_category",
         "disclosure.change_category",
@@ -391,6 +414,46 @@ ROLE_PERMISSIONS = {
         "services.view_servicewindow",
     ],
 }
+
+
+ROLE_PERMISSIONS[SYSTEM_ADMIN] = [
+    # Settings, columns, calendar, word lists, departments, leaders and message routing.
+    "portal.change_sitesettings",
+    "portal.view_sitesettings",
+    "portal.add_department",
+    "portal.change_department",
+    "portal.view_department",
+    "portal.add_leader",
+    "portal.change_leader",
+    "portal.view_leader",
+    "portal.add_workcalendarday",
+    "portal.change_workcalendarday",
+    "portal.delete_workcalendarday",
+    "portal.view_workcalendarday",
+    "portal.add_sensitiveterm",
+    "portal.change_sensitiveterm",
+    "portal.delete_sensitiveterm",
+    "portal.view_sensitiveterm",
+    "disclosure.add_category",
+    "disclosure.change_category",
+    "disclosure.view_category",
+    "complaints.add_messagecategory",
+    "complaints.change_messagecategory",
+    "complaints.view_messagecategory",
+]
+ROLE_PERMISSIONS[SECURITY_ADMIN] = [
+    # Staff accounts and their roles, second factors, lockouts.
+    "portal.add_user",
+    "portal.change_user",
+    "portal.view_user",
+    "portal.view_department",
+    "auth.view_group",
+    "portal.view_twofactordevice",
+    "portal.delete_twofactordevice",
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+]
+ROLE_PERMISSIONS[AUDIT_ADMIN] = ["portal.view_auditentry"]
 
 
 def sync_roles(*, using="default"):

@@ -21,14 +21,28 @@ def test_roles_exist_after_migrate():
     assert {"信息员", "审核员", "科室负责人", "政务公开办", "局领导"} <= names
 
 
-def test_only_the_office_manages_users_and_settings():
-    office = perms("政务公开办")
-    assert {"portal.change_user", "portal.add_user", "portal.change_sitesettings"} <= office
-    for role in ["信息员", "审核员", "科室负责人", "局领导"]:
-        assert "portal.change_user" not in perms(role)
-        assert "portal.change_sitesettings" not in perms(role)
-    # Nothing of portal's is deleted by the office, except a lost phone's two-factor device.
-    deletes = {p for p in perms("政务公开办") if p.startswith("portal.delete_")}
+def test_users_are_managed_by_the_security_admin_and_settings_by_the_system_admin():
+    security, system, office = perms("安全管理员"), perms("系统管理员"), perms("政务公开办")
+    assert {"portal.change_user", "portal.add_user"} <= security
+    assert "portal.change_sitesettings" in system and "portal.change_sitesettings" in office
+    assert perms("审计管理员") == {"portal.view_auditentry"}
+    for role in [
+        "信息员",
+        "审核员",
+        "科室负责人",
+        "政务公开办",
+        "局领导",
+        "系统管理员",
+        "审计管理员",
+    ]:
+        assert "portal.change_user" not in perms(role), role
+        assert "portal.view_auditentry" not in perms(role) or role == "审计管理员"
+    for role in ["信息员", "审核员", "科室负责人", "局领导", "安全管理员", "审计管理员"]:
+        assert "portal.change_sitesettings" not in perms(role), role
+    # Nothing of portal's is deleted by the office; the security admin removes a lost phone's
+    # two-factor device and nothing else of portal's.
+    assert not {p for p in office if p.startswith("portal.delete_")}
+    deletes = {p for p in security if p.startswith("portal.delete_")}
     assert deletes == {"portal.delete_twofactordevice"}
 
 
@@ -51,10 +65,16 @@ def test_officer_sees_no_user_or_settings_admin(client, officer):
     assert client.get(reverse("admin:portal_sitesettings_changelist")).status_code == 403
 
 
-def test_office_edits_site_settings_and_cannot_grant_superuser(client, disclosure_office, officer):
+def test_office_edits_site_settings_and_the_security_admin_cannot_grant_superuser(
+    client, disclosure_office, officer
+):
+    from portal import roles
+    from tests.conftest import make_staff
+
     client.force_login(disclosure_office)
     url = reverse("admin:portal_sitesettings_change", args=[SiteSettings.load().pk])
     assert client.get(url).status_code == 200
+    client.force_login(make_staff(roles.SECURITY_ADMIN, username="anquan"))
     change = client.get(reverse("admin:portal_user_change", args=[officer.pk])).content.decode()
     assert 'name="is_superuser"' not in change
     assert 'name="groups"' in change

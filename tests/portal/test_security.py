@@ -189,9 +189,13 @@ def test_retention_cannot_be_set_below_180_days():
     assert settings.AUDIT_RETENTION_DAYS >= 180
 
 
-def test_office_reads_the_audit_log_and_nobody_edits_it(client, disclosure_office, officer):
+def test_the_auditor_reads_the_audit_log_and_nobody_edits_it(client, disclosure_office, officer):
+    from tests.conftest import make_staff
+
     AuditEntry.objects.create(kind="login", username="officer", user=officer)
     client.force_login(disclosure_office)
+    assert client.get(reverse("admin:portal_auditentry_changelist")).status_code == 403
+    client.force_login(make_staff(roles.AUDIT_ADMIN, username="shenji"))
     changelist = client.get(reverse("admin:portal_auditentry_changelist"))
     assert changelist.status_code == 200
     assert "officer" in changelist.text

@@ -187,14 +187,15 @@ def test_logout_and_public_pages_stay_open_before_verification(client, reviewer)
     assert client.post(reverse("admin:logout")).status_code in {200, 302}
 
 
-def test_office_resets_a_lost_device_and_the_owner_enrols_again(
-    client, reviewer, disclosure_office, settings
-):
+def test_security_admin_resets_a_lost_device_and_the_owner_enrols_again(client, reviewer, settings):
+    from portal import roles
+    from tests.conftest import make_staff
+
     login(client, reviewer)
     device = enrol(client, reviewer)
     client.logout()
-    settings.STAFF_OTP_REQUIRED = False  # the office member here has no device of their own
-    client.force_login(disclosure_office)
+    settings.STAFF_OTP_REQUIRED = False  # the security admin here has no device of their own
+    client.force_login(make_staff(roles.SECURITY_ADMIN, username="anquan"))
     changelist = reverse("admin:portal_twofactordevice_changelist")
     assert reviewer.full_name in client.get(changelist).content.decode()
     response = client.post(
