@@ -3,6 +3,10 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key-not-for-production-use-0123456789abcdef")
+# Fixed test keys for personal data at rest (portal/crypto.py); never used outside tests.
+os.environ.setdefault("PII_KEYS", "test1:dGVzdC1vbmx5LXBpaS1rZXktMzItYnl0ZXMtbG9uZyE=")
+os.environ.setdefault("PII_KEY_ID", "test1")
+os.environ.setdefault("PII_HASH_KEY", "dGVzdC1vbmx5LXBpaS1oYXNoLWtleS0zMi1ieXRlcyEh")
 
 from .settings import *  # noqa: E402,F403
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from portal.content_safety import text_from_html
+from portal.crypto import EncryptedCharField, KeyedHashField
 from portal.exceptions import InvalidTransition
 from portal.masking import mask_personal_data_in_text
 from portal.models import Department, DepartmentScopedQuerySet, staff_stamp
@@ -514,8 +515,9 @@ class ConsultationComment(Transitions, models.Model):
         help_text="为空表示对草案整体的意见",
     )
     body = models.TextField("意见内容")
-    sender_name = models.CharField("姓名", max_length=30)
-    sender_phone = models.CharField("手机号码", max_length=20)
+    sender_name = EncryptedCharField("姓名", max_length=30)
+    sender_phone = EncryptedCharField("手机号码", max_length=20)
+    sender_phone_hash = KeyedHashField("手机号码（摘要）", source="sender_phone", kind="phone")
     sender_ip = models.GenericIPAddressField("提交IP", null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField("提交时间", default=timezone.now, editable=False)
 

@@ -12,8 +12,8 @@ from django.db import models, transaction
 from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
+from portal.crypto import keyed_hash
 from portal.figures import percent
 from portal.masking import mask_personal_data_in_text
 from portal.models import Department, HandlingEvent, staff_stamp
@@ -33,10 +33,7 @@ ASPECT_NAMES = [name for name, _, _ in ASPECTS]
 
 def hash_evaluation_phone(phone):
     """Return the stored form of a phone number for the one-per-phone rule (keyed HMAC)."""
-    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return salted_hmac("complaints.evaluation_phone", digits, algorithm="sha256").hexdigest()
+    return keyed_hash(phone, "phone")
 
 
 class EvaluationRoundQuerySet(models.QuerySet):
