@@ -138,6 +138,10 @@ def retry_failed_notices() -> dict:
     """Send again every failed notice that has attempts left; return how many went out."""
     counts = {"sent": 0, "failed": 0}
     for notice_id in CitizenNotice.objects.due_for_retry().values_list("pk", flat=True):
+        # Claim it first (one conditional UPDATE): two sweeps at once never both send it.
+        failed = CitizenNotice.objects.filter(pk=notice_id, status=CitizenNotice.Status.FAILED)
+        if not failed.update(status=CitizenNotice.Status.PENDING):
+            continue
         notice = deliver(notice_id)
         counts["sent" if notice.status == CitizenNotice.Status.SENT else "failed"] += 1
     return counts

@@ -22,7 +22,7 @@ from portal.exceptions import InvalidTransition
 from portal.models import CitizenNotice, HandlingEvent, staff_stamp
 from portal.notify import notify_citizen
 from portal.querycodes import QueryCodeHolder
-from portal.transitions import Transitions
+from portal.transitions import Transitions, lock
 from portal.uploads import Attachment, PrivateAttachment
 
 from .letters import LetterTemplate, RequestLetter, format_day
@@ -114,6 +114,16 @@ class InformationRequestQuerySet(models.QuerySet):
     def due_for_escalation(self, *, today=None):
         """Return overdue requests that have not been escalated to 局领导 yet."""
         return self.overdue(today=today).filter(escalated_at=None)
+
+    def provisional(self):
+        """Return requests with a stored 预估 deadline still to be settled (portal.workdays):
+        the answer deadline of a request not withdrawn, or a running 补正 or third-party period."""
+        S = InformationRequest.Status
+        return self.filter(
+            (Q(is_due_provisional=True) & ~Q(status=S.WITHDRAWN))
+            | Q(is_correction_due_provisional=True, status=S.CORRECTION)
+            | Q(is_third_party_due_provisional=True, status=S.AWAITING_THIRD_PARTY)
+        )
 
     def visible_to(self, user):
         """Requests are handled by the 政务公开办 for the whole bureau: only bureau-wide roles
@@ -323,6 +333,12 @@ class InformationRequest(QueryCodeHolder, Transitions, models.Model):
         "补正告知日期", null=True, blank=True, editable=False
     )
     correction_due_on = models.DateField("补正期限", null=True, blank=True, editable=False)
+    correction_period_days = models.PositiveSmallIntegerField(
+        "补正期限（工作日）", null=True, blank=True, editable=False
+    )
+    is_correction_due_provisional = models.BooleanField(
+        "补正期限为预估", default=False, editable=False
+    )
     correction_items = models.TextField("需补正的事项", blank=True, editable=False)
     corrected_on = models.DateField("收到补正日期", null=True, blank=True, editable=False)
 
@@ -331,6 +347,9 @@ class InformationRequest(QueryCodeHolder, Transitions, models.Model):
         "征求意见开始日期", null=True, blank=True, editable=False
     )
     third_party_due_on = models.DateField("征求意见期限", null=True, blank=True, editable=False)
+    is_third_party_due_provisional = models.BooleanField(
+        "征求意见期限为预估", default=False, editable=False
+    )
     third_party_answered_on = models.DateField(
         "征求意见结束日期", null=True, blank=True, editable=False
     )
@@ -504,6 +523,7 @@ class InformationRequest(QueryCodeHolder, Transitions, models.Model):
             ]
         )
         self.log(InformationRequestEvent.Kind.RECEIVED, by, now, self.due_explanation)
+        notify_citizen(self, CitizenNotice.Kind.RECEIVED)  # now with the deadline
 
     @transaction.atomic
     def request_correction(self, *, by, items, period_days=10, now=None):
@@ -527,7 +547,9 @@ class InformationRequest(QueryCodeHolder, Transitions, models.Model):
             raise InvalidTransition(self, "request_correction", "补正期限应为1至30个工作日")
         self.status = self.Status.CORRECTION
         self.correction_requested_on, self.correction_items = today, items.strip()
-        self.correction_due_on = workdays.add_working_days(today, period_days).value
+        correction_due = workdays.add_working_days(today, period_days)
+        self.correction_due_on, self.correction_period_days = correction_due.value, period_days
+        self.is_correction_due_provisional = correction_due.is_provisional
         self.due_on = None
         self.due_explanation += (
             f"\n{format_day(today)}发出补正通知，答复期限自收到补正之日重新计算。"
@@ -538,6 +560,8 @@ class InformationRequest(QueryCodeHolder, Transitions, models.Model):
                 "correction_requested_on",
                 "correction_items",
                 "correction_due_on",
+                "correction_period_days",
+                "is_correction_due_provisional",
                 "due_on",
                 "due_explanation",
             ]
@@ -615,15 +639,16 @@ class InformationRequest(QueryCodeHolder, Transitions, models.Model):
         today = timezone.localdate(now)
         self.status, self.third_party = self.Status.AWAITING_THIRD_PARTY, third_party.strip()
         self.third_party_asked_on = today
-        self.third_party_due_on = workdays.add_working_days(
-            today, THIRD_PARTY_MAX_WORKING_DAYS
-        ).value
+        third_party_due = workdays.add_working_days(today, THIRD_PARTY_MAX_WORKING_DAYS)
+        self.third_party_due_on = third_party_due.value
+        self.is_third_party_due_provisional = third_party_due.is_provisional
         self.save(
             update_fields=[
                 "status",
                 "third_party",
                 "third_party_asked_on",
                 "third_party_due_on",
+                "is_third_party_due_provisional",
             ]
         )
         self.log(
@@ -771,6 +796,117 @@ class InformationRequest(QueryCodeHolder, Transitions, models.Model):
         kind = InformationRequestEvent.Kind.ESCALATED
         return self.stamp("escalated_at", kind, now=now or timezone.now(), note=note)
 
+    # Settling 预估 deadlines -----------------------------------------------------------------
+    @classmethod
+    def settle_provisional_deadlines(cls, *, now=None):
+        """Settle every request with a 预估 deadline (called when calendar rows change);
+        return how many changed."""
+        pks = cls.objects.provisional().values_list("pk", flat=True)
+        return sum(cls.objects.get(pk=pk).settle_deadlines(now=now) for pk in list(pks))
+
+    def _counted_pause(self):
+        """Return the working days the third-party consultation added to the running clock."""
+        answered, asked = self.third_party_answered_on, self.third_party_asked_on
+        if answered is None or asked < self.clock_started_on:
+            return 0  # none, or one before a 补正 restarted the clock from scratch
+        return min(
+            workdays.working_days_between(self.third_party_asked_on, self.third_party_answered_on),
+            THIRD_PARTY_MAX_WORKING_DAYS,
+        )
+
+    def _counted_extension(self):
+        """Return the extension's working days if it moved the running clock."""
+        if self.extended_at is None or timezone.localdate(self.extended_at) < self.clock_started_on:
+            return 0
+        return self.extension_days or 0
+
+    @transaction.atomic
+    def settle_deadlines(self, *, now=None):
+        """Recompute the 预估 deadlines on the calendar as it now stands (STYLE §6's exception).
+
+        The answer deadline is the clock's start plus 20 working days, plus the counted
+        third-party pause and extension; a running 补正 or third-party period is recomputed from
+        its start. Each changed date gets a line in the explanation and an event saying why, and
+        lateness frozen against the old date is derived again. Return whether anything changed.
+        """
+        lock(
+            self,
+            "status",
+            "due_on",
+            "is_due_provisional",
+            "correction_due_on",
+            "is_correction_due_provisional",
+            "third_party_due_on",
+            "is_third_party_due_provisional",
+        )
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        lines, fields = [], set()
+        if self.is_due_provisional and self.due_on and self.status != self.Status.WITHDRAWN:
+            days = RESPONSE_WORKING_DAYS + self._counted_pause() + self._counted_extension()
+            result = workdays.add_working_days(self.clock_started_on, days)
+            if result.value != self.due_on:
+                lines.append(
+                    f"答复期限由预估的{format_day(self.due_on)}调整为{format_day(result.value)}"
+                    f"（自{format_day(self.clock_started_on)}起算{days}个工作日；{result.explain()}）"
+                )
+                self.due_on = result.value
+                fields.add("due_on")
+                if self.status == self.Status.REPLIED:
+                    was_late = self.is_replied_late
+                    self.is_replied_late = timezone.localdate(self.replied_at) > self.due_on
+                    if was_late != self.is_replied_late:
+                        lines.append(
+                            "答复时间据此重新认定为"
+                            + ("超期答复" if self.is_replied_late else "按期答复")
+                        )
+                        fields.add("is_replied_late")
+                elif self.escalated_at and not self.is_overdue(today=today):
+                    self.escalated_at = None  # escalated against the estimate: not overdue now
+                    fields.add("escalated_at")
+            elif not result.is_provisional:
+                lines.append(f"答复期限{format_day(self.due_on)}经正式工作日历核实，不再是预估")
+            self.is_due_provisional = result.is_provisional
+            fields.add("is_due_provisional")
+        if self.is_correction_due_provisional and self.status == self.Status.CORRECTION:
+            period = self.correction_period_days or workdays.working_days_between(
+                self.correction_requested_on, self.correction_due_on
+            )
+            result = workdays.add_working_days(self.correction_requested_on, period)
+            if result.value != self.correction_due_on:
+                lines.append(
+                    f"补正期限由预估的{format_day(self.correction_due_on)}调整为"
+                    f"{format_day(result.value)}（{result.explain()}）"
+                )
+                self.correction_due_on = result.value
+                fields.add("correction_due_on")
+            self.is_correction_due_provisional = result.is_provisional
+            fields.add("is_correction_due_provisional")
+        if self.is_third_party_due_provisional and self.status == self.Status.AWAITING_THIRD_PARTY:
+            result = workdays.add_working_days(
+                self.third_party_asked_on, THIRD_PARTY_MAX_WORKING_DAYS
+            )
+            if result.value != self.third_party_due_on:
+                lines.append(
+                    f"征求第三方意见期限由预估的{format_day(self.third_party_due_on)}调整为"
+                    f"{format_day(result.value)}（{result.explain()}）"
+                )
+                self.third_party_due_on = result.value
+                fields.add("third_party_due_on")
+            self.is_third_party_due_provisional = result.is_provisional
+            fields.add("is_third_party_due_provisional")
+        if not lines:
+            if fields:
+                self.save(update_fields=sorted(fields))
+            return False
+        note = f"{format_day(today)}本局录入或修改了工作日历，按正式日历重新计算：" + "；".join(
+            lines
+        )
+        self.due_explanation += f"\n{note}。"
+        self.save(update_fields=sorted(fields | {"due_explanation"}))
+        self.log(InformationRequestEvent.Kind.DEADLINE_SETTLED, None, now, note)
+        return True
+
 
 class InformationRequestEventQuerySet(models.QuerySet):
     def for_applicant(self):
@@ -803,6 +939,7 @@ class InformationRequestEvent(HandlingEvent):
         REMINDED = "reminded", "到期提醒"
         ESCALATED = "escalated", "超期督办"
         QUERY_CODE_REISSUED = "new_code", "重新发放查询码"
+        DEADLINE_SETTLED = "settled", "预估期限按正式日历确定"
 
     request = models.ForeignKey(
         InformationRequest, verbose_name="申请", on_delete=models.PROTECT, related_name="events"

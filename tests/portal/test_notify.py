@@ -172,11 +172,14 @@ def test_application_notices_received_correction_reply(
     kinds = list(
         CitizenNotice.objects.for_case(info_request).order_by("pk").values_list("kind", flat=True)
     )
-    assert kinds == ["received", "correction"]
+    # Received at submission, then again at the confirmation with the deadline.
+    assert kinds == ["received", "received", "correction"]
     assert all(sms["phone"] == "13812345678" for sms in sms_outbox)
     assert reverse("disclosure:request-lookup") in sms_outbox[0]["text"]
     assert code not in sms_outbox[0]["text"]
-    assert "请写明地块名称" in sms_outbox[1]["text"]
+    assert "确认收到之日起计算" in sms_outbox[0]["text"]
+    assert "答复期限：2025年11月3日" in sms_outbox[1]["text"]
+    assert "请写明地块名称" in sms_outbox[2]["text"]
 
     with django_capture_on_commit_callbacks(execute=True):
         info_request.record_correction(by=disclosure_office, now=at(date(2025, 10, 9)))
