@@ -28,7 +28,7 @@ def explain(title, queryset):
 
 
 column = Category.objects.prefetch_related("children").get(slug="tzgg")
-listing = Item.objects.public().in_category(column).for_list().latest()
+listing = Item.objects.public().in_category(column).list_rows().latest()
 print(f"# Hot queries on {Item.objects.count()} items ({connection.vendor})\n")
 explain("Column list, page 1", listing[:20])
 explain(

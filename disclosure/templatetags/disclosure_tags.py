@@ -17,7 +17,7 @@ def latest_items(slug, count=8, title=None):
     column = Category.objects.public_by_slug().get(slug)
     if column:
         depends_on(column_scope(column.pk))
-    items = Item.objects.public().in_category(column).for_list().latest()[:count] if column else []
+    items = Item.objects.public().in_category(column).list_rows().latest()[:count] if column else []
     return {"column": column, "items": items, "title": title or (column.name if column else "")}
 
 
@@ -59,3 +59,9 @@ def campaigns():
 def column_tree():
     """The catalog's visible columns as a nested list (for the site map)."""
     return {"roots": Category.objects.visible().roots().prefetch_related("children")}
+
+
+@register.filter
+def validity_label(value):
+    """Return the label of an item's validity (有效, 已修改, 已废止, …) for a list row."""
+    return Item.Validity(value).label if value in Item.Validity.values else ""

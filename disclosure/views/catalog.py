@@ -18,7 +18,7 @@ def index(request):
     columns = Category.objects.public_by_slug()
     depends_on(*(column_scope(columns[slug].pk) for slug in LANDING_COLUMNS if slug in columns))
     sections = [
-        (columns[slug], Item.objects.public().in_category(columns[slug]).for_list().latest()[:6])
+        (columns[slug], Item.objects.public().in_category(columns[slug]).list_rows().latest()[:6])
         for slug in LANDING_COLUMNS
         if slug in columns
     ]
@@ -54,7 +54,7 @@ def category(request, slug):
     if column is None:
         raise Http404("没有这个栏目")
     depends_on(column_scope(column.pk))
-    items = Item.objects.public().in_category(column).for_list().latest()
+    items = Item.objects.public().in_category(column).list_rows().latest()
     filterset = ItemFilter(request.GET or None, queryset=items)
     query = request.GET.copy()
     query.pop("page", None)
