@@ -478,8 +478,11 @@ def generate_bulletin(*, month_on: date, by, today: date | None = None) -> Bulle
 
 
 # Dashboard ----------------------------------------------------------------------------------
-def dashboard_data(*, today=None):
+def dashboard_data(*, today=None, now=None):
     """Return every figure the leadership dashboard shows."""
+    from complaints.models import Message  # noqa: PLC0415
+    from services.models import ApprovalResult  # noqa: PLC0415
+
     from .models import Task  # noqa: PLC0415
 
     today = today or timezone.localdate()
@@ -509,6 +512,9 @@ def dashboard_data(*, today=None):
         "freshness_summary": freshness_summary(freshness),
         "stale_columns": [row for row in freshness if row.status in {RED, AMBER}],
         "overdue_tasks": list(Task.objects.overdue(today=today).for_table()),
+        # Cases past their stored deadline right now (each app's overdue()).
+        "overdue_messages": Message.objects.overdue(now=now).count(),
+        "overdue_results": ApprovalResult.objects.overdue(today=today).count(),
         "departments": departments,
         "officers": officer_figures(today)[:10],
         "chart_data": {

@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import content_safety, roles
+from . import content_safety, roles, workdays
 from .exceptions import InvalidTransition, error_messages
 from .masking import mask_phone
 from .models import (
@@ -744,13 +744,28 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
     def weekday(self, obj):
         return "星期" + "一二三四五六日"[obj.date.weekday()]
 
+    # Any change to the calendar settles the stored 预估 deadlines, in the task worker after
+    # the commit, so the save stays fast (portal.workdays.settle_provisional_deadlines).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        workdays.settle_after_commit()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        workdays.settle_after_commit()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        workdays.settle_after_commit()
+
     def changelist_view(self, request, extra_context=None):
         missing = WorkCalendarDay.objects.missing_next_year()
         if missing:
             self.message_user(
                 request,
-                f"{missing} 年的工作日历尚未录入：该年的答复期限将只按周末计算并标注为“预估”。"
-                "请在国务院办公厅公布放假安排后逐日录入放假日和调休上班日。",
+                f"{missing} 年的工作日历尚未录入：该年的期限将按周末和法定节假日估算并标注为"
+                "“预估”。请在国务院办公厅公布放假安排后逐日录入放假日和调休上班日，"
+                "录入后预估的期限自动按正式日历重新确定。",
                 messages.WARNING,
             )
         years = WorkCalendarDay.objects.order_by().values_list("date__year", flat=True).distinct()

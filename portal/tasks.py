@@ -2,13 +2,19 @@
 
 from django.tasks import task
 
-from . import notify
+from . import notify, workdays
 
 
 @task
 def send_citizen_notice(notice_id: int):
     """Send one notice to a citizen and record whether it went out."""
     return notify.deliver(notice_id).status
+
+
+@task
+def settle_provisional_deadlines():
+    """Recompute the stored 预估 deadlines after calendar rows changed (idempotent)."""
+    return workdays.settle_provisional_deadlines()
 
 
 @task

@@ -186,6 +186,41 @@ def working_days_before(day, n):
     return day
 
 
+# Settling 预估 deadlines --------------------------------------------------------------------
+def deadline_models():
+    """Return every model that stores deadlines which may be 预估: each declares the classmethod
+    settle_provisional_deadlines(now=) (InformationRequest, Message, ApprovalResult)."""
+    from django.apps import apps
+
+    return sorted(
+        (model for model in apps.get_models() if hasattr(model, "settle_provisional_deadlines")),
+        key=lambda model: model._meta.label,
+    )
+
+
+def settle_provisional_deadlines(*, now=None):
+    """Recompute every stored 预估 deadline on the calendar as it now stands.
+
+    Called after calendar rows were entered, changed or deleted (the task
+    portal.tasks.settle_provisional_deadlines, the command settle_deadlines). Each model settles
+    its own rows, with an event saying what changed and why; rows whose years are still unknown
+    stay 预估 (and may still move to a better estimate). Return {model label: rows changed}.
+    """
+    return {
+        model._meta.label: model.settle_provisional_deadlines(now=now)
+        for model in deadline_models()
+    }
+
+
+def settle_after_commit():
+    """Enqueue the settling of 预估 deadlines once the calendar change has committed."""
+    from django.db import transaction
+
+    from .tasks import settle_provisional_deadlines as settle_task
+
+    transaction.on_commit(settle_task.enqueue)
+
+
 def chinesecalendar_rows():
     """Yield (date, kind, note) for every holiday and 调休 workday chinesecalendar knows.
 

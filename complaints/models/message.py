@@ -32,9 +32,9 @@ from portal.models import (
 )
 from portal.notify import notify_citizen
 from portal.querycodes import QueryCodeHolder
-from portal.transitions import Transitions
+from portal.transitions import Transitions, lock
 from portal.uploads import PrivateAttachment
-from portal.workdays import is_working_day
+from portal.workdays import is_known_year, is_working_day
 
 from .category import MessageCategory
 
@@ -63,7 +63,7 @@ def reply_time_limit():
     return f"{days}个工作日" if not hours else f"{REPLY_HOURS}个工作小时"
 
 
-def reply_deadline(received_at):
+def reply_deadline(received_at, *, rule=None):
     """Return when a message received at received_at must be answered (the 24-hour rule's home).
 
     settings.MESSAGE_REPLY_RULE chooses the rule:
@@ -72,8 +72,9 @@ def reply_deadline(received_at):
       hours of weekends and holidays do not count, so a message received on Friday at 10:00 is
       due on Monday at 10:00, one received on Saturday is due on Tuesday at 00:00.
     The result is stored on the message; changing the setting never rewrites stored deadlines.
+    `rule` overrides the setting (settling a stored working-hour deadline keeps its rule).
     """
-    if reply_rule() == "natural":
+    if (rule or reply_rule()) == "natural":
         return received_at + timedelta(hours=REPLY_HOURS)
     moment = timezone.localtime(received_at)
     remaining = timedelta(hours=REPLY_HOURS)
@@ -88,6 +89,15 @@ def reply_deadline(received_at):
         else:
             moment = next_midnight
     return moment
+
+
+def is_provisional_deadline(received_at, reply_due_at, *, rule=None):
+    """Return whether a working-hour deadline ran over a day of a year without calendar rows
+    (预估, settled when that year's calendar is entered); natural hours never are."""
+    if (rule or reply_rule()) == "natural":
+        return False
+    years = range(timezone.localtime(received_at).year, timezone.localtime(reply_due_at).year + 1)
+    return not all(is_known_year(year) for year in years)
 
 
 def reminder_time(received_at, reply_due_at):
@@ -302,6 +312,12 @@ class Message(QueryCodeHolder, Transitions, models.Model):
     reply_due_at = models.DateTimeField(
         "答复期限", editable=False, db_index=True, help_text="受理时计算并保存，之后不再改变"
     )
+    is_reply_due_provisional = models.BooleanField(
+        "答复期限为预估",
+        default=False,
+        editable=False,
+        help_text="按工作时间计算且跨入尚未录入工作日历的年度，录入后按正式日历重新确定",
+    )
     reminder_due_at = models.DateTimeField("提醒时间", editable=False)
     reminded_at = models.DateTimeField("已提醒于", null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField("已督办于", null=True, blank=True, editable=False)
@@ -449,8 +465,63 @@ class Message(QueryCodeHolder, Transitions, models.Model):
     def start_clock(self, now):
         """Store the deadline and the reminder time from now (receipt or reopening)."""
         self.reply_due_at = reply_deadline(now)
+        self.is_reply_due_provisional = is_provisional_deadline(now, self.reply_due_at)
         self.reminder_due_at = reminder_time(now, self.reply_due_at)
         self.reminded_at = self.escalated_at = None
+
+    def clock_started_at(self):
+        """Return when the running deadline was started: the last reopening, or the receipt."""
+        reopened = self.events.filter(kind=MessageEvent.Kind.REOPENED).order_by("-at").first()
+        return reopened.at if reopened else self.received_at
+
+    @classmethod
+    def settle_provisional_deadlines(cls, *, now=None):
+        """Settle every message whose working-hour deadline is 预估 (called when calendar rows
+        change); return how many changed."""
+        pks = list(cls.objects.filter(is_reply_due_provisional=True).values_list("pk", flat=True))
+        return sum(cls.objects.get(pk=pk).settle_deadline(now=now) for pk in pks)
+
+    @transaction.atomic
+    def settle_deadline(self, *, now=None):
+        """Recompute a 预估 working-hour deadline on the calendar as it now stands.
+
+        The one exception to "stored once" (STYLE §6): the deadline, the reminder time and, for
+        a reply given since the clock started, its frozen lateness are derived again; the event
+        row (the sender's timeline) says what changed and why. Return whether the date changed.
+        """
+        lock(self, "status", "reply_due_at", "is_reply_due_provisional")
+        if not self.is_reply_due_provisional:
+            return False
+        now = now or timezone.now()
+        start = self.clock_started_at()
+        due = reply_deadline(start, rule="working")
+        self.is_reply_due_provisional = is_provisional_deadline(start, due, rule="working")
+        fields = ["is_reply_due_provisional"]
+        if due == self.reply_due_at:
+            self.save(update_fields=fields)
+            return False
+        old = self.reply_due_at
+        self.reply_due_at, self.reminder_due_at = due, reminder_time(start, due)
+        fields += ["reply_due_at", "reminder_due_at"]
+        note = (
+            f"工作日历已录入，预估的答复期限{timezone.localtime(old):%Y-%m-%d %H:%M}按正式日历"
+            f"调整为{timezone.localtime(due):%Y-%m-%d %H:%M}"
+        )
+        if self.replied_at and self.replied_at >= start:
+            was_late, self.is_replied_late = self.is_replied_late, self.replied_at > due
+            if was_late != self.is_replied_late:
+                fields.append("is_replied_late")
+                note += "，答复重新认定为" + ("超时答复" if self.is_replied_late else "按时答复")
+        if self.is_open():
+            if self.escalated_at and due >= now:
+                self.escalated_at = None
+                fields.append("escalated_at")
+            if self.reminded_at and self.reminder_due_at > now:
+                self.reminded_at = None
+                fields.append("reminded_at")
+        self.save(update_fields=fields)
+        self.log(MessageEvent.Kind.DEADLINE_SETTLED, None, now, note)
+        return True
 
     @transaction.atomic
     def assign(self, *, by, to, now=None):
@@ -548,6 +619,7 @@ class Message(QueryCodeHolder, Transitions, models.Model):
                 "status",
                 "status_reason",
                 "reply_due_at",
+                "is_reply_due_provisional",
                 "reminder_due_at",
                 "reminded_at",
                 "escalated_at",
@@ -621,6 +693,7 @@ class MessageEvent(HandlingEvent):
         REOPENED = "reopened", "重新办理"
         REMINDED = "reminded", "到期提醒"
         ESCALATED = "escalated", "超时督办"
+        DEADLINE_SETTLED = "settled", "答复期限按正式日历确定"
         QUERY_CODE_REISSUED = "new_code", "重新发放查询码"
 
     message = models.ForeignKey(

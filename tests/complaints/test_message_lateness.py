@@ -60,3 +60,24 @@ def test_late_reply_is_marked_on_status_list_and_detail(
     on_time_row = html[html.index(on_time.tracking_number) :]
     on_time_row = on_time_row[: on_time_row.index("</tr>")]
     assert "超时答复" in late_row and "超时答复" not in on_time_row
+
+
+def test_public_statistics_count_overdue_and_late(
+    client, department_head, django_assert_max_num_queries
+):
+    MessageFactory(received_at=RECEIVED)  # open, overdue
+    late = MessageFactory(received_at=RECEIVED)
+    late.record_reply(by=department_head, text="已核实。", now=RECEIVED + timedelta(hours=30))
+    on_time = MessageFactory(received_at=RECEIVED)
+    on_time.record_reply(by=department_head, text="已核实。", now=RECEIVED + timedelta(hours=2))
+    assert (
+        Message.objects.received_in(RECEIVED, RECEIVED + timedelta(days=1)).figures()["late_count"]
+        == 1
+    )
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("complaints:statistics"), {"month": "2026-03"}).content.decode()
+    summary = html[html.index('id="overdue-summary"') :]
+    summary = summary[: summary.index("</p>")]
+    assert "超时未答复" in summary and ">1</strong> 件" in summary
+    assert "超时答复 <strong>1</strong> 件" in summary
+    assert '<th scope="col">超时答复</th>' in html

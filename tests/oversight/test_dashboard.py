@@ -111,7 +111,8 @@ def test_dashboard_query_budget(
         if n % 2:
             info_request.reply(by=disclosure_office, reply_type="1", legal_basis="x", text="y")
     client.force_login(leadership)
-    with django_assert_max_num_queries(22):
+    # + one count each of overdue messages and overdue 办件.
+    with django_assert_max_num_queries(24):
         assert client.get(reverse("admin:oversight_dashboard_changelist")).status_code == 200
 
 
@@ -124,3 +125,23 @@ def test_dashboard_is_for_leadership_and_office(client, request, user):
 def test_office_sees_the_dashboard(client, disclosure_office):
     client.force_login(disclosure_office)
     assert client.get(reverse("admin:oversight_dashboard_changelist")).status_code == 200
+
+
+def test_overdue_messages_and_results_are_counted(officer):
+    from services.models import ApprovalResult
+    from tests.services.factories import ApprovalResultFactory
+
+    category = MessageCategoryFactory(department=officer.department)
+    MessageFactory(category=category, received_at=at(date(2026, 6, 28)))  # due 29 Jun 10:00
+    MessageFactory(category=category, received_at=at(date(2026, 6, 30), 9))  # due 1 Jul
+    answered = MessageFactory(category=category, received_at=at(date(2026, 6, 27)))
+    answered.record_reply(by=officer, text="已答复", now=at(date(2026, 6, 29)))
+    ApprovalResultFactory(
+        accepted_on=date(2026, 6, 1),
+        promised_on=date(2026, 6, 29),
+        status=ApprovalResult.Status.PROCESSING,
+    )
+    ApprovalResultFactory(accepted_on=date(2026, 6, 1), promised_on=date(2026, 6, 30))
+    data = services.dashboard_data(today=TODAY, now=at(TODAY, 12))
+    assert data["overdue_messages"] == 1
+    assert data["overdue_results"] == 1

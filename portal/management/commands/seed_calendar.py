@@ -14,6 +14,8 @@ class Command(BaseCommand):
         workdays.clear_cache(years)
         if years:
             self.stdout.write(f"工作日历：已补充 {years[0]}—{years[-1]} 年的节假日和调休安排。")
+            settled = sum(workdays.settle_provisional_deadlines().values())
+            self.stdout.write(f"按正式日历重新确定了 {settled} 件事项的预估期限。")
         else:
             self.stdout.write("工作日历：没有需要补充的日期。")
         missing = WorkCalendarDay.objects.missing_next_year()
