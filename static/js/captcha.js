@@ -107,6 +107,14 @@
       return input.value && Date.now() < validUntil;
     }
 
+    // A solution is good once: never one restored by the browser (reload, back button).
+    input.value = "";
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) {
+        input.value = "";
+        validUntil = 0;
+      }
+    });
     form.addEventListener("focusin", function () {
       if (!fresh()) run();
     });

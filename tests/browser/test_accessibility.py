@@ -55,6 +55,8 @@ def public_pages():
         "disclosure": "/zwgk/",
         "organisation": "/jggk/",
         "message-form": "/zmhd/xiexin/",
+        "site-error-form": "/zmhd/xiexin/?kind=site_error&page=/wza/",
+        "message-lookup": "/zmhd/chaxun/",
         "services": "/bsfw/",
         "consultation": Consultation.objects.open().first().get_absolute_url(),
         "consultation-feedback": Consultation.objects.in_phase("feedback")
@@ -70,6 +72,7 @@ def public_pages():
         "message-statistics": "/zmhd/tongji/",
         "guide": ServiceGuide.objects.published().first().get_absolute_url(),
         "results": "/bsfw/bjgs/",
+        "result-lookup": "/bsfw/bjgs/cx/",
         "oversight": "/gzjd/",
         "site-map": "/wzdt/",
     }
