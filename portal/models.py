@@ -11,14 +11,14 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import content_safety, roles
+from . import audit_chain, content_safety, roles
 from .uploads import random_upload_path, validate_upload
 
 PHONE_VALIDATOR = RegexValidator(
@@ -695,8 +695,70 @@ class ContentFinding(models.Model):
 class AuditEntryQuerySet(models.QuerySet):
     def expired(self, *, now=None):
         """Return the entries older than the retention period (settings.AUDIT_RETENTION_DAYS)."""
-        days = getattr(settings, "AUDIT_RETENTION_DAYS", 180)
-        return self.filter(at__lt=(now or timezone.now()) - timedelta(days=days))
+        return self.filter(at__lt=retention_cutoff(now=now))
+
+    def chain_head(self) -> str:
+        """The hash the next entry chains to: the newest row's, else the last pruned row's."""
+        head = AuditEntry.objects.order_by("-pk").values_list("hash", flat=True).first()
+        if head is not None:
+            return head
+        anchor = AuditAnchor.objects.order_by("-last_id").first()
+        return anchor.last_hash if anchor else audit_chain.GENESIS
+
+    def verify_chain(self):
+        """Walk the whole chain from the last prune anchor; return (rows verified, first broken
+        row or None). A broken row is one whose hash is not SHA-256(previous | its fields)."""
+        anchor = AuditAnchor.objects.order_by("-last_id").first()
+        previous = anchor.last_hash if anchor else audit_chain.GENESIS
+        rows = AuditEntry.objects.order_by("pk")
+        if anchor:
+            stray = rows.filter(pk__lte=anchor.last_id).first()
+            if stray is not None:  # a row at or before the anchor should have been pruned
+                return 0, stray
+        count = 0
+        for row in rows.iterator(chunk_size=2000):
+            if row.hash != audit_chain.row_hash(previous, row):
+                return count, row
+            previous = row.hash
+            count += 1
+        return count, None
+
+    def prune(self) -> int:
+        """Delete the oldest entries, up to the first one inside the retention period, and keep
+        the hash of the last deleted row as the chain's anchor (AuditAnchor). Returns the count.
+
+        On PostgreSQL this runs the database function portal_prune_audit(retention_days), the
+        only path past the append-only trigger (migration 0018); it refuses fewer than 180 days
+        and measures them on the database's clock.
+        """
+        days = retention_days()
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT portal_prune_audit(%s)", [days])
+                    return cursor.fetchone()[0]
+            audit_chain.lock_chain()
+            rows = AuditEntry.objects.order_by("pk")
+            first_kept = rows.filter(at__gte=retention_cutoff()).values_list("pk", flat=True)
+            first_kept = first_kept.first()
+            doomed = rows if first_kept is None else rows.filter(pk__lt=first_kept)
+            last = doomed.order_by("-pk").first()
+            if last is None:
+                return 0
+            deleted, _ = doomed.delete()
+            AuditAnchor.objects.create(last_id=last.pk, last_hash=last.hash, count=deleted)
+            return deleted
+
+
+def retention_days() -> int:
+    """How long audit entries are kept: AUDIT_RETENTION_DAYS, never fewer than 180 days."""
+    days = getattr(settings, "AUDIT_RETENTION_DAYS", 180)
+    return max(days, audit_chain.MIN_RETENTION_DAYS)
+
+
+def retention_cutoff(*, now=None):
+    """The time before which audit entries may be pruned."""
+    return (now or timezone.now()) - timedelta(days=retention_days())
 
 
 class AuditEntry(models.Model):
@@ -718,10 +780,13 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     kind = models.CharField("事件", max_length=20, choices=Kind)
+    # The log keeps the id of a deleted account (no constraint, nothing cascades): SET NULL would
+    # be an UPDATE, which the append-only table refuses, and would break the row's hash.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="账号",
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -729,6 +794,13 @@ class AuditEntry(models.Model):
     username = models.CharField("用户名", max_length=150, blank=True)
     ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     detail = models.CharField("说明", max_length=300, blank=True)
+    hash = models.CharField(
+        "校验值",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256（上一条的校验值 | 本条内容），由 verify_audit_log 核验",
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -739,6 +811,37 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.username}"
+
+    def save(self, *args, **kwargs):
+        """Append the entry to the hash chain (portal.audit_chain); an entry is never changed."""
+        if not self._state.adding:
+            raise ValueError("安全审计日志只能追加，不能修改")
+        if timezone.is_naive(self.at):
+            self.at = timezone.make_aware(self.at)
+        kwargs["force_insert"] = True
+        with transaction.atomic():
+            audit_chain.lock_chain()
+            previous = AuditEntry.objects.chain_head()
+            self.pk = audit_chain.next_id(AuditEntry)
+            self.hash = audit_chain.row_hash(previous, self)
+            super().save(*args, **kwargs)
+
+
+class AuditAnchor(models.Model):
+    """The hash of the last row a retention prune removed: where verification starts again."""
+
+    pruned_at = models.DateTimeField("裁剪时间", default=timezone.now)
+    last_id = models.BigIntegerField("最后删除的记录")
+    last_hash = models.CharField("其校验值", max_length=64)
+    count = models.PositiveIntegerField("删除条数")
+
+    class Meta:
+        verbose_name = "审计日志裁剪锚点"
+        verbose_name_plural = "审计日志裁剪锚点"
+        ordering = ["-last_id"]
+
+    def __str__(self):
+        return f"#{self.last_id} {self.pruned_at:%Y-%m-%d}"
 
 
 class IndexVector(models.Func):
