@@ -29,6 +29,7 @@ from .models import (
     ContentFinding,
     Department,
     Leader,
+    Passkey,
     SensitiveTerm,
     SiteSettings,
     TwoFactorDevice,
@@ -1108,4 +1109,72 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
                 user=device.user,
                 request=request,
                 detail=f"由 {request.user.username} 删除两步验证设备",
+            )
+
+
+@admin.register(Passkey)
+class PasskeyAdmin(admin.ModelAdmin):
+    """Who has registered passkeys; deleting a lost one. Seen and removed by the staff who see and
+    remove authenticator apps (the 两步验证设备 permissions cover both kinds of second factor)."""
+
+    list_display = ["owner", "department", "passkey_name", "created", "last_used"]
+    list_select_related = ["user__department"]
+    search_fields = ["user__username", "user__full_name", "name"]
+    fields = ["owner", "department", "passkey_name", "created", "last_used"]
+    readonly_fields = fields
+    actions = ["delete_selected"]
+
+    @admin.display(description="工作人员", ordering="user__username")
+    def owner(self, obj):
+        return f"{obj.user}（{obj.user.username}）"
+
+    @admin.display(description="所在科室")
+    def department(self, obj):
+        return obj.user.department or "—"
+
+    @admin.display(description="名称", ordering="name")
+    def passkey_name(self, obj):
+        return obj.name
+
+    @admin.display(description="注册时间", ordering="created_at")
+    def created(self, obj):
+        return obj.created_at
+
+    @admin.display(description="最近使用")
+    def last_used(self, obj):
+        return obj.last_used_at or "—"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("portal.view_twofactordevice")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False  # staff register their own (两步验证 in the top bar)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("portal.delete_twofactordevice")
+
+    def delete_model(self, request, obj):
+        self._audit_removal(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._audit_removal(request, list(queryset.select_related("user")))
+        super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _audit_removal(request, passkeys):
+        from .audit import record
+
+        for passkey in passkeys:
+            record(
+                AuditEntry.Kind.OTP_RESET,
+                user=passkey.user,
+                request=request,
+                detail=f"由 {request.user.username} 删除通行密钥“{passkey.name}”",
             )

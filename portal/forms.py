@@ -315,3 +315,29 @@ class TokenForm(forms.Form):
         if not self.device.verify_token(token):
             raise ValidationError("验证码不正确或已过期，请输入应用中最新的 6 位数字", code="bad")
         return token
+
+
+class PasskeyNameForm(forms.Form):
+    """The name a staff member gives a passkey before registering it ("办公电脑", "YubiKey")."""
+
+    name = forms.CharField(
+        label="通行密钥名称",
+        max_length=64,
+        help_text="便于日后识别，例如：办公电脑、YubiKey 安全密钥",
+        error_messages={
+            "required": "请填写通行密钥名称",
+            "max_length": "名称最多 64 个字（现有 %(show_value)d 个）",
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_name(self):
+        from .models import Passkey
+
+        name = self.cleaned_data["name"]
+        if Passkey.objects.filter(user=self.user, name=name).exists():
+            raise ValidationError("您已有同名的通行密钥，请换一个名称", code="duplicate")
+        return name

@@ -1,6 +1,6 @@
 """Staff sessions: the admin only from the bureau's own networks, expiry after a period without
-activity (等保: 30 minutes idle by default), and the TOTP two-factor step before the admin for the
-roles that publish."""
+activity (等保: 30 minutes idle by default), and the two-factor step (authenticator app or
+passkey) before the admin for the roles that publish."""
 
 import ipaddress
 import time
@@ -12,8 +12,7 @@ from django.core import signing
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
-
-from .models import TwoFactorDevice
+from django_otp import user_has_device
 
 ACTIVITY_COOKIE = "staff_activity"
 ACTIVITY_SALT = "portal.middleware.staff-activity"
@@ -132,24 +131,39 @@ OTP_DEVICE_KEY = "_staff_has_otp_device"
 
 
 def has_two_factor_device(request, *, user=None, refresh=False):
-    """Whether the logged-in user has a confirmed authenticator app; looked up at login (stored
-    in the session, which login() saves anyway) rather than on every admin request."""
+    """Whether the logged-in user has a confirmed second factor (an authenticator app or a
+    passkey); looked up at login (stored in the session, which login() saves anyway) rather than
+    on every admin request."""
     if refresh or OTP_DEVICE_KEY not in request.session:
-        request.session[OTP_DEVICE_KEY] = TwoFactorDevice.objects.filter(
-            user=user or request.user, confirmed=True
-        ).exists()
+        request.session[OTP_DEVICE_KEY] = user_has_device(user or request.user, confirmed=True)
     return request.session[OTP_DEVICE_KEY]
 
 
 class StaffTwoFactorMiddleware:
-    """Ask staff for their TOTP code before the admin (after django_otp's OTPMiddleware).
+    """Ask staff for their second factor before the admin (after django_otp's OTPMiddleware).
 
-    A staff member who enrolled an authenticator app verifies a code once per login; one whose
-    role publishes (`User.must_use_two_factor()`) and has no app yet is sent to enrol first. The
-    enrol and verify pages, logout and the admin's JavaScript catalogue stay reachable.
+    A staff member who enrolled an authenticator app or a passkey verifies once per login, and
+    until then reaches only the verify page and its passkey ceremony: not the 两步验证 page,
+    where a new factor could be added without the old one. One whose role publishes
+    (`User.must_use_two_factor()`) and has no factor yet is sent to enrol first. Logout and the
+    admin's JavaScript catalogue stay reachable.
     """
 
-    OPEN_URL_NAMES = {"otp-verify", "otp-enrol", "logout", "jsi18n", "login"}
+    VERIFY_URL_NAMES = {
+        "otp-verify",
+        "passkey-auth-begin",
+        "passkey-auth-complete",
+        "logout",
+        "jsi18n",
+        "login",
+    }
+    ENROL_URL_NAMES = {
+        "otp-enrol",
+        "passkey-register-begin",
+        "passkey-register-complete",
+        "passkey-remove",
+    }
+    OPEN_URL_NAMES = VERIFY_URL_NAMES | ENROL_URL_NAMES
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -168,10 +182,12 @@ class StaffTwoFactorMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return None
-        if match.namespace != "admin" or match.url_name in self.OPEN_URL_NAMES:
+        if match.namespace != "admin":
             return None
         if has_two_factor_device(request):
-            return reverse("admin:otp-verify")
+            return None if match.url_name in self.VERIFY_URL_NAMES else reverse("admin:otp-verify")
+        if match.url_name in self.OPEN_URL_NAMES:
+            return None
         if user.must_use_two_factor():
             return reverse("admin:otp-enrol")
         return None

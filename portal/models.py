@@ -1052,3 +1052,19 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+
+# django-otp-webauthn's models module asks for the user model when it is imported, so it is
+# imported here, after User is defined (the app is listed after portal in INSTALLED_APPS).
+from django_otp_webauthn.models import WebAuthnCredential  # noqa: E402
+
+
+class Passkey(WebAuthnCredential):
+    """A staff member's passkey (WebAuthn credential, django-otp-webauthn), the other second
+    factor besides the authenticator app. Its owner names and removes it on the 两步验证 page; the
+    staff who may remove a lost phone's app (portal.delete_twofactordevice) remove a lost key."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "通行密钥"
+        verbose_name_plural = "通行密钥"

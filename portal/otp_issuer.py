@@ -10,3 +10,11 @@ def totp_issuer(device=None):
     from .models import SiteSettings
 
     return f"{SiteSettings.load().bureau_name}政务公开管理平台"
+
+
+def passkey_rp_name(request=None):
+    """The name a browser shows when it registers or uses a passkey (WebAuthn relying party):
+    OTP_WEBAUTHN_RP_NAME when set, else the same platform name as the authenticator apps."""
+    from django.conf import settings
+
+    return settings.OTP_WEBAUTHN_RP_NAME or totp_issuer()

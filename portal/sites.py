@@ -28,5 +28,30 @@ class PortalAdminSite(admin.AdminSite):
         return [
             path("otp/enrol/", self.admin_view(views.otp_enrol), name="otp-enrol"),
             path("otp/verify/", self.admin_view(views.otp_verify), name="otp-verify"),
+            path(
+                "otp/passkeys/<int:pk>/remove/",
+                self.admin_view(views.passkey_remove),
+                name="passkey-remove",
+            ),
+            path(
+                "otp/passkeys/register/begin/",
+                self.admin_view(views.PasskeyRegistrationBegin.as_view()),
+                name="passkey-register-begin",
+            ),
+            path(
+                "otp/passkeys/register/complete/",
+                self.admin_view(views.PasskeyRegistrationComplete.as_view()),
+                name="passkey-register-complete",
+            ),
+            path(
+                "otp/passkeys/verify/begin/",
+                self.admin_view(views.PasskeyAuthenticationBegin.as_view()),
+                name="passkey-auth-begin",
+            ),
+            path(
+                "otp/passkeys/verify/complete/",
+                self.admin_view(views.PasskeyAuthenticationComplete.as_view()),
+                name="passkey-auth-complete",
+            ),
             *super().get_urls(),
         ]
