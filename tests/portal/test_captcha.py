@@ -127,3 +127,10 @@ def test_a_form_shown_again_does_not_carry_the_used_solution(client):
     response = client.post(reverse("complaints:message-create"), {"body": "短", **data})
     assert response.status_code == 200
     assert data["captcha"] not in response.content.decode()
+
+
+def test_the_challenge_endpoint_reads_nothing_from_the_database(
+    client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(0):
+        assert client.get(reverse("captcha-challenge")).status_code == 200
