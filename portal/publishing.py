@@ -6,6 +6,8 @@ transitions check the state, stamp actor and time, save with update_fields, writ
 in a transaction (STYLE.md guideline 4). Models refine two hooks:
 
 - `missing_elements()` lists what must be filled in before the record may go public;
+- `inconsistencies()` lists elements that contradict each other (steps longer than the promised
+  time limit …), each saying which element to fix; they block like missing elements;
 - `on_first_publication(now)` numbers the record (索引号) and the like, once.
 
 A concrete model also declares `public_text_fields` (see portal.content_safety): the fields
@@ -98,6 +100,10 @@ class Reviewable(Transitions, models.Model):
         """Return the names of required elements still empty (nothing by default)."""
         return []
 
+    def inconsistencies(self):
+        """Return the elements that contradict each other, each naming what to fix (none)."""
+        return []
+
     def on_first_publication(self, now):
         """Stamp what a record gets once, at its first publication; return the fields set."""
         return []
@@ -112,6 +118,11 @@ class Reviewable(Transitions, models.Model):
         if missing:
             raise ValidationError(
                 "以下要素尚未填写，不能提交或发布：" + "、".join(missing), code="incomplete"
+            )
+        problems = self.inconsistencies()
+        if problems:
+            raise ValidationError(
+                "以下要素前后不一致，不能提交或发布：" + "；".join(problems), code="inconsistent"
             )
 
     def public_text_rows(self):

@@ -92,14 +92,14 @@ if not SECRET_KEY:
 # commas (every key that may still decrypt a stored value), PII_KEY_ID names the one new values
 # are encrypted with, PII_HASH_KEY (base64) keys the lookup hashes. Local runs keep generated keys
 # in a git-ignored file; production without them refuses to start, like the secret key.
-PII_KEYS = dict(
-    pair.split(":", 1) for pair in env_list("PII_KEYS") if ":" in pair
-)
+PII_KEYS = dict(pair.split(":", 1) for pair in env_list("PII_KEYS") if ":" in pair)
 PII_KEY_ID = os.environ.get("PII_KEY_ID", "")
 PII_HASH_KEY = os.environ.get("PII_HASH_KEY", "")
 if not (PII_KEYS and PII_HASH_KEY):
     if not DEBUG:
-        raise ImproperlyConfigured("PII_KEYS and PII_HASH_KEY must be set when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "PII_KEYS and PII_HASH_KEY must be set when DJANGO_DEBUG is off."
+        )
     # Local runs keep generated keys in a git-ignored file (line 1 "local:<key>", line 2 the
     # hash key), so the demo database stays readable across restarts.
     _pii_key_file = BASE_DIR / ".pii_keys"
@@ -265,7 +265,9 @@ LOGIN_URL = "admin:login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked per account and address pair: one person's typos must not lock out every colleague
+# behind the bureau's NAT address, and a guessed account stays locked only from that address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_IPWARE_PROXY_COUNT = 1 if SECURE_PROXY_HEADER else None
 # Security hardening (issue 9): the lockout page in Chinese, staff sessions end after 30 minutes
 # without a request, and the audit log keeps at least 180 days (prune_audit_log).

@@ -19,10 +19,12 @@ from services.models import (
     GuideStep,
     LegalBasis,
     MaterialForm,
+    ResultSample,
     ServiceGuide,
     ServiceGuideEvent,
     ServiceTheme,
     ServiceWindow,
+    SpecialProcedure,
 )
 from services.models.guides import schedule_booklet_rebuild
 from services.services import import_approval_results, read_result_rows
@@ -55,7 +57,20 @@ class GuideMaterialInline(admin.TabularInline):
 class GuideStepInline(admin.TabularInline):
     model = GuideStep
     extra = 0
-    fields = ["order", "name", "actor", "time_limit", "description"]
+    fields = ["order", "name", "actor", "working_days", "description"]
+
+
+class SpecialProcedureInline(admin.TabularInline):
+    model = SpecialProcedure
+    extra = 0
+    fields = ["order", "kind", "name", "working_days", "description"]
+
+
+class ResultSampleInline(admin.TabularInline):
+    model = ResultSample
+    extra = 0
+    fields = ["file", "original_name", "order", "size"]
+    readonly_fields = ["size"]
 
 
 class GuideQuestionInline(admin.StackedInline):
@@ -90,12 +105,15 @@ class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
         LegalBasisInline,
         GuideMaterialInline,
         GuideStepInline,
+        SpecialProcedureInline,
+        ResultSampleInline,
         GuideQuestionInline,
         ServiceGuideEventInline,
     ]
     readonly_fields = [
         "status",
         "missing_display",
+        "inconsistencies_display",
         "published_at",
         "updated_at",
         "author",
@@ -115,13 +133,33 @@ class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
                     "theme",
                     "initial",
                     "implementing_body",
+                    "decision_body",
                     "department",
+                    "approval_quantity",
                 )
             },
         ),
-        ("申请条件", {"fields": ("conditions",)}),
-        ("办理", {"fields": ("location", "window", "office_hours", "online_url")}),
-        ("时限（工作日）", {"fields": ("legal_time_limit", "promised_time_limit")}),
+        ("简版指南", {"fields": ("summary",)}),
+        ("申请条件", {"fields": ("conditions", "rights_obligations")}),
+        (
+            "办理",
+            {
+                "fields": (
+                    ("handles_online", "handles_window", "handles_post"),
+                    "intake_channels",
+                    "location",
+                    "window",
+                    "office_hours",
+                    "online_url",
+                    "visits",
+                )
+            },
+        ),
+        (
+            "时限（工作日）",
+            {"fields": ("legal_time_limit", "promised_time_limit", "no_special_procedures")},
+        ),
+        ("审批结果", {"fields": ("result_name", "result_delivery")}),
         ("收费", {"fields": ("is_free", "fee_standard", "fee_basis")}),
         ("咨询与监督", {"fields": ("inquiry_phone", "complaint_phone")}),
         (
@@ -130,6 +168,7 @@ class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
                 "fields": (
                     "status",
                     "missing_display",
+                    "inconsistencies_display",
                     "published_at",
                     "updated_at",
                     "author",
@@ -161,6 +200,12 @@ class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
     def missing_display(self, obj):
         missing = obj.missing_elements() if obj.pk else ["（保存后检查）"]
         return "、".join(missing) if missing else "要素齐全"
+
+    @admin.display(description="前后不一致")
+    def inconsistencies_display(self, obj):
+        if not obj.pk:
+            return "（保存后检查）"
+        return "；".join(obj.inconsistencies()) or "无"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -8,7 +8,16 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from portal.pagecache import SERVICES, SITEMAP, content_changed, object_scope
-from services.models import GuideMaterial, MaterialForm, ServiceGuide
+from services.models import (
+    GuideMaterial,
+    GuideQuestion,
+    GuideStep,
+    LegalBasis,
+    MaterialForm,
+    ResultSample,
+    ServiceGuide,
+    SpecialProcedure,
+)
 
 
 @receiver([post_save, post_delete], sender=ServiceGuide, dispatch_uid="services-guide-pages")
@@ -18,7 +27,13 @@ def guide_changed(sender, instance, raw=False, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=GuideMaterial, dispatch_uid="services-material-pages")
+@receiver([post_save, post_delete], sender=GuideStep, dispatch_uid="services-step-pages")
+@receiver([post_save, post_delete], sender=LegalBasis, dispatch_uid="services-basis-pages")
+@receiver([post_save, post_delete], sender=GuideQuestion, dispatch_uid="services-question-pages")
+@receiver([post_save, post_delete], sender=SpecialProcedure, dispatch_uid="services-special-pages")
+@receiver([post_save, post_delete], sender=ResultSample, dispatch_uid="services-sample-pages")
 def material_changed(sender, instance, raw=False, **kwargs):
+    """A row shown on its guide's page (material, step, basis, question, 特殊环节, sample)."""
     if not raw:
         content_changed(object_scope(ServiceGuide, instance.guide_id))
 

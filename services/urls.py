@@ -11,6 +11,7 @@ urlpatterns = [
     path("zn/<int:pk>/print/", views.guide_detail, {"printable": True}, name="guide-print"),
     path("zn/<int:pk>/forms.zip", views.guide_forms_zip, name="guide-forms-zip"),
     path("bg/<int:pk>/", views.form_download, name="form-download"),
+    path("yb/<int:pk>/", views.result_sample_download, name="result-sample-download"),
     path("booklet.pdf", views.booklet_download, name="booklet"),
     path("bjgs/", views.result_list, name="result-list"),
     path("bjgs/cx/", views.result_lookup, name="result-lookup"),

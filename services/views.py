@@ -20,7 +20,14 @@ from portal.uploads import attachment_response
 from services import booklet
 from services.filters import ApprovalResultFilter
 from services.forms import ResultLookupForm
-from services.models import ApprovalResult, MaterialForm, ServiceGuide, ServiceTheme, ServiceWindow
+from services.models import (
+    ApprovalResult,
+    MaterialForm,
+    ResultSample,
+    ServiceGuide,
+    ServiceTheme,
+    ServiceWindow,
+)
 from services.models.hall import HALL_COLUMNS
 from services.services import build_forms_zip, latest_news
 
@@ -86,6 +93,11 @@ def guide_forms_zip(request, pk):
 def form_download(request, pk):
     form = get_object_or_404(MaterialForm.objects.public(), pk=pk)
     return attachment_response(form)
+
+
+def result_sample_download(request, pk):
+    sample = get_object_or_404(ResultSample.objects.public(), pk=pk)
+    return attachment_response(sample)
 
 
 def booklet_download(request):

@@ -26,9 +26,11 @@ from services.models import (
     GuideStep,
     LegalBasis,
     MaterialForm,
+    ResultSample,
     ServiceGuide,
     ServiceTheme,
     ServiceWindow,
+    SpecialProcedure,
 )
 
 GUIDE_DATA = read_data(__file__, "guides.toml")
@@ -144,6 +146,36 @@ def load(*, stdout):
         stdout.write(f"  办件公示：新建 {count} 条")
 
 
+def attach_result_sample(guide):
+    """A sample of the licence or certificate the item issues, marked 样本."""
+    title = f"{guide.result_name}（样本）"
+    lines = [
+        "编号：（样本）江川〔2026〕第 0000001 号",
+        f"事项：{guide.name}",
+        "权利人 / 申请人：张建国",
+        "坐落 / 项目名称：江川市滨江区府前路 66 号",
+        f"发证机关：{guide.decision_body}（盖章）",
+        "本样本仅供参考，不具有法律效力。",
+    ]
+    content = ContentFile(make_docx(title, lines))
+    content.name = f"{title}.docx"
+    validate_upload(content)
+    ResultSample.objects.create(guide=guide, file=content)
+
+
+def guide_summary(guide, materials):
+    """Return the 简版指南 in one paragraph, written from the guide's own elements."""
+    required = [material for material in materials if material.is_required]
+    fee = "不收费" if guide.is_free else "按标准收费"
+    return (
+        f"{guide.name}由{guide.department.name}承办，可{guide.handling_modes_label()}。"
+        f"请备齐{len(required)}项必需材料（{'、'.join(m.name for m in required)}），"
+        f"到{guide.location}{guide.window}办理或在政务服务网申报；"
+        f"承诺时限{guide.promised_time_limit_label()}，{fee}，{guide.visits_label()}。"
+        f"办结后取得{guide.result_name}。"
+    )
+
+
 def shared(value, table):
     """Return value, or the entry of the guides file's `table` that the string value names."""
     return GUIDE_DATA[table][value] if isinstance(value, str) else value
@@ -153,6 +185,8 @@ def create_guide(data, themes, departments, author, reviewer):
     bureau = GUIDE_DATA["bureau"]
     department = departments[data["department"]]
     fee = shared(data["fee"], "fees") if "fee" in data else None
+    standard = GUIDE_DATA["standard"]
+    handles = data.get("handles", standard["handles"])
     guide = ServiceGuide.objects.create(
         code=data["code"],
         name=data["name"],
@@ -173,8 +207,22 @@ def create_guide(data, themes, departments, author, reviewer):
         inquiry_phone=department.phone or "0571-87061234",
         complaint_phone=bureau["complaint_phone"],
         online_url=f"{bureau['online_url']}{data['code']}",
+        decision_body=BUREAU,
+        approval_quantity=standard["approval_quantity"],
+        intake_channels="；".join(standard["intake"][mode] for mode in handles),
+        handles_online="online" in handles,
+        handles_window="window" in handles,
+        handles_post="post" in handles,
+        result_name=data["result_name"],
+        result_delivery=standard["result_delivery"],
+        rights_obligations="\n".join(standard["rights"]),
+        visits=data.get("visits", standard["visits"]),
+        no_special_procedures=not data.get("special"),
         author=author,
     )
+    attach_result_sample(guide)
+    for order, procedure in enumerate(data.get("special", []), start=1):
+        SpecialProcedure.objects.create(guide=guide, order=order, **procedure)
     for order, basis in enumerate(data["bases"], start=1):
         LegalBasis.objects.create(guide=guide, order=order, **basis)
     for order, entry in enumerate(data["materials"], start=1):
@@ -196,6 +244,8 @@ def create_guide(data, themes, departments, author, reviewer):
         GuideStep.objects.create(guide=guide, order=order, **step)
     for order, question in enumerate(data.get("questions", []), start=1):
         GuideQuestion.objects.create(guide=guide, order=order, **question)
+    guide.summary = guide_summary(guide, guide.materials.all())
+    guide.save(update_fields=["summary"])
     guide.submit(by=author)
     guide.approve(by=reviewer, checklist=dict.fromkeys(REVIEW_CHECKLIST, True))
     return guide

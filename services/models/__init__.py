@@ -6,9 +6,11 @@ from .guides import (
     GuideStep,
     LegalBasis,
     MaterialForm,
+    ResultSample,
     ServiceGuide,
     ServiceGuideEvent,
     ServiceTheme,
+    SpecialProcedure,
 )
 from .hall import ServiceWindow
 from .results import ApprovalResult
@@ -20,8 +22,10 @@ __all__ = [
     "GuideStep",
     "LegalBasis",
     "MaterialForm",
+    "ResultSample",
     "ServiceGuide",
     "ServiceGuideEvent",
     "ServiceTheme",
     "ServiceWindow",
+    "SpecialProcedure",
 ]

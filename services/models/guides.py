@@ -4,6 +4,9 @@ A guide goes public through the shared draft → review → publish workflow (po
 may only be submitted or approved once every key element is filled in (`missing_elements()`).
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -18,6 +21,13 @@ from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
 from portal.uploads import Attachment
 
 POPULAR_DAYS = 90  # "popular" = most approval results accepted in this many days
+
+
+def working_days_label(days, *, zero="即办件"):
+    """Return a time limit in working days as the public reads it: 0 is 即办件, never 0个工作日."""
+    if days is None:
+        return "—"
+    return zero if days == 0 else f"{days}个工作日"
 
 
 class ServiceThemeQuerySet(models.QuerySet):
@@ -74,6 +84,8 @@ class ServiceGuideQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
             models.Prefetch("materials", queryset=GuideMaterial.objects.prefetch_related("forms")),
             "steps",
             "questions",
+            "special_procedures",
+            "result_samples",
         )
 
     def with_element_flags(self):
@@ -82,6 +94,12 @@ class ServiceGuideQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
             has_legal_bases=models.Exists(LegalBasis.objects.filter(guide=models.OuterRef("pk"))),
             has_materials=models.Exists(GuideMaterial.objects.filter(guide=models.OuterRef("pk"))),
             has_steps=models.Exists(GuideStep.objects.filter(guide=models.OuterRef("pk"))),
+            has_result_samples=models.Exists(
+                ResultSample.objects.filter(guide=models.OuterRef("pk"))
+            ),
+            has_special_procedures=models.Exists(
+                SpecialProcedure.objects.filter(guide=models.OuterRef("pk"))
+            ),
         )
 
     def alphabetical(self):
@@ -155,6 +173,47 @@ class ServiceGuide(Reviewable):
     online_url = models.URLField(
         "网上办理地址", blank=True, help_text="政务服务网上本事项的办理页面"
     )
+    # Elements of the 自然资源 基层政务公开标准目录 and provincial 办事指南 practice.
+    decision_body = models.CharField(
+        "决定机构", max_length=60, blank=True, help_text="作出审批决定的机关，如：江川市国土资源局"
+    )
+    approval_quantity = models.CharField(
+        "审批数量", max_length=60, blank=True, help_text="如：无数量限制"
+    )
+    intake_channels = models.CharField(
+        "申请接收方式",
+        max_length=200,
+        blank=True,
+        help_text="如：窗口接收纸质材料；政务服务网在线申报；邮寄至办理地点",
+    )
+    handles_online = models.BooleanField("网上办理", default=False)
+    handles_window = models.BooleanField("窗口办理", default=False)
+    handles_post = models.BooleanField("邮寄办理", default=False)
+    result_name = models.CharField(
+        "审批结果", max_length=120, blank=True, help_text="颁发的证照或批准文书，如：不动产权证书"
+    )
+    result_delivery = models.TextField(
+        "结果送达", blank=True, help_text="如：窗口领取，或免费邮寄送达；电子证照同步推送"
+    )
+    rights_obligations = models.TextField(
+        "申请人权利和义务", blank=True, help_text="先写权利，再写义务，每条一行"
+    )
+    visits = models.PositiveSmallIntegerField(
+        "到现场次数",
+        null=True,
+        blank=True,
+        help_text="办完全部手续最多需要到现场几次；0 表示全程网办",
+    )
+    summary = models.TextField(
+        "简版指南",
+        blank=True,
+        help_text="一段话说清：能办什么、带什么、去哪办、多久办好、收多少钱",
+    )
+    no_special_procedures = models.BooleanField(
+        "无特殊环节",
+        default=False,
+        help_text="本事项没有听证、公告、专家评审、检测等特殊环节时勾选",
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = ServiceGuideQuerySet.as_manager()
@@ -174,6 +233,13 @@ class ServiceGuide(Reviewable):
         "inquiry_phone",
         "complaint_phone",
         "online_url",
+        "decision_body",
+        "approval_quantity",
+        "intake_channels",
+        "result_name",
+        "result_delivery",
+        "rights_obligations",
+        "summary",
     )
 
     class Meta:
@@ -217,7 +283,18 @@ class ServiceGuide(Reviewable):
             "kind": "办事指南",
             "title": f"{self.name}办事指南",
             "url": self.get_absolute_url(),
-            "text": f"{self.conditions} {self.location} {self.fee_summary()}",
+            "text": " ".join(
+                [
+                    self.summary,
+                    self.conditions,
+                    self.location,
+                    self.fee_summary(),
+                    self.decision_body,
+                    self.result_name,
+                    self.handling_modes_label(),
+                    self.visits_label(),
+                ]
+            ),
             "published_at": self.published_at,
             "department_id": self.department_id,
             "column": self.theme.name,
@@ -243,6 +320,13 @@ class ServiceGuide(Reviewable):
         ("inquiry_phone", "咨询电话"),
         ("complaint_phone", "监督投诉电话"),
         ("online_url", "网上办理地址"),
+        ("decision_body", "决定机构"),
+        ("approval_quantity", "审批数量"),
+        ("intake_channels", "申请接收方式"),
+        ("result_name", "审批结果"),
+        ("result_delivery", "结果送达"),
+        ("rights_obligations", "申请人权利和义务"),
+        ("summary", "简版指南"),
     ]
 
     def public_text_rows(self):
@@ -252,6 +336,7 @@ class ServiceGuide(Reviewable):
             *self.steps.all(),
             *self.questions.all(),
             *self.legal_bases.all(),
+            *self.special_procedures.all(),
         ]
 
     def missing_elements(self):
@@ -270,12 +355,51 @@ class ServiceGuide(Reviewable):
             missing.append("法定时限")
         if self.promised_time_limit is None:
             missing.append("承诺时限")
+        if not (self.handles_online or self.handles_window or self.handles_post):
+            missing.append("办理方式")
+        if not self._has_rows("result_samples"):
+            missing.append("审批结果样本")
+        if not (self.no_special_procedures or self._has_rows("special_procedures")):
+            missing.append("特殊环节（或勾选无特殊环节）")
+        if self.visits is None:
+            missing.append("到现场次数")
         if not self.is_free:
             if not self.fee_standard.strip():
                 missing.append("收费标准（或勾选不收费）")
             if not self.fee_basis.strip():
                 missing.append("收费依据")
         return missing
+
+    def inconsistencies(self):
+        """Return what contradicts itself, each naming the element to fix (checked before
+        submission and approval, beside missing_elements())."""
+        problems = []
+        promised, legal = self.promised_time_limit, self.legal_time_limit
+        if promised is not None and legal is not None and promised > legal:
+            problems.append(f"承诺时限：{promised}个工作日超过法定时限{legal}个工作日")
+        if self.pk:
+            steps = list(self.steps.all())
+            total = sum(step.working_days or 0 for step in steps)
+            if promised is not None and total > promised:
+                problems.append(
+                    f"办理流程：各环节时限合计{total}个工作日，超过承诺时限{promised}个工作日"
+                    "（特殊环节不计入）"
+                )
+            for material in self.materials.all():
+                kinds = {form.kind for form in material.forms.all()}
+                if kinds and MaterialForm.Kind.BLANK not in kinds:
+                    problems.append(f"办理材料“{material.name}”：有示例样表但缺少空白表格")
+                elif kinds and MaterialForm.Kind.SAMPLE not in kinds:
+                    problems.append(f"办理材料“{material.name}”：有空白表格但缺少示例样表")
+        if self.handles_online and not self.online_url:
+            problems.append("网上办理地址：已选网上办理，请填写办理页面地址")
+        if self.online_url:
+            problem = online_url_problem(self.online_url)
+            if problem:
+                problems.append(f"网上办理地址：{problem}")
+        if self.visits == 0 and not self.handles_online:
+            problems.append("到现场次数：0次即全程网办，请勾选网上办理或改为实际次数")
+        return problems
 
     def _has_rows(self, relation):
         """Return whether the guide has rows in relation (annotated by with_element_flags())."""
@@ -305,6 +429,52 @@ class ServiceGuide(Reviewable):
     def condition_lines(self):
         """Return the 申请条件 as a list of lines."""
         return [line.strip() for line in self.conditions.splitlines() if line.strip()]
+
+    def rights_lines(self):
+        """Return the 申请人权利和义务 as a list of lines."""
+        return [line.strip() for line in self.rights_obligations.splitlines() if line.strip()]
+
+    def legal_time_limit_label(self):
+        return working_days_label(self.legal_time_limit)
+
+    def promised_time_limit_label(self):
+        return working_days_label(self.promised_time_limit)
+
+    def handling_modes_label(self):
+        """Return the 办理方式 as the guide page states it: 网上办理、窗口办理、邮寄办理."""
+        modes = [
+            label
+            for flag, label in [
+                (self.handles_online, "网上办理"),
+                (self.handles_window, "窗口办理"),
+                (self.handles_post, "邮寄办理"),
+            ]
+            if flag
+        ]
+        return "、".join(modes)
+
+    def visits_label(self):
+        """Return the 到现场次数 as citizens know it (零跑腿, 最多跑一次, 最多跑N次)."""
+        if self.visits is None:
+            return ""
+        if self.visits == 0:
+            return "全程网办（零跑腿）"
+        if self.visits == 1:
+            return "最多跑一次"
+        return f"最多跑{self.visits}次"
+
+
+def online_url_problem(url):
+    """Return why a 网上办理 link is not acceptable ("" when it is): it must be an https page
+    of one of the 政务服务网 hosts in SERVICE_ONLINE_HOSTS (any https host when unset)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return "必须是 https 开头的政务服务网地址"
+    hosts = getattr(settings, "SERVICE_ONLINE_HOSTS", [])
+    host = (parts.hostname or "").lower()
+    if hosts and not any(host == allowed or host.endswith("." + allowed) for allowed in hosts):
+        return f"“{host}”不是本地政务服务网（{'、'.join(hosts)}）的地址"
+    return ""
 
 
 def schedule_booklet_rebuild():
@@ -460,7 +630,12 @@ class GuideStep(models.Model):
     )
     name = models.CharField("环节名称", max_length=30, help_text="如：受理、审查、决定、发证")
     actor = models.CharField("办理人员", max_length=40, help_text="如：窗口受理人员")
-    time_limit = models.CharField("办理时限", max_length=30, help_text="如：即时、5个工作日")
+    working_days = models.PositiveSmallIntegerField(
+        "办理时限（工作日）",
+        null=True,
+        blank=True,
+        help_text="当场办结填 0；申请人自己的环节（如提交申请）留空，不计时",
+    )
     description = models.CharField("办理内容", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
@@ -468,7 +643,7 @@ class GuideStep(models.Model):
 
     # Text the public reads (portal.content_safety): checked in clean(), when the guide goes to
     # review, and nightly.
-    public_text_fields = ("name", "actor", "time_limit", "description")
+    public_text_fields = ("name", "actor", "description")
 
     class Meta:
         verbose_name = "办理环节"
@@ -477,6 +652,11 @@ class GuideStep(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def time_limit(self):
+        """The step's time limit as the public reads it (即时办结, 3个工作日, — when untimed)."""
+        return working_days_label(self.working_days, zero="即时办结")
 
     def clean(self):
         # Text the public reads: blocking 错敏字/spam never gets saved.
@@ -510,6 +690,77 @@ class GuideQuestion(models.Model):
     def clean(self):
         # Text the public reads: blocking 错敏字/spam never gets saved.
         content_safety.validate(self)
+
+
+class SpecialProcedure(models.Model):
+    """A 特殊环节 (听证, 公告, 专家评审, 检测…): its time is not counted in the 承诺时限."""
+
+    class Kind(models.TextChoices):
+        HEARING = "hearing", "听证"
+        NOTICE = "notice", "公告"
+        EXPERT_REVIEW = "expert_review", "专家评审"
+        TESTING = "testing", "检验检测"
+        SURVEY = "survey", "现场勘查"
+        OTHER = "other", "其他"
+
+    guide = models.ForeignKey(
+        ServiceGuide,
+        verbose_name="办事指南",
+        on_delete=models.CASCADE,
+        related_name="special_procedures",
+    )
+    kind = models.CharField("类型", max_length=16, choices=Kind)
+    name = models.CharField("环节名称", max_length=40, help_text="如：征地补偿安置方案公告")
+    working_days = models.PositiveSmallIntegerField(
+        "所需时间（工作日）", help_text="不计入承诺时限，另行告知申请人"
+    )
+    description = models.CharField("说明", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = GuideRowQuerySet.as_manager()
+
+    public_text_fields = ("name", "description")
+
+    class Meta:
+        verbose_name = "特殊环节"
+        verbose_name_plural = "特殊环节"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.name}"
+
+    def clean(self):
+        # Text the public reads: blocking 错敏字/spam never gets saved.
+        content_safety.validate(self)
+
+    def time_limit_label(self):
+        return f"{working_days_label(self.working_days)}（不计入承诺时限）"
+
+
+class ResultSampleQuerySet(models.QuerySet):
+    def public(self):
+        """Return samples of published guides."""
+        return self.filter(guide__status=ServiceGuide.Status.PUBLISHED)
+
+
+class ResultSample(Attachment):
+    """A sample of the licence or certificate the item issues (审批结果样本)."""
+
+    guide = models.ForeignKey(
+        ServiceGuide,
+        verbose_name="办事指南",
+        on_delete=models.CASCADE,
+        related_name="result_samples",
+    )
+
+    objects = ResultSampleQuerySet.as_manager()
+
+    class Meta(Attachment.Meta):
+        verbose_name = "审批结果样本"
+        verbose_name_plural = "审批结果样本"
+
+    def get_absolute_url(self):
+        return reverse("services:result-sample-download", args=[self.pk])
 
 
 class ServiceGuideEvent(PublicationEvent):

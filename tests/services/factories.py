@@ -11,6 +11,7 @@ from services.models import (
     GuideStep,
     LegalBasis,
     MaterialForm,
+    ResultSample,
     ServiceGuide,
     ServiceTheme,
     ServiceWindow,
@@ -57,6 +58,17 @@ class ServiceGuideFactory(DjangoModelFactory):
     inquiry_phone = "0571-87061241"
     complaint_phone = "0571-87061299"
     online_url = "https://zwfw.jiangchuan.example.gov.cn/bs/330217001003"
+    decision_body = "江川市国土资源局"
+    approval_quantity = "无数量限制"
+    intake_channels = "窗口接收纸质材料；政务服务网在线申报"
+    handles_online = True
+    handles_window = True
+    result_name = "不动产登记证明（抵押权）"
+    result_delivery = "窗口领取或免费邮寄送达"
+    rights_obligations = "权利：要求一次性告知补正内容\n义务：如实提交材料"
+    visits = 1
+    summary = "带齐材料到不动产登记大厅5号窗口办理，承诺5个工作日办结。"
+    no_special_procedures = True
     author = factory.SubFactory(UserFactory)
 
     @factory.post_generation
@@ -77,9 +89,18 @@ class ServiceGuideFactory(DjangoModelFactory):
                 order=2,
             )
             MaterialFormFactory(material=material, name="不动产登记申请书.docx")
+            MaterialFormFactory(
+                material=material,
+                name="不动产登记申请书（示例）.docx",
+                kind=MaterialForm.Kind.SAMPLE,
+            )
+            ResultSample.objects.create(
+                guide=obj,
+                file=ContentFile(make_docx("不动产登记证明（样本）", ["样本"]), name="样本.docx"),
+            )
             for order, name in enumerate(["申请", "受理", "审核", "登簿", "发证"], start=1):
                 GuideStep.objects.create(
-                    guide=obj, name=name, actor="窗口人员", time_limit="1个工作日", order=order
+                    guide=obj, name=name, actor="窗口人员", working_days=1, order=order
                 )
 
     @factory.post_generation

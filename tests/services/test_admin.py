@@ -88,8 +88,19 @@ def test_officer_creates_a_guide_in_admin(client, officer):
         "inquiry_phone": "0571-87061251",
         "complaint_phone": "0571-87061299",
         "online_url": "https://zwfw.jiangchuan.example.gov.cn/bs/330217002002",
+        "decision_body": "江川市国土资源局",
+        "approval_quantity": "无数量限制",
+        "intake_channels": "窗口接收纸质材料",
+        "handles_window": "on",
+        "result_name": "临时用地批准文件",
+        "result_delivery": "窗口领取",
+        "rights_obligations": "义务：如实提交材料",
+        "visits": "1",
+        "summary": "到8号窗口办理临时用地审批。",
+        "no_special_procedures": "on",
     }
-    for prefix in ["legal_bases", "materials", "steps", "questions", "events"]:
+    prefixes = ["legal_bases", "materials", "steps", "special_procedures", "result_samples"]
+    for prefix in [*prefixes, "questions", "events"]:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(
         {
@@ -104,7 +115,7 @@ def test_officer_creates_a_guide_in_admin(client, officer):
     assert response.status_code == 302, response.context["adminform"].form.errors
     guide = ServiceGuide.objects.get(code="330217002002")
     assert guide.author == officer and guide.status == ServiceGuide.Status.DRAFT
-    assert guide.missing_elements() == ["办理材料", "办理流程"]
+    assert guide.missing_elements() == ["办理材料", "办理流程", "审批结果样本"]
 
 
 # Results import ------------------------------------------------------------------------------
