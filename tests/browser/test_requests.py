@@ -65,6 +65,7 @@ def test_citizen_applies_office_handles_citizen_follows(
     assert not page.get_by_label("统一社会信用代码").is_visible()  # organisation fields hidden
     page.get_by_label("联系电话").fill("13812345678")
     page.get_by_label("电子邮箱").fill("zhang@example.com")
+    page.get_by_label("电子邮件", exact=True).check()  # no way of delivery is preselected
     page.get_by_label("通信地址").fill("江川市滨江区江南大道100号")
     page.get_by_label("所需信息的内容描述").fill(
         "滨江区东升村2026年第3批次征收土地的补偿安置方案及批复文件"

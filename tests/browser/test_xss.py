@@ -228,6 +228,7 @@ def test_payloads_in_applications_stay_inert_everywhere(live_server, browser, pa
     for n in range(rounds):
         page.goto(url + "/zwgk/ysqgk/")
         page.get_by_label("证件类型").select_option("resident_id")
+        page.get_by_label("电子邮件", exact=True).check()
         fields = {
             "applicant_name": names[n],
             "address": addresses[n],
