@@ -777,6 +777,8 @@ class AuditEntry(models.Model):
         PASSWORD_CHANGED = "password_changed", "修改密码"
         ACCOUNT_DISABLED = "account_disabled", "长期未用停用"
         ACCOUNT_CREATED = "account_created", "创建账号"
+        PERSONAL_DATA_VIEWED = "personal_data_viewed", "查看个人信息"
+        PERSONAL_DATA_ERASED = "personal_data_erased", "删除过期个人信息"
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     kind = models.CharField("事件", max_length=20, choices=Kind)

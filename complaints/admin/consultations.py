@@ -19,6 +19,7 @@ from portal.admin import (
     WorkflowAdmin,
 )
 from portal.masking import mask_personal_data_in_text
+from portal.personal_data import PersonalDataAdmin
 
 from ..exports import comments_workbook_response
 from ..forms import AdoptionForm, CommentApproveForm, FeedbackForm
@@ -310,7 +311,9 @@ class ArticleFilter(admin.SimpleListFilter):
 
 
 @admin.register(ConsultationComment)
-class ConsultationCommentAdmin(ReadOnlyAdminMixin, WorkflowAdmin, DepartmentScopedAdmin):
+class ConsultationCommentAdmin(
+    PersonalDataAdmin, ReadOnlyAdminMixin, WorkflowAdmin, DepartmentScopedAdmin
+):
     """Comments come from citizens only; every change is a review or decision move."""
 
     department_field = "consultation__department"
@@ -326,7 +329,8 @@ class ConsultationCommentAdmin(ReadOnlyAdminMixin, WorkflowAdmin, DepartmentScop
     list_display_links = ["submitted", "excerpt"]
     list_filter = ["status", "adoption", "consultation", ArticleFilter]
     list_select_related = ["consultation", "article"]
-    search_fields = ["body", "sender_name", "adoption_reason"]
+    search_fields = ["body", "adoption_reason"]
+    hashed_search_fields = {"sender_phone_hash": "phone"}
     date_hierarchy = "submitted_at"
     ordering = ["consultation", "article__number", "submitted_at", "pk"]
     list_per_page = 100

@@ -22,6 +22,7 @@ from portal.admin import (
     reissue_query_code_move,
 )
 from portal.figures import month_bounds, recent_months
+from portal.personal_data import PersonalDataAdmin
 
 from ..exports import statistics_csv_response
 from ..forms import ApproveForm, AssignForm, ReplyForm, TransferForm
@@ -87,7 +88,9 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(PrivateAttachmentsAdmin, WorkflowAdmin, DepartmentScopedAdmin):
+class MessageAdmin(
+    PersonalDataAdmin, PrivateAttachmentsAdmin, WorkflowAdmin, DepartmentScopedAdmin
+):
     # What the queue is worked by comes first: with the navigation open on a 1280-pixel screen the
     # list shows about six columns before it scrolls sideways.
     list_display = [
@@ -105,6 +108,7 @@ class MessageAdmin(PrivateAttachmentsAdmin, WorkflowAdmin, DepartmentScopedAdmin
     list_filter = [OverdueFilter, "status", "kind", "category", "department"]
     list_select_related = ["category", "department", "assignee"]
     search_fields = ["tracking_number", "subject", "body", "reply"]
+    hashed_search_fields = {"sender_phone_hash": "phone"}
     date_hierarchy = "received_at"
     # The queue: messages waiting for a reply first, most urgent on top; then the answered ones.
     ordering = [

@@ -436,6 +436,11 @@ class ConsultationCommentQuerySet(DepartmentScopedQuerySet):
         """Return the comments a reviewer approved for publication."""
         return self.filter(status=ConsultationComment.Status.APPROVED)
 
+    def personal_data_expired(self, *, cutoff):
+        """Return comments on consultations closed before cutoff whose sender's data remain."""
+        closed_before = timezone.localdate(cutoff)
+        return self.filter(consultation__closes_on__lt=closed_before).exclude(sender_phone_hash="")
+
     def considered(self):
         """Return the comments that need an adoption decision (all but those not accepted)."""
         return self.exclude(status=ConsultationComment.Status.REJECTED)

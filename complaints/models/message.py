@@ -152,6 +152,17 @@ class MessageQuerySet(DepartmentScopedQuerySet):
         """Return messages still waiting for the department's reply."""
         return self.filter(status=Message.Status.RECEIVED)
 
+    def personal_data_expired(self, *, cutoff):
+        """Return messages handled before cutoff whose sender's data are still stored."""
+        handled_before = Q(replied_at__lt=cutoff) | Q(
+            replied_at__isnull=True, received_at__lt=cutoff
+        )
+        return (
+            self.exclude(status=Message.Status.RECEIVED)
+            .exclude(sender_phone_hash="")
+            .filter(handled_before)
+        )
+
     def overdue(self, *, now=None):
         """Return open messages whose stored reply_due_at has passed."""
         return self.open().filter(reply_due_at__lt=now or timezone.now())

@@ -20,6 +20,7 @@ from portal.admin import (
 )
 from portal.masking import mask_name, mask_phone
 from portal.models import Department, WorkCalendarDay
+from portal.personal_data import PersonalDataAdmin, record_view
 
 from .. import annual_report
 from ..forms import (
@@ -139,7 +140,7 @@ class AppealInline(admin.TabularInline):
 
 
 @admin.register(InformationRequest)
-class InformationRequestAdmin(PrivateAttachmentsAdmin, WorkflowAdmin):
+class InformationRequestAdmin(PersonalDataAdmin, PrivateAttachmentsAdmin, WorkflowAdmin):
     private_attachments = "supporting_documents"
     workflow = WORKFLOW
     workflow_summary_template = "admin/disclosure/informationrequest/workflow_summary.html"
@@ -163,7 +164,8 @@ class InformationRequestAdmin(PrivateAttachmentsAdmin, WorkflowAdmin):
         "department",
     ]
     list_select_related = ["registered_by", "department"]
-    search_fields = ["tracking_number", "=applicant_name", "=phone", "description"]
+    search_fields = ["tracking_number", "description"]
+    hashed_search_fields = {"applicant_name_hash": "text", "phone_hash": "phone"}
     date_hierarchy = "submitted_at"
     ordering = ["-submitted_at"]
     inlines = [AttachmentInline, AppealInline, LetterInline, EventInline]
@@ -378,6 +380,7 @@ class InformationRequestAdmin(PrivateAttachmentsAdmin, WorkflowAdmin):
             raise PermissionDenied
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
         letter = get_object_or_404(obj.letters.all(), pk=letter_pk)
+        record_view(request, obj, what="查看文书：")
         if request.GET.get("format") == "pdf":
             return pdf_response(letter)
         return TemplateResponse(

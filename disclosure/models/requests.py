@@ -86,6 +86,10 @@ class InformationRequestQuerySet(models.QuerySet):
             status__in=[InformationRequest.Status.REPLIED, InformationRequest.Status.WITHDRAWN]
         )
 
+    def personal_data_expired(self, *, cutoff):
+        """Return requests concluded before cutoff whose applicant's contact data remain."""
+        return self.filter(closed_on__lt=timezone.localdate(cutoff)).exclude(phone_hash="")
+
     def awaiting_confirmation(self):
         """Return online requests whose receipt the office has not confirmed yet."""
         return self.filter(status=InformationRequest.Status.SUBMITTED)
