@@ -4,10 +4,12 @@ from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.validators import RegexValidator
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from simple_history.models import HistoricalRecords
 
 from portal import content_safety, masking, workdays
@@ -28,6 +30,7 @@ class ApprovalResultQuerySet(DepartmentScopedQuerySet):
             "applicant_name",
             "accepted_on",
             "promised_on",
+            "is_promised_provisional",
             "completed_on",
             "status",
             "result",
@@ -103,9 +106,25 @@ class ApprovalResult(models.Model):
         help_text="个人申请人在网站上只显示姓氏（如 张**），单位显示全称",
     )
     applicant_name = models.CharField("申请人", max_length=100)
+    phone_last4 = models.CharField(
+        "联系电话后四位",
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", "请填写4位数字", code="phone_last4")],
+        help_text="申请人网上评价（一事一评）时核对，不公开",
+    )
     accepted_on = models.DateField("受理日期", db_index=True)
     promised_on = models.DateField(
         "承诺办结日期", null=True, editable=False, help_text="受理时按事项的承诺时限（工作日）计算"
+    )
+    promised_working_days = models.PositiveSmallIntegerField(
+        "承诺时限（工作日）", null=True, editable=False, help_text="受理时事项的承诺时限"
+    )
+    is_promised_provisional = models.BooleanField(
+        "承诺办结日期为预估",
+        default=False,
+        editable=False,
+        help_text="跨入尚未录入工作日历的年度，录入后按正式日历重新确定",
     )
     completed_on = models.DateField("办结日期", null=True, blank=True)
     status = models.CharField("状态", max_length=12, choices=Status, default=Status.ACCEPTED)
@@ -152,9 +171,41 @@ class ApprovalResult(models.Model):
         if self.promised_on is None and self.accepted_on and self.guide_id:
             limit = self.guide.promised_time_limit
             if limit is not None:
-                self.promised_on = workdays.add_working_days(self.accepted_on, limit).value
+                promised = workdays.add_working_days(self.accepted_on, limit)
+                self.promised_on, self.promised_working_days = promised.value, limit
+                self.is_promised_provisional = promised.is_provisional
         super().save(*args, **kwargs)
         self._stored_status = self.status
+
+    @classmethod
+    def settle_provisional_deadlines(cls, *, now=None):
+        """Settle every 预估 承诺办结日期 (called when calendar rows change); return how many
+        changed. Each change is a history record whose reason says what changed and why."""
+        changed = 0
+        for result in cls.objects.filter(is_promised_provisional=True, promised_on__isnull=False):
+            changed += result.settle_promised_date(now=now)
+        return changed
+
+    @transaction.atomic
+    def settle_promised_date(self, *, now=None):
+        """Recompute a 预估 承诺办结日期 on the current calendar; return whether it moved."""
+        today = timezone.localdate(now or timezone.now())
+        days = self.promised_working_days
+        if days is None:  # entered before the limit was stored: count it on the old estimate
+            days = workdays.working_days_between(self.accepted_on, self.promised_on)
+        promised = workdays.add_working_days(self.accepted_on, days)
+        moved = promised.value != self.promised_on
+        reason = (
+            f"{today:%Y-%m-%d}录入工作日历，预估的承诺办结日期{self.promised_on:%Y-%m-%d}"
+            f"按正式日历调整为{promised.value:%Y-%m-%d}（{promised.explain()}）"
+            if moved
+            else f"{today:%Y-%m-%d}录入工作日历，承诺办结日期{self.promised_on:%Y-%m-%d}经核实不变"
+        )
+        self.promised_on, self.promised_working_days = promised.value, days
+        self.is_promised_provisional = promised.is_provisional
+        self._change_reason = reason  # simple-history: the event row of this change
+        self.save(update_fields=["promised_on", "promised_working_days", "is_promised_provisional"])
+        return moved
 
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
@@ -218,6 +269,14 @@ class ApprovalResult(models.Model):
 
     def is_finished(self):
         return self.status in self.FINISHED
+
+    def may_be_rated(self):
+        """Whether the applicant may rate this 办件 (一事一评): once it is finished."""
+        return self.status in self.FINISHED
+
+    def applicant_check_passes(self, check):
+        """Whether check is the applicant's phone's last four digits recorded with the 办件."""
+        return bool(self.phone_last4) and constant_time_compare(self.phone_last4, check.strip())
 
     def is_overdue(self, *, today=None):
         """Return whether the result is unfinished past its 承诺办结日期 (row twin of overdue())."""
