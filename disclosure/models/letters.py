@@ -6,6 +6,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import get_template
 from django.utils import timezone
 
+from portal.crypto import EncryptedTextField
 from portal.models import staff_stamp
 from portal.richtext import sanitize_html
 
@@ -125,7 +126,8 @@ class RequestLetter(models.Model):
     )
     kind = models.CharField("文书类型", max_length=14, choices=LetterTemplate.Kind)
     title = models.CharField("标题", max_length=60)
-    body = models.TextField("正文", help_text="发出时生成的HTML")
+    # Encrypted at rest (portal/crypto.py): a letter names the applicant and their address.
+    body = EncryptedTextField("正文", help_text="发出时生成的HTML")
     issued_on = models.DateField("落款日期")
     issued_at = models.DateTimeField("生成时间", default=timezone.now)
     issued_by = staff_stamp("生成人", editable=True)

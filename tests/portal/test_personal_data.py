@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from complaints.models import ConsultationComment, EvaluationResponse, Message
 from complaints.models.evaluation import hash_evaluation_phone
-from disclosure.models import InformationRequest
+from disclosure.models import InformationRequest, LetterTemplate, RequestLetter
 from portal import crypto
 from portal.models import AuditEntry
 from portal.personal_data import ERASED, retention_cutoff
@@ -101,6 +101,10 @@ def test_raw_columns_hold_no_plain_id_number_or_phone(officer):
         assert cells, model
         for secret in (PHONE, VALID_ID_NUMBER, "zhang@example.com", "江南大道", "张建华"):
             assert secret not in cells, (model, secret)
+    letter = RequestLetter.issue(
+        InformationRequest.objects.get(), LetterTemplate.Kind.REPLY, by=officer, now=timezone.now()
+    )
+    assert "张建华" in letter.body and "张建华" not in raw_value(letter, "body")
     # ... and the application reads them back.
     info_request = InformationRequest.objects.get()
     assert (info_request.phone, info_request.id_number) == (PHONE, VALID_ID_NUMBER)
