@@ -208,11 +208,19 @@ def _admin_page(request, template, context):
 
 def _passkey_context(request):
     """What the 两步验证 pages need for passkeys: the user's own, the name form, the endpoints."""
+    form = PasskeyNameForm(user=request.user)
+    if request.method == "POST" and "name" in request.POST:
+        # The passkey form was sent without JavaScript: keep the name, say what is missing.
+        form = PasskeyNameForm(request.POST, user=request.user)
+        if form.is_valid():
+            form.add_error(
+                "name", "注册通行密钥需要浏览器启用 JavaScript，请启用后再点“注册通行密钥”"
+            )
     return {
         "passkeys": Passkey.objects.filter(user=request.user, confirmed=True).order_by(
             "created_at"
         ),
-        "passkey_form": PasskeyNameForm(user=request.user),
+        "passkey_form": form,
     }
 
 
@@ -233,8 +241,10 @@ def otp_enrol(request):
     device = TwoFactorDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TwoFactorDevice.objects.create(user=user, name="身份验证器", confirmed=False)
-    form = TokenForm(request.POST or None, device=device)
-    if request.method == "POST":
+    # Only the app's form posts a token; the passkey form posts here only without JavaScript.
+    posted = request.POST if "token" in request.POST else None
+    form = TokenForm(posted, device=device)
+    if posted is not None:
         if form.is_valid():
             device.confirmed = True
             device.save(update_fields=["confirmed"])

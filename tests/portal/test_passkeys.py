@@ -108,6 +108,18 @@ def test_the_name_is_checked_field_by_field_before_the_ceremony(client, officer)
     assert Passkey.objects.filter(user=officer).count() == 1
 
 
+def test_the_passkey_form_sent_without_javascript_keeps_the_name(client, reviewer):
+    client.force_login(reviewer)
+    response = client.post(ENROL, {"name": "办公电脑"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "注册通行密钥需要浏览器启用 JavaScript" in html and 'value="办公电脑"' in html
+    assert (
+        not Passkey.objects.exists() and not AuditEntry.objects.filter(kind="otp_failed").exists()
+    )
+    assert not TwoFactorDevice.objects.filter(user=reviewer, confirmed=True).exists()
+
+
 def test_a_user_with_only_a_passkey_is_asked_to_verify_with_it(client, reviewer):
     client.force_login(reviewer)
     key = SoftPasskey()
