@@ -68,7 +68,7 @@ def erase_expired(querysets, *, cutoff):
     counts = {}
     for queryset in querysets:
         count = 0
-        for obj in queryset.select_for_update().iterator():
+        for obj in queryset.select_for_update(of=("self",)).iterator():
             erase(obj)
             count += 1
         counts[queryset.model._meta.verbose_name] = count

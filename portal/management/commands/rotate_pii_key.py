@@ -45,7 +45,7 @@ class Command(BaseCommand):
         total, done, last_pk = stale_rows(model, fields).count(), 0, None
         while done < total:
             with transaction.atomic():
-                rows = stale_rows(model, fields).select_for_update()
+                rows = stale_rows(model, fields).select_for_update(of=("self",))
                 if last_pk is not None:
                     rows = rows.filter(pk__gt=last_pk)
                 batch = list(rows[:batch_size])
