@@ -14,12 +14,17 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from portal import workdays
+from portal.models import WorkCalendarDay
 from tests.complaints.factories import (
+    QUERY_CODE,
     EvaluationRoundFactory,
     EvaluationSubjectFactory,
     MessageCategoryFactory,
+    MessageFactory,
     published_consultation,
 )
+from tests.disclosure.request_factories import online_request
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +47,7 @@ def vnu_command():
     return [java, "-Xss1m", "-jar", str(VNU), "--format", "json", "--errors-only"]
 
 
-def public_form_pages(client):
+def public_form_pages(client, replier):
     """(name, HTML) of every public form page, empty and after a refused submission."""
     MessageCategoryFactory(name="网站纠错")
     consultation = published_consultation()
@@ -79,12 +84,31 @@ def public_form_pages(client):
     response = client.post(evaluation.get_absolute_url(), {"phone": "123"})
     assert response.status_code == 400
     yield "evaluation-form-refused", response.content.decode()
+    # The forms behind a lookup: the 满意度 of a reply and the withdrawal of an application.
+    message = MessageFactory()
+    message.record_reply(by=replier, text="经核查，您反映的问题已处理完毕。")
+    client.post(
+        reverse("complaints:message-lookup"),
+        {"tracking_number": message.tracking_number, "query_code": QUERY_CODE},
+    )
+    html = client.get(reverse("complaints:message-status", args=[message.tracking_number]))
+    assert 'name="rating"' in html.content.decode()
+    yield "message-rating-form", html.content.decode()
+    workdays.seed_calendar(WorkCalendarDay)
+    info_request, code = online_request()
+    client.post(
+        reverse("disclosure:request-lookup"),
+        {"tracking_number": info_request.tracking_number, "query_code": code},
+    )
+    html = client.get(reverse("disclosure:request-status", args=[info_request.tracking_number]))
+    assert 'name="reason"' in html.content.decode()
+    yield "request-withdraw-form", html.content.decode()
 
 
-def test_vnu_finds_no_error_on_public_form_pages(client, tmp_path):
+def test_vnu_finds_no_error_on_public_form_pages(client, tmp_path, department_head):
     command = vnu_command()
     files = []
-    for name, html in public_form_pages(client):
+    for name, html in public_form_pages(client, department_head):
         path = tmp_path / f"{name}.html"
         path.write_text(html, encoding="utf-8")
         files.append(path)
@@ -102,4 +126,4 @@ def test_vnu_finds_no_error_on_public_form_pages(client, tmp_path):
     ]
     assert errors == [], "\n".join(errors)
     assert result.returncode == 0
-    assert len(files) == 14
+    assert len(files) == 16
