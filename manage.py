@@ -5,8 +5,9 @@ import os
 import sys
 
 # Commands that read the models and migrations only: they never sign, hash or encrypt anything, so
-# they run without DJANGO_SECRET_KEY (e.g. `manage.py makemigrations --check` in a hook). Every
-# other command still refuses to start without a key when debug is off (portal/settings.py).
+# they run without DJANGO_SECRET_KEY or the PII keys (e.g. `manage.py makemigrations --check` in
+# a hook). Every other command still refuses to start without keys when debug is off
+# (portal/settings.py).
 KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}
 
 
@@ -14,6 +15,9 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     if sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS:
         os.environ.setdefault("DJANGO_SECRET_KEY", "unused-by-" + sys.argv[1] + "-" + "x" * 40)
+        # Nor do they read personal data: placeholder keys (32 zero bytes) satisfy the settings.
+        os.environ.setdefault("PII_KEYS", "unused:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+        os.environ.setdefault("PII_HASH_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

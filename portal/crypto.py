@@ -26,6 +26,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import models
@@ -107,6 +108,25 @@ def _cipher(tag, key_id):
         raise DecryptionError(f"no key {key_id} in PII_KEYS")
     cipher_class = CIPHERS[tag]
     return cipher_class(_decode_key(key_id, keys[key_id], cipher_class.key_size))
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def check_pii_keys(app_configs=None, **kwargs):
+    """Report unusable keys or an unavailable cipher at start, not at the first citizen's save."""
+    try:
+        cipher_class = import_string(settings.PII_CIPHER)
+        if cipher_class.tag not in CIPHERS:
+            raise ImproperlyConfigured(f"PII_CIPHER {settings.PII_CIPHER} is not a known cipher.")
+        if cipher_class is SM4GCM and not SM4GCM.is_available():
+            raise ImproperlyConfigured(
+                "PII_CIPHER asks for SM4, which this OpenSSL does not offer."
+            )
+        for key_id, text in settings.PII_KEYS.items():
+            _decode_key(key_id, text, cipher_class.key_size)
+        _decode_key("PII_HASH_KEY", settings.PII_HASH_KEY, 32)
+    except (ImproperlyConfigured, ImportError) as exc:
+        return [checks.Error(str(exc), id="portal.E010")]
+    return []
 
 
 def current_prefix():

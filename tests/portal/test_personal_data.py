@@ -1,6 +1,9 @@
 """Personal data at rest: encrypted columns, keyed hashes, rotation, retention, audited views."""
 
 import base64
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 from importlib import import_module
 from io import StringIO
@@ -8,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
@@ -83,6 +87,38 @@ def test_sm4_can_be_configured_and_old_values_still_read():
         stored = crypto.encrypt(PHONE)
         assert stored.startswith("sm4:test1:")
         assert crypto.decrypt(stored) == crypto.decrypt(before) == PHONE
+
+
+def test_production_without_keys_refuses_to_start():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PII_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_DEBUG": "0"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "PII_KEYS and PII_HASH_KEY must be set" in result.stderr
+    hook = subprocess.run(  # the migration check of a commit hook needs no keys
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "PII_KEYS" not in hook.stderr and hook.returncode == 0, hook.stderr
+
+
+def test_unusable_keys_are_reported_at_start():
+    assert crypto.check_pii_keys() == []
+    with override_settings(PII_KEYS={"short": base64.b64encode(b"x" * 8).decode()}):
+        assert [e.id for e in crypto.check_pii_keys()] == ["portal.E010"]
+    with override_settings(PII_HASH_KEY="not base64!"):
+        assert "PII_HASH_KEY" in crypto.check_pii_keys()[0].msg
 
 
 # Nothing plain in the tables -------------------------------------------------------------------
