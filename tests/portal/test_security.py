@@ -399,3 +399,20 @@ def test_accounts_unused_for_90_days_are_disabled_and_audited(officer, reviewer)
     from portal.tasks import disable_inactive_accounts
 
     assert disable_inactive_accounts.enqueue().return_value == 0
+
+
+def test_a_lockout_is_per_account_and_address_so_colleagues_behind_the_nat_log_in(
+    client, officer, reviewer, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "officer", "wrong-Password-1")
+    assert login(client, "officer", PASSWORD).status_code == 429
+    # A colleague behind the same address logs in; the locked account from another address too.
+    assert login(client, "reviewer", PASSWORD).status_code == 302
+    client.logout()
+    other = client.post(
+        reverse("admin:login"),
+        {"username": "officer", "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR="10.9.9.9",
+    )
+    assert other.status_code == 302
