@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import content_safety, roles, workdays
+from . import content_safety, personal_data, roles, workdays
 from .exceptions import InvalidTransition, error_messages
 from .masking import mask_phone
 from .models import (
@@ -460,6 +460,8 @@ class PrivateAttachmentsAdmin(admin.ModelAdmin):
         attachment = get_object_or_404(getattr(obj, self.private_attachments), pk=attachment_pk)
         response = attachment_response(attachment)
         add_never_cache_headers(response)
+        # An ID copy or a photo is personal data: each download is audited like a page view.
+        personal_data.record_view(request, obj, what="下载附件，查看")
         return response
 
     @admin.display(description="群众上传的附件（不公开）")

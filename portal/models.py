@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit_chain, content_safety, roles
+from .crypto import EncryptedCharField, EncryptedTextField
 from .uploads import random_upload_path, validate_upload
 
 PHONE_VALIDATOR = RegexValidator(
@@ -990,9 +991,10 @@ class CitizenNotice(models.Model):
     tracking_number = models.CharField("编号", max_length=20, editable=False, db_index=True)
     kind = models.CharField("通知事由", max_length=12, choices=Kind, editable=False)
     channel = models.CharField("发送方式", max_length=8, choices=Channel, editable=False)
-    recipient = models.CharField("接收人", max_length=254, editable=False)
+    # The citizen's phone or e-mail, and a text that may quote their 补正 items: encrypted at rest.
+    recipient = EncryptedCharField("接收人", max_length=254, editable=False)
     subject = models.CharField("标题", max_length=200, editable=False)
-    body = models.TextField("内容", editable=False)
+    body = EncryptedTextField("内容", editable=False)
     status = models.CharField(
         "状态", max_length=8, choices=Status, default=Status.PENDING, editable=False, db_index=True
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from complaints.models import Message, MessageAttachment
 from disclosure.models import InformationRequest, SupportingDocument
 from portal import uploads
+from portal.models import AuditEntry
 from tests.captcha import solved_captcha
 from tests.complaints.factories import MessageCategoryFactory, MessageFactory
 from tests.disclosure.request_factories import person_data
@@ -160,6 +161,11 @@ def test_the_departments_staff_get_the_file(client, message_with_photo, departme
         assert "no-store" in response["Cache-Control"]
     change = client.get(reverse("admin:complaints_message_change", args=[message.pk]))
     assert file_url(message, attachment) in change.text and "现场照片.png" in change.text
+    # Each download is in the audit log (who, which case; never the file's name).
+    downloads = AuditEntry.objects.filter(detail__startswith="下载附件")
+    assert downloads.count() == 2
+    assert message.tracking_number in downloads.first().detail
+    assert "现场照片" not in downloads.first().detail
 
 
 def test_nobody_else_gets_the_file(client, message_with_photo, other_department):

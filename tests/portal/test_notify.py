@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,6 +67,11 @@ def test_received_notice_goes_out_after_commit_by_sms_without_the_query_code(
     assert notice.status == CitizenNotice.Status.SENT
     assert notice.sent_at is not None and notice.attempts == 1
     assert notice.kind == CitizenNotice.Kind.RECEIVED and notice.channel == "sms"
+    # The phone and the text are encrypted at rest (portal.crypto), like the message itself.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT recipient, body FROM portal_citizennotice")
+        raw_recipient, raw_body = cursor.fetchone()
+    assert "13912345678" not in raw_recipient and message.tracking_number not in raw_body
 
 
 def test_e_mail_is_used_when_the_citizen_gave_one(django_capture_on_commit_callbacks, sms_outbox):
