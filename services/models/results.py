@@ -195,9 +195,10 @@ class ApprovalResult(models.Model):
             days = workdays.working_days_between(self.accepted_on, self.promised_on)
         promised = workdays.add_working_days(self.accepted_on, days)
         moved = promised.value != self.promised_on
+        # simple-history keeps at most 100 characters of a reason: the dates, not the days.
         reason = (
             f"{today:%Y-%m-%d}录入工作日历，预估的承诺办结日期{self.promised_on:%Y-%m-%d}"
-            f"按正式日历调整为{promised.value:%Y-%m-%d}（{promised.explain()}）"
+            f"按正式日历调整为{promised.value:%Y-%m-%d}"
             if moved
             else f"{today:%Y-%m-%d}录入工作日历，承诺办结日期{self.promised_on:%Y-%m-%d}经核实不变"
         )
