@@ -82,3 +82,23 @@ def test_late_reply_says_so_with_both_dates(client, disclosure_office):
         by=disclosure_office, reply_type="1", legal_basis="x", text="y", now=at(date(2025, 10, 30))
     )
     assert "超期" not in status_page(client, on_time)
+
+
+def test_office_edits_the_remedy_contacts_in_the_admin(client, admin_user):
+    site = SiteSettings.load()
+    client.force_login(admin_user)
+    url = reverse("admin:portal_sitesettings_change", args=[site.pk])
+    page = client.get(url).content.decode()
+    assert "依申请公开救济途径" in page and "政府信息公开工作主管部门" in page
+    assert site.review_body == "江川市人民政府"  # demo value filled
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: form.initial.get(name) or ""
+        for name in form.fields
+        if name not in {"government_badge"}
+    }
+    data.update(review_body="江川市司法局", review_body_contact="电话：0571-87060200")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    site = SiteSettings.load()
+    assert (site.review_body, site.review_body_contact) == ("江川市司法局", "电话：0571-87060200")
