@@ -69,11 +69,32 @@ def test_request_reply_between_provisional_and_real_date_is_on_time_after_settli
     assert "按期答复" in info_request.due_explanation
     event = info_request.events.get(kind=InformationRequestEvent.Kind.DEADLINE_SETTLED)
     assert "2030年10月25日" in event.note and event.actor is None
+    # The applicant's timeline says so.
+    session = client.session
+    session["disclosure:request-verified"] = [info_request.tracking_number]
+    session.save()
+    url = reverse("disclosure:request-status", args=[info_request.tracking_number])
+    page = client.get(url).content.decode()
+    assert "预估期限按正式日历确定" in page and "重新认定为按期答复" in page
+    assert "request-lateness" not in page  # no 超期答复 on the status any more
     # Settling again changes nothing and logs nothing.
     assert workdays.settle_provisional_deadlines()["disclosure.InformationRequest"] == 0
     assert (
         info_request.events.filter(kind=InformationRequestEvent.Kind.DEADLINE_SETTLED).count() == 1
     )
+
+
+def test_escalation_against_the_estimate_is_withdrawn(disclosure_office):
+    info_request = received_request(date(2030, 9, 20))  # estimate: due 23 Oct
+    assert info_request.mark_escalated(now=at(date(2030, 10, 24)))
+    for day in NATIONAL_DAY_2030:
+        WorkCalendarDay.objects.create(date=day, kind="holiday", note="国庆节")
+    workdays.settle_provisional_deadlines(now=at(date(2030, 10, 24), 11))
+    info_request.refresh_from_db()
+    assert info_request.due_on == date(2030, 10, 25)
+    assert info_request.escalated_at is None  # escalated again only once really overdue
+    assert not InformationRequest.objects.due_for_escalation(today=date(2030, 10, 25)).exists()
+    assert InformationRequest.objects.due_for_escalation(today=date(2030, 10, 28)).exists()
 
 
 def test_running_request_with_extension_and_correction_period_settle(
