@@ -18,7 +18,7 @@ from portal.admin import (
     ReviewableAdmin,
     WorkflowAdmin,
 )
-from portal.masking import mask_personal_data_in_text
+from portal.masking import mask_name, mask_personal_data_in_text
 from portal.personal_data import PersonalDataAdmin
 
 from ..exports import comments_workbook_response
@@ -322,7 +322,7 @@ class ConsultationCommentAdmin(
         "consultation_title",
         "target",
         "excerpt",
-        "sender_name",
+        "sender",
         "status",
         "adoption",
     ]
@@ -376,6 +376,11 @@ class ConsultationCommentAdmin(
     @admin.display(description="意见内容")
     def excerpt(self, obj):
         return obj.body if len(obj.body) <= 40 else obj.body[:40] + "…"
+
+    # The list masks the commenter; the full name and phone are on the (audited) change page.
+    @admin.display(description="姓名")
+    def sender(self, obj):
+        return mask_name(obj.sender_name)
 
     def workflow_label(self, obj):
         return f"意见 {obj.pk}"

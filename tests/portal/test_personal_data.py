@@ -307,3 +307,16 @@ def test_opening_a_message_is_audited(client, department_head):
     assert client.get(url).status_code == 200
     entry = AuditEntry.objects.get(kind=AuditEntry.Kind.PERSONAL_DATA_VIEWED)
     assert entry.user == department_head and message.tracking_number in entry.detail
+
+
+def test_comment_list_masks_the_commenter_and_the_change_page_is_audited(admin_client):
+    comment = ConsultationCommentFactory(sender_name="张建华")
+    listing = admin_client.get(reverse("admin:complaints_consultationcomment_changelist"))
+    assert listing.status_code == 200
+    assert "张**" in listing.content.decode() and "张建华" not in listing.content.decode()
+    assert not AuditEntry.objects.filter(kind=AuditEntry.Kind.PERSONAL_DATA_VIEWED).exists()
+    url = reverse("admin:complaints_consultationcomment_change", args=[comment.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and PHONE in page.content.decode()
+    entry = AuditEntry.objects.get(kind=AuditEntry.Kind.PERSONAL_DATA_VIEWED)
+    assert f"#{comment.pk}" in entry.detail
