@@ -16,7 +16,9 @@ def main():
     if sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS:
         os.environ.setdefault("DJANGO_SECRET_KEY", "unused-by-" + sys.argv[1] + "-" + "x" * 40)
         # Nor do they read personal data: placeholder keys (32 zero bytes) satisfy the settings.
-        os.environ.setdefault("PII_KEYS", "unused:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+        if not os.environ.get("PII_KEYS"):
+            os.environ["PII_KEYS"] = "unused:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+            os.environ["PII_KEY_ID"] = "unused"
         os.environ.setdefault("PII_HASH_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
     from django.core.management import execute_from_command_line
 
