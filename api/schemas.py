@@ -314,8 +314,22 @@ class MaterialOut(Schema):
 class StepOut(Schema):
     name: str = Field(title="环节名称")
     actor: str = Field(title="办理人员")
-    time_limit: str = Field(title="办理时限")
+    working_days: int | None = Field(
+        title="办理时限（工作日）", description="0 为即时办结；申请人自己的环节为空，不计时"
+    )
+    time_limit: str = Field(title="办理时限", description="如：即时办结、3个工作日")
     description: str = Field(title="办理内容")
+
+
+class SpecialProcedureOut(Schema):
+    kind: str = Field(title="类型", description="听证、公告、专家评审、检验检测、现场勘查、其他")
+    name: str = Field(title="环节名称")
+    working_days: int = Field(title="所需时间（工作日）", description="不计入承诺时限")
+    description: str = Field(title="说明")
+
+    @staticmethod
+    def resolve_kind(procedure):
+        return procedure.get_kind_display()
 
 
 class QuestionOut(Schema):
@@ -336,6 +350,18 @@ class GuideDetailOut(GuideOut):
     inquiry_phone: str = Field(title="咨询电话")
     complaint_phone: str = Field(title="监督投诉电话")
     online_url: str = Field(title="网上办理地址")
+    summary: str = Field(title="简版指南")
+    decision_body: str = Field(title="决定机构")
+    approval_quantity: str = Field(title="审批数量")
+    intake_channels: str = Field(title="申请接收方式")
+    handling_modes: str = Field(title="办理方式", description="网上办理、窗口办理、邮寄办理")
+    visits: int | None = Field(title="到现场次数", description="0 为全程网办")
+    result_name: str = Field(title="审批结果", description="颁发的证照或批准文书")
+    result_delivery: str = Field(title="结果送达")
+    rights_obligations: list[str] = Field(title="申请人权利和义务")
+    special_procedures: list[SpecialProcedureOut] = Field(
+        title="特殊环节", description="所需时间不计入承诺时限"
+    )
     published_at: datetime | None = Field(title="发布日期")
     updated_at: datetime = Field(title="更新时间")
     legal_bases: list[LegalBasisOut] = Field(title="设定依据")
@@ -350,6 +376,18 @@ class GuideDetailOut(GuideOut):
     @staticmethod
     def resolve_fee(guide):
         return guide.fee_summary()
+
+    @staticmethod
+    def resolve_handling_modes(guide):
+        return guide.handling_modes_label()
+
+    @staticmethod
+    def resolve_rights_obligations(guide):
+        return guide.rights_lines()
+
+    @staticmethod
+    def resolve_special_procedures(guide):
+        return list(guide.special_procedures.all())
 
     @staticmethod
     def resolve_legal_bases(guide):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from portal import content_safety
 from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile, show_length_limits
 from portal.models import Department
+from portal.ratings import is_bad
 from portal.uploads import CitizenFilesField
 
 from .models import (
@@ -135,10 +136,12 @@ class RatingForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("rating") == Message.Rating.UNSATISFIED and not cleaned.get("comment"):
+        if is_bad(cleaned.get("rating")) and not cleaned.get("comment"):
             self.add_error(
                 "comment",
-                ValidationError("选择“不满意”时请写明原因，以便重新办理", code="reason_required"),
+                ValidationError(
+                    "选择“不满意”或“非常不满意”时请写明原因，以便重新办理", code="reason_required"
+                ),
             )
         return cleaned
 

@@ -423,6 +423,15 @@ def returned_items(month_on):
     )
 
 
+def service_rating_figures(month_on):
+    """Return the month's 政务服务好差评 figures, in total and per department (the rows of the
+    public page /bsfw/hcp/: ServiceRatingQuerySet.figures and figures_by)."""
+    from services.models import ServiceRating  # noqa: PLC0415  (oversight reads services)
+
+    ratings = ServiceRating.objects.in_month(month_start(month_on))
+    return {"total": ratings.figures(), "departments": ratings.figures_by("department")}
+
+
 # Bulletins --------------------------------------------------------------------------------
 def bulletin_context(month_on, *, today=None):
     """Return what the monthly 通报 says about the month."""
@@ -454,6 +463,7 @@ def bulletin_context(month_on, *, today=None):
             end=month_end(month_on),
             today=today or timezone.localdate(),
         ),
+        "ratings": service_rating_figures(month_on),
         "top": [row for row in ranked if row["is_target_met"]][:3],
         "bottom": [row for row in reversed(ranked) if not row["is_target_met"]][:3],
     }
@@ -515,6 +525,7 @@ def dashboard_data(*, today=None, now=None):
         # Cases past their stored deadline right now (each app's overdue()).
         "overdue_messages": Message.objects.overdue(now=now).count(),
         "overdue_results": ApprovalResult.objects.overdue(today=today).count(),
+        "ratings": service_rating_figures(today),
         "departments": departments,
         "officers": officer_figures(today)[:10],
         "chart_data": {

@@ -119,6 +119,8 @@ class Reviewable(Transitions, models.Model):
             raise ValidationError(
                 "以下要素尚未填写，不能提交或发布：" + "、".join(missing), code="incomplete"
             )
+
+    def _check_consistent(self):
         problems = self.inconsistencies()
         if problems:
             raise ValidationError(
@@ -142,6 +144,7 @@ class Reviewable(Transitions, models.Model):
         self.begin("submit")
         self._check_complete()
         self._check_content()
+        self._check_consistent()
         now = now or timezone.now()
         self.status, self.submitted_at, self.status_reason = self.Status.PENDING, now, ""
         if self.author_id is None:
@@ -162,6 +165,7 @@ class Reviewable(Transitions, models.Model):
             )
         self._check_complete()
         self._check_content()
+        self._check_consistent()
         now = now or timezone.now()
         fields = ["status", "reviewer", "reviewed_at", "review_checklist"]
         if self.published_at is None:

@@ -202,8 +202,18 @@ ROLE_PERMISSIONS = {
         "oversight.delete_taskattachment",
         "oversight.view_columnfreshness",
         "oversight.view_officerreport",
+        # 好差评: the department answers its 差评 (回访, 整改, 申诉).
+        "services.view_servicerating",
+        "services.view_rectificationcase",
+        "services.change_rectificationcase",
+        "services.view_rectificationevent",
     ],
     DISCLOSURE_OFFICE: [
+        # 好差评: the office reviews appeals (申诉复核) and follows every case.
+        "services.view_servicerating",
+        "services.view_rectificationcase",
+        "services.review_rectificationcase",
+        "services.view_rectificationevent",
         # 依申请公开 (disclosure.InformationRequest): the office handles every request.
         "disclosure.view_informationrequest",
         "disclosure.add_informationrequest",
@@ -368,6 +378,9 @@ ROLE_PERMISSIONS = {
         "services.view_servicewindow",
     ],
     LEADERSHIP: [
+        "services.view_servicerating",
+        "services.view_rectificationcase",
+        "services.view_rectificationevent",
         # 依申请公开: leadership follows the requests, appeals and annual reports.
         "disclosure.view_informationrequest",
         "disclosure.view_informationrequestevent",

@@ -8,9 +8,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin import DepartmentScopedAdmin, EventInline, ReviewableAdmin
+from portal.admin import (
+    DepartmentScopedAdmin,
+    EventInline,
+    Move,
+    ReadOnlyAdminMixin,
+    ReasonForm,
+    ReviewableAdmin,
+    WorkflowAdmin,
+)
+from portal.workdays import working_days_between
 from services.forms import ResultImportForm
 from services.models import (
     ApprovalResult,
@@ -19,9 +29,12 @@ from services.models import (
     GuideStep,
     LegalBasis,
     MaterialForm,
+    RectificationCase,
+    RectificationEvent,
     ResultSample,
     ServiceGuide,
     ServiceGuideEvent,
+    ServiceRating,
     ServiceTheme,
     ServiceWindow,
     SpecialProcedure,
@@ -262,6 +275,7 @@ class ApprovalResultForm(forms.ModelForm):
             "guide",
             "applicant_kind",
             "applicant_name",
+            "phone_last4",
             "accepted_on",
             "status",
             "completed_on",
@@ -376,3 +390,171 @@ class ServiceWindowAdmin(admin.ModelAdmin):
             "hall_columns": HALL_COLUMNS,
         }
         return super().changelist_view(request, extra_context=extra_context)
+
+
+# 好差评 and 差评整改 -----------------------------------------------------------------------------
+@admin.register(ServiceRating)
+class ServiceRatingAdmin(ReadOnlyAdminMixin, DepartmentScopedAdmin):
+    """Citizens' ratings: read only (a rating is the citizen's, never edited by staff)."""
+
+    list_display = ["rated_at", "channel", "subject_label", "department", "level", "is_excluded"]
+    list_filter = ["channel", "level", "is_excluded", "department"]
+    list_select_related = ["result", "guide", "window", "department"]
+    search_fields = ["result__tracking_number", "guide__name", "comment"]
+    date_hierarchy = "rated_at"
+    readonly_fields = [
+        "channel",
+        "result",
+        "guide",
+        "window",
+        "department",
+        "level",
+        "efficiency",
+        "attitude",
+        "guide_accuracy",
+        "convenience",
+        "comment",
+        "rated_at",
+        "is_excluded",
+    ]
+
+    @admin.display(description="评价对象")
+    def subject_label(self, obj):
+        return obj.subject_label()
+
+
+class VisitForm(forms.Form):
+    contact_method = forms.ChoiceField(
+        label="回访方式",
+        choices=RectificationCase.ContactMethod.choices,
+        error_messages={"required": "请选择回访方式"},
+    )
+    visit_outcome = forms.CharField(
+        label="回访情况",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        error_messages={"required": "请填写回访情况"},
+    )
+
+
+class RectifyForm(forms.Form):
+    rectification = forms.CharField(
+        label="整改答复",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 70}),
+        help_text="申请人凭受理编号和电话后四位查询评价时可见，请勿写入他人个人信息",
+        error_messages={"required": "请填写整改答复"},
+    )
+
+
+class AppealReviewForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label="复核结论",
+        choices=[("1", "申诉成立：误评或恶意评价，不计入统计"), ("0", "申诉不成立：继续整改")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择复核结论"},
+    )
+    note = forms.CharField(
+        label="复核意见",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        error_messages={"required": "请填写复核意见"},
+    )
+
+
+class RectificationEventInline(EventInline):
+    model = RectificationEvent
+    verbose_name_plural = "整改记录"
+
+
+@admin.register(RectificationCase)
+class RectificationCaseAdmin(WorkflowAdmin, DepartmentScopedAdmin):
+    """差评整改: 回访, 整改 or 申诉, and the 政务公开办's 申诉复核; every step is an event."""
+
+    list_display = [
+        "__str__",
+        "department",
+        "rating_level",
+        "status",
+        "opened_on",
+        "due_on",
+        "deadline_display",
+    ]
+    list_filter = ["status", "department", "rectified_late"]
+    list_select_related = ["rating", "department"]
+    ordering = ["due_on", "pk"]
+    inlines = [RectificationEventInline]
+    readonly_fields = [
+        "rating_display",
+        "department",
+        "status",
+        "opened_on",
+        "due_on",
+        "is_due_provisional",
+        "contacted_at",
+        "contact_method",
+        "visit_outcome",
+        "rectification",
+        "rectified_at",
+        "rectified_late",
+        "appeal_reason",
+        "review_note",
+        "reviewed_by",
+        "reminded_at",
+        "escalated_at",
+    ]
+    fields = readonly_fields
+    workflow = {
+        "record_visit": Move(
+            "记录回访",
+            form=VisitForm,
+            permission="change_rectificationcase",
+            state="record_visit",
+            help_text="写明何时、以何种方式联系了评价人，评价人反映的情况。",
+        ),
+        "rectify": Move(
+            "整改完成",
+            form=RectifyForm,
+            permission="change_rectificationcase",
+            state="rectify",
+            help_text="整改答复将向评价人公开（凭受理编号和电话后四位查询）。",
+        ),
+        "appeal": Move(
+            "申诉复核",
+            form=ReasonForm,
+            permission="change_rectificationcase",
+            state="appeal",
+            help_text="认为属于误评或恶意评价的，写明理由，由政务公开办复核；复核期间整改时限照常计算。",
+        ),
+        "review_appeal": Move(
+            "复核申诉",
+            form=AppealReviewForm,
+            permission="review_rectificationcase",
+            state="review_appeal",
+        ),
+    }
+
+    def has_add_permission(self, request):
+        return False  # a case is opened by a 差评, never by hand
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="评价")
+    def rating_level(self, obj):
+        return obj.rating.get_level_display()
+
+    @admin.display(description="差评内容")
+    def rating_display(self, obj):
+        rating = obj.rating
+        comment = rating.comment or "（未填写评价内容）"
+        return (
+            f"{rating.get_channel_display()} · {rating.subject_label()} · "
+            f"{rating.get_level_display()}：{comment}"
+        )
+
+    @admin.display(description="剩余")
+    def deadline_display(self, obj):
+        if obj.status not in RectificationCase.OPEN:
+            return "—"
+        if obj.is_overdue():
+            return "已超期"
+        return f"{working_days_between(timezone.localdate(), obj.due_on)}个工作日"

@@ -14,10 +14,13 @@ from services.models import (
     GuideStep,
     LegalBasis,
     MaterialForm,
+    RectificationCase,
     ResultSample,
     ServiceGuide,
+    ServiceRating,
     SpecialProcedure,
 )
+from services.models.ratings import FIGURES_SCOPE
 
 
 @receiver([post_save, post_delete], sender=ServiceGuide, dispatch_uid="services-guide-pages")
@@ -45,3 +48,11 @@ def form_changed(sender, instance, raw=False, **kwargs):
         guide = GuideMaterial.objects.filter(pk=instance.material_id).values("guide_id").first()
         if guide is not None:
             content_changed(object_scope(ServiceGuide, guide["guide_id"]))
+
+
+@receiver([post_save, post_delete], sender=ServiceRating, dispatch_uid="services-rating-figures")
+@receiver([post_save, post_delete], sender=RectificationCase, dispatch_uid="services-case-figures")
+def rating_changed(sender, instance, raw=False, **kwargs):
+    """A rating or its 整改 changes the public 好差评 figures."""
+    if not raw:
+        content_changed(FIGURES_SCOPE)

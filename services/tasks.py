@@ -18,3 +18,11 @@ def rebuild_booklet(requested_at=None):
         return "skipped"
     booklet.build_booklet()
     return "built"
+
+
+@task
+def send_rectification_reminders():
+    """Send the 差评整改 reminders and escalations that are due (idempotent)."""
+    from services.services import send_rectification_reminders as sweep
+
+    return sweep()

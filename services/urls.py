@@ -15,6 +15,15 @@ urlpatterns = [
     path("booklet.pdf", views.booklet_download, name="booklet"),
     path("bjgs/", views.result_list, name="result-list"),
     path("bjgs/cx/", views.result_lookup, name="result-lookup"),
+    path("pj/", views.result_rate, name="result-rate"),
+    path("pj/cx/", views.rating_lookup, name="rating-lookup"),
+    path("zn/<int:pk>/pj/", views.guide_rate, name="guide-rate"),
+    path("kiosk/pj/", views.kiosk_rate, name="kiosk-rate"),
+    path("hcp/", views.rating_figures, name="rating-figures"),
+    path("hcp/export.csv", views.rating_figures_export, {"fmt": "csv"}, name="rating-export-csv"),
+    path(
+        "hcp/export.xlsx", views.rating_figures_export, {"fmt": "xlsx"}, name="rating-export-xlsx"
+    ),
     path("bjgs/export.csv", views.result_export, name="result-export"),
     path("bjgs/rss/", feeds.LatestResultsFeed(), name="result-feed"),
     path("kiosk/", views.kiosk_home, name="kiosk"),

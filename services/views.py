@@ -7,28 +7,40 @@ Only published guides are ever shown. Applicants of results are shown through
 import logging
 from itertools import groupby
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
-from portal.exports import csv_response
+from portal.exports import csv_response, xlsx_response
+from portal.figures import month_start, parse_month, recent_months
+from portal.forms import public_form_limits
 from portal.pagecache import SERVICES, cache_public_page, depends_on, object_scope
 from portal.pagination import paginate
 from portal.uploads import attachment_response
 from services import booklet
 from services.filters import ApprovalResultFilter
-from services.forms import ResultLookupForm
+from services.forms import (
+    ApplicantCheckForm,
+    GuideRatingForm,
+    KioskRatingForm,
+    ResultLookupForm,
+    ResultRatingForm,
+)
 from services.models import (
     ApprovalResult,
     MaterialForm,
     ResultSample,
     ServiceGuide,
+    ServiceRating,
     ServiceTheme,
     ServiceWindow,
 )
 from services.models.hall import HALL_COLUMNS
+from services.models.ratings import FIGURES_SCOPE, record_rating
 from services.services import build_forms_zip, latest_news
 
 logger = logging.getLogger(__name__)
@@ -179,6 +191,148 @@ def result_export(request):
     return response
 
 
+# 好差评 ------------------------------------------------------------------------------------------
+def _save_rating(form, **kwargs):
+    """Record the rating of a valid form; a rating that lost a race is a form error, not a 500."""
+    try:
+        return record_rating(level=form.cleaned_data["level"], **kwargs)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@public_form_limits("service-rating", phone_field="")
+def result_rate(request):
+    """一事一评: the applicant rates a finished 办件 (受理编号 + phone's last four digits)."""
+    initial = {"number": request.GET.get("number", "")[:40]}
+    form = ResultRatingForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        rating = _save_rating(
+            form,
+            channel=ServiceRating.Channel.ONLINE,
+            result=form.result,
+            comment=form.cleaned_data["comment"],
+            indicators=form.indicators(),
+        )
+        if rating is not None:
+            return render(request, "services/rating_done.html", {"rating": rating})
+    status = 400 if form.is_bound else 200
+    return render(request, "services/rating_form.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@public_form_limits("service-rating-lookup", phone_field="")
+def rating_lookup(request):
+    """评价查询: the applicant sees their rating and the department's 整改 reply."""
+    form = ApplicantCheckForm(request.POST or None)
+    ratings = None
+    if form.is_valid():
+        ratings = (
+            form.result.ratings.select_related("case")
+            .filter(channel=ServiceRating.Channel.ONLINE)
+            .order_by("-rated_at")
+        )
+    return render(request, "services/rating_lookup.html", {"form": form, "ratings": ratings})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@public_form_limits("service-rating", phone_field="")
+def guide_rate(request, pk):
+    """评价办事指南 (指南准确度)."""
+    guide = get_object_or_404(ServiceGuide.objects.published().for_list(), pk=pk)
+    form = GuideRatingForm(request.POST or None)
+    if form.is_valid():
+        rating = _save_rating(
+            form,
+            channel=ServiceRating.Channel.GUIDE,
+            guide=guide,
+            comment=form.cleaned_data["comment"],
+            indicators={"guide_accuracy": form.cleaned_data["level"]},
+        )
+        if rating is not None:
+            return render(request, "services/rating_done.html", {"rating": rating})
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "services/guide_rating.html", {"form": form, "guide": guide}, status=status
+    )
+
+
+FIGURE_COLUMNS = [
+    ("rated", "评价数"),
+    ("good", "好评数"),
+    ("good_rate", "好评率（%）"),
+    ("bad", "差评数"),
+    ("rectified", "已整改"),
+    ("rectified_rate", "整改率（%）"),
+    ("on_time", "按时整改"),
+    ("on_time_rate", "按时整改率（%）"),
+]
+
+
+def _figures_month(request):
+    """Return the month asked for (?month=2026-11), this month when absent or malformed."""
+    today = timezone.localdate()
+    month = parse_month(request.GET.get("month"))
+    return month if month and month <= today else month_start(today)
+
+
+def _rating_figures(month):
+    ratings = ServiceRating.objects.in_month(month)
+    return {
+        "month": month,
+        "total": ratings.figures(),
+        "departments": ratings.figures_by("department"),
+        "guides": ratings.figures_by("guide"),
+        "columns": FIGURE_COLUMNS,
+    }
+
+
+@cache_public_page(scopes=[FIGURES_SCOPE])
+def rating_figures(request):
+    """好差评 monthly figures per department and item (ratings excluded by 申诉复核 left out)."""
+    context = _rating_figures(_figures_month(request))
+    context["months"] = recent_months(timezone.localdate(), 12)
+    return render(request, "services/rating_figures.html", context)
+
+
+@never_cache
+def rating_figures_export(request, fmt):
+    """The month's 好差评 figures as CSV or XLSX: one row per department, then per item."""
+    figures = _rating_figures(_figures_month(request))
+    header = ["分组", "名称", *(label for _, label in FIGURE_COLUMNS)]
+    rows = [
+        ["合计", "全局", *(figures["total"][key] for key, _ in FIGURE_COLUMNS)],
+        *(
+            ["科室", row["name"], *(row[key] for key, _ in FIGURE_COLUMNS)]
+            for row in figures["departments"]
+        ),
+        *(
+            ["事项", row["name"], *(row[key] for key, _ in FIGURE_COLUMNS)]
+            for row in figures["guides"]
+        ),
+    ]
+    name = f"haochaping-{figures['month']:%Y-%m}"
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = f"{figures['month']:%Y年%m月}好差评"
+        sheet.append(header)
+        for row in rows:
+            sheet.append(["" if value is None else value for value in row])
+        return xlsx_response(workbook, f"{name}.xlsx")
+    response, writer = csv_response(f"{name}.csv")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return response
+
+
 # Lobby kiosk ---------------------------------------------------------------------------------
 def kiosk_context(**extra):
     return {"idle_seconds": KIOSK_IDLE_SECONDS, **extra}
@@ -219,6 +373,22 @@ def kiosk_news(request):
     return render(request, "services/kiosk/news.html", kiosk_context())
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+@public_form_limits("kiosk-rating", phone_field="")
+def kiosk_rate(request):
+    """一次一评 right after a transaction in the hall: a window and one of five buttons."""
+    form = KioskRatingForm(request.POST or None)
+    if form.is_valid():
+        rating = _save_rating(
+            form, channel=ServiceRating.Channel.KIOSK, window=form.cleaned_data["window"]
+        )
+        if rating is not None:
+            return render(request, "services/kiosk/rate_done.html", kiosk_context(rating=rating))
+    status = 400 if form.is_bound else 200
+    return render(request, "services/kiosk/rate.html", kiosk_context(form=form), status=status)
+
+
 # LED big screen ------------------------------------------------------------------------------
 def _seconds(request, name, default):
     """Return a timer setting from the query string (1–600 s), for screens of different halls."""
@@ -256,6 +426,7 @@ def screen_data(request):
                 "theme": guide.theme.name,
                 "department": guide.department.name,
                 "promised_days": guide.promised_time_limit,
+                "promised": guide.promised_time_limit_label(),
                 "fee": "不收费" if guide.is_free else "收费",
             }
             for guide in guides

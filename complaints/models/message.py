@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import content_safety, querycodes
+from portal import content_safety, querycodes, ratings
 from portal.crypto import EncryptedCharField, EncryptedEmailField, KeyedHashField
 from portal.exceptions import InvalidTransition
 from portal.figures import month_bounds, percent
@@ -245,9 +245,8 @@ class MessageQuerySet(DepartmentScopedQuerySet):
             "average_reply_time": Avg(reply_time, filter=replied),
             "longest_reply_time": Max(reply_time, filter=replied),
             "rated_count": Count("pk", filter=~Q(rating="")),
-            "satisfied_count": Count(
-                "pk", filter=Q(rating__in=[Message.Rating.SATISFIED, Message.Rating.FAIR])
-            ),
+            # 满意度 counts the 好评 of the five-level scale (非常满意, 满意, 基本满意).
+            "satisfied_count": Count("pk", filter=ratings.good_q("rating")),
         }
 
 
@@ -266,10 +265,8 @@ class Message(QueryCodeHolder, Transitions, models.Model):
         APPROVED = "approved", "已办结"
         CLOSED = "closed", "不予受理"
 
-    class Rating(models.TextChoices):
-        SATISFIED = "satisfied", "满意"
-        FAIR = "fair", "基本满意"
-        UNSATISFIED = "unsatisfied", "不满意"
+    # The five levels of 好差评, one scale for the whole portal (portal.ratings).
+    Rating = ratings.Rating
 
     # Reminders and escalations are stamped while the record waits in this state.
     open_state = Status.RECEIVED
@@ -348,7 +345,7 @@ class Message(QueryCodeHolder, Transitions, models.Model):
     reviewed_by = staff_stamp("审核人")
     published_at = models.DateTimeField("公开时间", null=True, blank=True, editable=False)
 
-    rating = models.CharField("满意度", max_length=12, choices=Rating, blank=True, editable=False)
+    rating = models.CharField("满意度", max_length=16, choices=Rating, blank=True, editable=False)
     rating_comment = models.TextField("评价意见", blank=True, editable=False)
     rated_at = models.DateTimeField("评价时间", null=True, blank=True, editable=False)
 
@@ -644,7 +641,8 @@ class Message(QueryCodeHolder, Transitions, models.Model):
 
     @transaction.atomic
     def rate(self, *, rating, comment="", now=None):
-        """Record the sender's rating of the latest reply, once; 不满意 reopens the message."""
+        """Record the sender's rating of the latest reply, once; a 差评 (不满意, 非常不满意)
+        reopens the message."""
         self.begin("rate")
         if self.has_rated_reply():
             raise InvalidTransition(self, "rate", "您已评价过本次答复")
@@ -653,7 +651,7 @@ class Message(QueryCodeHolder, Transitions, models.Model):
         self.save(update_fields=["rating", "rating_comment", "rated_at"])
         label = self.Rating(rating).label
         self.log(MessageEvent.Kind.RATED, None, now, f"{label}：{comment.strip()}".rstrip("："))
-        if rating == self.Rating.UNSATISFIED:
+        if ratings.is_bad(rating):
             self.reopen(by=None, reason="留言人对答复不满意", now=now)
 
     @transaction.atomic

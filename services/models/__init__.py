@@ -13,6 +13,7 @@ from .guides import (
     SpecialProcedure,
 )
 from .hall import ServiceWindow
+from .ratings import RectificationCase, RectificationEvent, ServiceRating
 from .results import ApprovalResult
 
 __all__ = [
@@ -22,9 +23,12 @@ __all__ = [
     "GuideStep",
     "LegalBasis",
     "MaterialForm",
+    "RectificationCase",
+    "RectificationEvent",
     "ResultSample",
     "ServiceGuide",
     "ServiceGuideEvent",
+    "ServiceRating",
     "ServiceTheme",
     "ServiceWindow",
     "SpecialProcedure",

@@ -38,7 +38,7 @@
       var li = el("li", "screen-item");
       li.appendChild(el("span", "screen-text", guide.name));
       li.appendChild(el("span", "screen-meta",
-        guide.theme + " · 承诺" + guide.promised_days + "个工作日 · " + guide.fee));
+        guide.theme + " · 承诺" + guide.promised + " · " + guide.fee));
       return li;
     });
     var results = (data.results || []).map(function (result) {

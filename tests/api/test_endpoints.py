@@ -98,6 +98,10 @@ def test_guides(client, public_world):
     assert detail["legal_bases"][0]["article"] == "第四百零二条"
     assert detail["conditions"] == ["抵押财产为已登记的不动产", "抵押人与抵押权人共同申请"]
     assert detail["fee"] == guide.fee_standard
+    assert detail["handling_modes"] == "网上办理、窗口办理" and detail["visits"] == 1
+    assert detail["result_name"] == guide.result_name and detail["special_procedures"] == []
+    step = detail["steps"][1]
+    assert step["working_days"] == 1 and step["time_limit"] == "1个工作日"
 
 
 def test_approval_results_masked_as_on_the_site(client, public_world):

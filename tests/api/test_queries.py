@@ -44,11 +44,11 @@ def test_item_detail_queries(client, django_assert_max_num_queries, rows):
 @pytest.mark.parametrize("rows", [1, 30])
 def test_guide_queries(client, django_assert_max_num_queries, rows):
     """List: one query. Detail: the guide with theme and department, legal bases, materials,
-    their forms, steps, questions."""
+    their forms, steps, questions, special procedures, result samples."""
     guides = ServiceGuideFactory.create_batch(rows, published=True)
     with django_assert_max_num_queries(1):
         assert len(client.get(API + "/guides", {"limit": 30}).json()["items"]) == rows
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         assert client.get(f"{API}/guides/{guides[0].pk}").status_code == 200
 
 

@@ -26,6 +26,7 @@ from services.models import (
     GuideStep,
     LegalBasis,
     ServiceWindow,
+    SpecialProcedure,
 )
 from tests.complaints.factories import MessageCategoryFactory, MessageFactory
 from tests.services.factories import ApprovalResultFactory, ServiceGuideFactory
@@ -300,6 +301,9 @@ PUBLIC_ROWS = {
     "services.GuideStep": lambda department: _published_guide().steps.first(),
     "services.LegalBasis": lambda department: _published_guide().legal_bases.first(),
     "services.ServiceGuide": lambda department: _published_guide(),
+    "services.SpecialProcedure": lambda department: SpecialProcedure.objects.create(
+        guide=_published_guide(), kind="notice", name="批前公示", working_days=7
+    ),
     "services.ServiceWindow": lambda department: ServiceWindow.objects.create(
         number=98, name="综合受理", handles="不动产登记", row=1, column=1
     ),
