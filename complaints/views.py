@@ -2,6 +2,7 @@
 网上评议."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -54,10 +55,12 @@ def message_create(request):
         request.POST or None, request.FILES or None, initial=correction_initial(request)
     )
     if form.is_valid():
-        submission = form.save(ip=client_ip(request))
-        # Committed (submit_message is atomic) before the receipt is shown.
-        receipts.store_receipt(request, submission.message, submission.query_code)
-        return redirect("complaints:message-receipt", submission.message.tracking_number)
+        # The message and its receipt commit together (portal.receipts.store_receipt).
+        with transaction.atomic():
+            submission = form.save(ip=client_ip(request))
+            receipts.store_receipt(request, submission.message, submission.query_code)
+        number = submission.message.tracking_number
+        return receipts.receipt_redirect(request, "complaints:message-receipt", number)
     return render(
         request,
         "complaints/message_form.html",

@@ -9,7 +9,12 @@ the status pages open only unlocked cases (`is_unlocked`).
 Each kind of case has its own session keys, so the number of a message never opens an application.
 """
 
+import time
+
+from django.conf import settings
 from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.http import http_date
 
 # model label -> (the receipt: number and 查询码 in clear, the numbers the visitor has unlocked)
 SESSION_KEYS = {
@@ -24,12 +29,45 @@ def _keys(model):
 
 
 def store_receipt(request, record, query_code):
-    """Keep record's number and 查询码 in the session until its receipt page has shown them."""
+    """Keep record's number and 查询码 in the session until its receipt page has shown them.
+
+    Call it inside the transaction that stores the record: the session is saved at once, in that
+    transaction, so the record and its receipt commit together or not at all. Left to
+    SessionMiddleware, the session was written after the commit, and a database failing in
+    between kept the record while the citizen saw the error page
+    (tests/portal/test_crash_restart.py). Answer with `receipt_redirect()`, which sends the
+    session cookie itself.
+    """
     receipt_key, _ = _keys(record)
     request.session[receipt_key] = {
         "tracking_number": record.tracking_number,
         "query_code": query_code,
     }
+    request.session.save()
+    request.session.modified = False  # saved: nothing left for SessionMiddleware to write
+
+
+def receipt_redirect(request, url_name, tracking_number):
+    """Redirect to the receipt page with the session cookie, set as SessionMiddleware sets it."""
+    response = redirect(url_name, tracking_number)
+    session = request.session
+    if session.get_expire_at_browser_close():
+        max_age = expires = None
+    else:
+        max_age = session.get_expiry_age()
+        expires = http_date(time.time() + max_age)
+    response.set_cookie(
+        settings.SESSION_COOKIE_NAME,
+        session.session_key,
+        max_age=max_age,
+        expires=expires,
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        path=settings.SESSION_COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+        httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def pop_receipt(request, model, tracking_number):

@@ -1,5 +1,6 @@
 """Public pages of 依申请公开: apply, receipt, look up, letters, files, annual reports."""
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -24,10 +25,12 @@ def request_form(request):
     """政府信息公开申请: the online form."""
     form = RequestForm(request.POST or None, request.FILES or None)
     if form.is_valid():
-        submission = form.save(ip=client_ip(request))
-        # Committed (submit_request is atomic) before the receipt is shown.
-        receipts.store_receipt(request, submission.info_request, submission.query_code)
-        return redirect("disclosure:request-receipt", submission.info_request.tracking_number)
+        # The application and its receipt commit together (portal.receipts.store_receipt).
+        with transaction.atomic():
+            submission = form.save(ip=client_ip(request))
+            receipts.store_receipt(request, submission.info_request, submission.query_code)
+        number = submission.info_request.tracking_number
+        return receipts.receipt_redirect(request, "disclosure:request-receipt", number)
     return render(request, "disclosure/request_form.html", {"form": form})
 
 
