@@ -39,7 +39,7 @@ explain(
     "Capped count (kept in the cache under the content version)",
     listing[: COUNT_CAP + 1].values("pk"),
 )
-explain("Item detail", Item.objects.public().for_detail().filter(pk=listing[0].pk))
+explain("Item detail", Item.objects.public().for_detail().filter(pk=listing[0]["pk"]))
 
 
 for word in ["土地", "不动产登记", "宅基地", "2025"]:

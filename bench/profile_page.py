@@ -23,6 +23,10 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" + "x" * 
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_SECURE", "0")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# The benchmark-only keys of bench/run.py (the personal data at rest of portal_bench).
+os.environ.setdefault("PII_KEYS", "bench:YmVuY2htYXJrLW9ubHktcGVyc29uYWwtZGF0YS1rZXk=")
+os.environ.setdefault("PII_KEY_ID", "bench")
+os.environ.setdefault("PII_HASH_KEY", "YmVuY2htYXJrLW9ubHktbG9va3VwLWhhc2gta2V5ISE=")
 os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "0")
 
 
