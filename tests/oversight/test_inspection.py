@@ -164,7 +164,7 @@ def test_dead_link_and_dead_attachment_are_deductions(fresh_site):
     Item.objects.filter(pk=item.pk).update(
         body='<p>详见<a href="/zwgk/xxgk/999999/">原公告</a>。</p>'
     )
-    run = inspection.run_inspection(limit=40)
+    run = inspection.run_inspection(limit=60)
     dead = run.findings.get(rule="dead_link")
     assert dead.severity == InspectionFinding.Severity.DEDUCTION
     assert dead.target == "/zwgk/xxgk/999999/"

@@ -318,3 +318,20 @@ def test_dashboard_and_bulletin_carry_the_figures(finished):
     for data in [dashboard_data(today=today), bulletin_context(today, today=today)]:
         assert data["ratings"]["total"]["bad"] == 1
         assert data["ratings"]["departments"][0]["name"] == finished.guide.department.name
+
+
+def test_admin_pages_of_ratings_and_cases(client, finished, department_head, disclosure_office):
+    rating = record_rating(
+        channel=ServiceRating.Channel.ONLINE, level="unsatisfied", result=finished
+    )
+    client.force_login(department_head)
+    for name in ["services_servicerating_changelist", "services_rectificationcase_changelist"]:
+        assert client.get(reverse(f"admin:{name}")).status_code == 200, name
+    page = client.get(reverse("admin:services_rectificationcase_change", args=[rating.case.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "记录回访" in html and "复核申诉" not in html
+    client.force_login(disclosure_office)
+    review = reverse(
+        "admin:services_rectificationcase_workflow", args=[rating.case.pk, "review_appeal"]
+    )
+    assert client.get(review).status_code in {302, 403}  # nothing to review before an appeal
