@@ -329,7 +329,7 @@ class ConsultationCommentAdmin(
     list_display_links = ["submitted", "excerpt"]
     list_filter = ["status", "adoption", "consultation", ArticleFilter]
     list_select_related = ["consultation", "article"]
-    search_fields = ["body", "adoption_reason"]
+    search_fields = ["public_body", "adoption_reason"]
     hashed_search_fields = {"sender_phone_hash": "phone"}
     date_hierarchy = "submitted_at"
     ordering = ["consultation", "article__number", "submitted_at", "pk"]

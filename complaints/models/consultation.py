@@ -21,7 +21,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from portal.content_safety import text_from_html
-from portal.crypto import EncryptedCharField, KeyedHashField
+from portal.crypto import EncryptedCharField, EncryptedTextField, KeyedHashField
 from portal.exceptions import InvalidTransition
 from portal.masking import mask_personal_data_in_text
 from portal.models import Department, DepartmentScopedQuerySet, staff_stamp
@@ -519,7 +519,9 @@ class ConsultationComment(Transitions, models.Model):
         blank=True,
         help_text="为空表示对草案整体的意见",
     )
-    body = models.TextField("意见内容")
+    # Encrypted: citizens write their phone or address into the comment; the public text is
+    # public_body, masked at approval.
+    body = EncryptedTextField("意见内容")
     sender_name = EncryptedCharField("姓名", max_length=30)
     sender_phone = EncryptedCharField("手机号码", max_length=20)
     sender_phone_hash = KeyedHashField("手机号码（摘要）", source="sender_phone", kind="phone")

@@ -127,7 +127,7 @@ def test_unusable_keys_are_reported_at_start():
 def test_raw_columns_hold_no_plain_id_number_or_phone(officer):
     received_request(data=person_data())
     MessageFactory(sender_phone=PHONE)
-    ConsultationCommentFactory(sender_phone=PHONE)
+    ConsultationCommentFactory(sender_phone=PHONE, body=f"建议公开补偿标准，电话{PHONE}可联系我。")
     round = EvaluationRoundFactory()
     EvaluationResponse.objects.create(
         round=round, phone_hash=hash_evaluation_phone(PHONE), masked_phone="138****5678"
