@@ -9,12 +9,13 @@ dates counted back from the day of loading).
 import io
 import random
 import zipfile
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from portal import roles
 from portal.demo import read_data
 from portal.models import Department, User
 from portal.publishing import REVIEW_CHECKLIST
@@ -28,10 +29,12 @@ from services.models import (
     MaterialForm,
     ResultSample,
     ServiceGuide,
+    ServiceRating,
     ServiceTheme,
     ServiceWindow,
     SpecialProcedure,
 )
+from services.models.ratings import record_rating
 
 GUIDE_DATA = read_data(__file__, "guides.toml")
 HALL = read_data(__file__, "hall.toml")
@@ -144,6 +147,9 @@ def load(*, stdout):
     if not ApprovalResult.objects.exists():
         count = create_results()
         stdout.write(f"  办件公示：新建 {count} 条")
+    if not ServiceRating.objects.exists():
+        count, bad = create_ratings()
+        stdout.write(f"  好差评：新建 {count} 条评价，其中差评 {bad} 条")
 
 
 def attach_result_sample(guide):
@@ -315,3 +321,63 @@ def result_state(rng, guide, accepted, today):
         return "refused", completed, "不符合法定条件，不予许可，已书面告知理由和救济途径"
     outcome = RESULTS["outcomes"].get(guide.theme.slug, "已办结")
     return "completed", completed, outcome
+
+
+RATING_LEVELS = ["very_satisfied", "satisfied", "fair", "unsatisfied", "very_unsatisfied"]
+RATING_COMMENTS = {
+    "very_satisfied": "窗口一次性告知，当天就办好了",
+    "satisfied": "办理顺利",
+    "fair": "",
+    "unsatisfied": "材料要求前后说法不一，跑了两次",
+    "very_unsatisfied": "排队时间太长，咨询电话一直占线",
+}
+
+
+def create_ratings(*, now=None):
+    """一事一评 of about a third of the finished results, the day after each finished; the 差评
+    older than two weeks were called back and put right by their department's head."""
+    now = now or timezone.now()
+    rng = random.Random(20261208)
+    finished = ApprovalResult.objects.filter(status__in=ApprovalResult.FINISHED).select_related(
+        "guide"
+    )
+    heads = {
+        user.department_id: user
+        for user in User.objects.filter(groups__name=roles.DEPARTMENT_HEAD).order_by("pk")
+    }
+    count = bad = 0
+    for result in finished.order_by("pk"):
+        if rng.random() > 0.35:
+            continue
+        rated_at = timezone.make_aware(
+            datetime.combine(result.completed_on + timedelta(days=1), time(10, rng.randint(0, 59)))
+        )
+        if rated_at > now:
+            continue
+        level = rng.choices(RATING_LEVELS, weights=[55, 28, 10, 5, 2])[0]
+        rating = record_rating(
+            channel=ServiceRating.Channel.ONLINE,
+            level=level,
+            comment=RATING_COMMENTS[level],
+            result=result,
+            now=rated_at,
+        )
+        count += 1
+        if rating.is_bad():
+            bad += 1
+            head = heads.get(rating.department_id)
+            if head is not None and (now - rated_at).days > 14:
+                case = rating.case
+                case.record_visit(
+                    by=head,
+                    contact_method="phone",
+                    visit_outcome="电话回访申请人，了解情况并致歉",
+                    now=rated_at + timedelta(days=1),
+                )
+                case.rectify(
+                    by=head,
+                    rectification="已对窗口人员进行业务培训，统一一次性告知口径；"
+                    "申请材料清单以网上公布的办事指南为准。",
+                    now=rated_at + timedelta(days=5),
+                )
+    return count, bad

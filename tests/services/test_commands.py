@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from services import booklet, demo
-from services.models import ApprovalResult, MaterialForm, ServiceGuide, ServiceWindow
+from services.models import (
+    ApprovalResult,
+    MaterialForm,
+    RectificationCase,
+    ServiceGuide,
+    ServiceRating,
+    ServiceWindow,
+)
 from services.tasks import rebuild_booklet
 from tests.services.factories import CHECKLIST, ServiceGuideFactory
 
@@ -153,6 +160,7 @@ def test_demo_is_idempotent_and_realistic(django_user_model):
         MaterialForm.objects.count(),
         ApprovalResult.objects.count(),
         ServiceWindow.objects.count(),
+        ServiceRating.objects.count(),
     )
     demo.load(stdout=io.StringIO())
     assert counts == (
@@ -160,7 +168,13 @@ def test_demo_is_idempotent_and_realistic(django_user_model):
         MaterialForm.objects.count(),
         ApprovalResult.objects.count(),
         ServiceWindow.objects.count(),
+        ServiceRating.objects.count(),
     )
+    assert all(guide.inconsistencies() == [] for guide in ServiceGuide.objects.all())
+    # 好差评: about a third of the finished results rated; old 差评 put right, with a reply.
+    figures = ServiceRating.objects.figures()
+    assert figures["rated"] >= 40 and figures["good"] > figures["bad"]
+    assert RectificationCase.objects.filter(status="rectified").exclude(rectification="").exists()
     assert counts[0] >= 15 and counts[2] >= 300
     assert ServiceGuide.objects.published().count() == counts[0]
     assert all(guide.missing_elements() == [] for guide in ServiceGuide.objects.all())
