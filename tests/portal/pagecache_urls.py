@@ -1,5 +1,6 @@
-"""Pages (and the site's own, which the middleware needs) for the page-cache tests: one with a CSRF token, one with an inline script and its CSP
-nonce, one plain (the door must store only the plain one)."""
+"""Pages for the page-cache tests (and the site's own, which the middleware needs): one with a
+CSRF token, one with an inline script and its CSP nonce, one plain (the door must store only the
+plain one)."""
 
 from django.http import HttpResponse
 from django.template import engines

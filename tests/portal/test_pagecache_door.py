@@ -210,3 +210,15 @@ def test_search_pages_keep_their_own_lifetime(client, settings):
     settings.SEARCH_PAGE_CACHE_SECONDS = 0
     client.cookies.clear()
     assert "X-Cache" not in client.get(reverse("search") + "?q=征收")
+
+
+def test_column_rows_read_as_values_show_department_and_validity(client):
+    """Item.objects.list_rows(): the row's department name and 有效性 label, no model rows."""
+    from disclosure.models import Item
+
+    item = ItemFactory(published=True, title="江川市土地储备管理办法")
+    Item.objects.filter(pk=item.pk).update(validity=Item.Validity.REPEALED)
+    html = client.get(column_url("tzgg")).content.decode()
+    row = html[html.index(item.title) :].split("</tr>")[0]
+    assert '<span class="badge badge-repealed">已废止</span>' in row
+    assert f'<td class="col-dept">{item.department.name}</td>' in row
