@@ -59,7 +59,7 @@ def test_load_demo_creates_bureau_and_an_account_per_role(demo, settings):
     assert SiteSettings.load().bureau_name == "江川市国土资源局"
     assert Department.objects.filter(name="地籍与不动产登记科").exists()
     lines = accounts_file.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 6  # one per role, and two department heads
+    assert len(lines) == 9  # one per role, and two department heads
     for line in lines:
         username, password, _ = line.split("\t")
         user = User.objects.get(username=username)
@@ -74,6 +74,9 @@ def test_load_demo_creates_bureau_and_an_account_per_role(demo, settings):
         "科室负责人",
         "政务公开办",
         "局领导",
+        "系统管理员",
+        "安全管理员",
+        "审计管理员",
     }
     heads = [user for user in users if user.groups.get().name == "科室负责人"]
     assert len({head.department_id for head in heads}) == 2
