@@ -312,6 +312,29 @@ class RectificationCase(Transitions, models.Model):
         case.log(RectificationEvent.Kind.OPENED, None, now)
         return case
 
+    @classmethod
+    def settle_provisional_deadlines(cls, *, now=None):
+        """Recompute open cases' 预估 deadlines on the calendar as it now stands (called by
+        portal.workdays when calendar rows change); return how many moved."""
+        now = now or timezone.now()
+        changed = 0
+        for case in cls.objects.open().filter(is_due_provisional=True):
+            due = workdays.add_working_days(case.opened_on, RECTIFICATION_WORKING_DAYS)
+            if (due.value, due.is_provisional) == (case.due_on, case.is_due_provisional):
+                continue
+            old = case.due_on
+            case.due_on, case.is_due_provisional = due.value, due.is_provisional
+            case.remind_on = workdays.working_days_before(due.value, REMINDER_WORKING_DAYS)
+            case.save(update_fields=["due_on", "is_due_provisional", "remind_on"])
+            case.log(
+                RectificationEvent.Kind.SETTLED,
+                None,
+                now,
+                f"工作日历已更新：整改期限由{old:%Y年%m月%d日}改为{due.value:%Y年%m月%d日}",
+            )
+            changed += 1
+        return changed
+
     def is_overdue(self, *, today=None):
         return self.status in self.OPEN and self.due_on < (today or timezone.localdate())
 
@@ -391,6 +414,7 @@ class RectificationEvent(models.Model):
         DISMISSED = "dismissed", "申诉不成立"
         REMINDED = "reminded", "到期提醒"
         ESCALATED = "escalated", "超期督办"
+        SETTLED = "settled", "期限按正式日历确定"
 
     case = models.ForeignKey(
         RectificationCase, verbose_name="差评整改", on_delete=models.PROTECT, related_name="events"

@@ -335,3 +335,26 @@ def test_admin_pages_of_ratings_and_cases(client, finished, department_head, dis
         "admin:services_rectificationcase_workflow", args=[rating.case.pk, "review_appeal"]
     )
     assert client.get(review).status_code in {302, 403}  # nothing to review before an appeal
+
+
+def test_provisional_deadline_is_settled_when_the_calendar_arrives(finished):
+    WorkCalendarDay.objects.filter(date__year=2031).delete()
+    workdays.clear_cache([2031])
+    rating = record_rating(
+        channel=ServiceRating.Channel.ONLINE,
+        level="unsatisfied",
+        result=finished,
+        now=local(2031, 9, 29, 10, 0),
+    )
+    case = rating.case
+    assert case.is_due_provisional
+    estimated = case.due_on
+    WorkCalendarDay.objects.bulk_create(
+        WorkCalendarDay(date=date(2031, 10, day), kind="holiday", note="国庆节")
+        for day in [1, 2, 3, 6, 7, 8, 9, 10, 13, 14, 15]
+    )
+    workdays.clear_cache([2031])
+    assert RectificationCase.settle_provisional_deadlines() == 1
+    case.refresh_from_db()
+    assert not case.is_due_provisional and case.due_on > estimated
+    assert case.events.filter(kind="settled").exists()
