@@ -54,12 +54,29 @@ def record_view(request, obj, *, what="查看"):
 
 
 def erase(obj):
-    """Blank obj's encrypted personal fields (required ones read 已删除) and their hashes."""
+    """Blank obj's encrypted personal fields (required ones read 已删除) and their hashes, and
+    delete the files the citizen attached to it (ID copies, photos: portal.uploads)."""
     fields = [obj._meta.get_field(name) for name in crypto.encrypted_fields(type(obj))]
     for field in fields:
         setattr(obj, field.attname, "" if field.blank else ERASED)
     hashes = [field.name for field in crypto.hash_fields(type(obj))]
     obj.save(update_fields=[field.name for field in fields] + hashes)
+    erase_attachments(obj)
+
+
+def erase_attachments(obj):
+    """Delete the private attachments of obj: the rows now, the files once the erasure commits
+    (a rolled-back erasure keeps them)."""
+    from .uploads import PrivateAttachment
+
+    for relation in obj._meta.related_objects:
+        if not issubclass(relation.related_model, PrivateAttachment):
+            continue
+        for attachment in getattr(obj, relation.get_accessor_name()).all():
+            storage, name = attachment.file.storage, attachment.file.name
+            attachment.delete()
+            if name:
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 @transaction.atomic

@@ -322,3 +322,28 @@ def test_comment_list_masks_the_commenter_and_the_change_page_is_audited(admin_c
     assert page.status_code == 200 and PHONE in page.content.decode()
     entry = AuditEntry.objects.get(kind=AuditEntry.Kind.PERSONAL_DATA_VIEWED)
     assert f"#{comment.pk}" in entry.detail
+
+
+def test_retention_deletes_the_files_the_citizen_attached(
+    disclosure_office, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from complaints.models import MessageAttachment
+
+    settings.PII_RETENTION_YEARS = 3
+    long_ago = timezone.now() - timedelta(days=4 * 366)
+    old_message = MessageFactory(received_at=long_ago)
+    old_message.close(by=disclosure_office, reason="重复留言", now=long_ago)
+    photo = MessageAttachment.objects.create(
+        message=old_message,
+        file=SimpleUploadedFile("身份证复印件.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+    )
+    storage, name = photo.file.storage, photo.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erase_old_personal_data", stdout=StringIO())
+    assert not MessageAttachment.objects.filter(pk=photo.pk).exists()
+    assert not storage.exists(name)
+    old_message.refresh_from_db()
+    assert old_message.status == Message.Status.CLOSED  # the case stays
