@@ -15,6 +15,9 @@ class ServicePageSitemap(SectionSitemap):
         ("services:index", "办事服务"),
         ("services:result-list", "办件公示"),
         ("services:result-lookup", "办件查询"),
+        ("services:result-rate", "办件评价（好差评）"),
+        ("services:rating-lookup", "评价与整改查询"),
+        ("services:rating-figures", "好差评统计"),
     ]
 
 

@@ -31,7 +31,10 @@ def test_item_pages_are_the_column_pages(client):
     ItemFactory.create_batch(45, published=True, category=column)
     api_pages = pages(client, "/items", column="tzgg", limit=20)
     html_pages = [
-        [item.pk for item in client.get(column.get_absolute_url(), {"page": n}).context["page_obj"]]
+        [
+            row["pk"]
+            for row in client.get(column.get_absolute_url(), {"page": n}).context["page_obj"]
+        ]
         for n in (1, 2, 3)
     ]
     assert api_pages == html_pages

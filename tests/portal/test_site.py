@@ -326,6 +326,7 @@ NOT_IN_SITE_MAP = {
     "services:kiosk-windows",
     "services:kiosk-results",
     "services:kiosk-news",
+    "services:kiosk-rate",
     "services:screen",
     "services:screen-data",
 }
