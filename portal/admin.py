@@ -1055,8 +1055,38 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
+class SecondFactorAdminMixin:
+    """Staff enrol their own second factors; the admin lists them and removes a lost one, each
+    removal audited (who removed which, from whose account)."""
+
+    def has_add_permission(self, request):
+        return False  # staff enrol themselves (两步验证 in the top bar)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        self._audit_removal(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._audit_removal(request, list(queryset.select_related("user")))
+        super().delete_queryset(request, queryset)
+
+    def _audit_removal(self, request, devices):
+        from .audit import record
+
+        for device in devices:
+            record(
+                AuditEntry.Kind.OTP_RESET,
+                user=device.user,
+                request=request,
+                detail=f"由 {request.user.username} 删除{self.removal_label(device)}",
+            )
+
+
 @admin.register(TwoFactorDevice)
-class TwoFactorDeviceAdmin(admin.ModelAdmin):
+class TwoFactorDeviceAdmin(SecondFactorAdminMixin, admin.ModelAdmin):
     """Who has enrolled an authenticator app; deleting a device lets its owner enrol again."""
 
     # django-otp's field labels are English: every column here has its own Chinese label.
@@ -1087,35 +1117,12 @@ class TwoFactorDeviceAdmin(admin.ModelAdmin):
     def last_used(self, obj):
         return obj.last_used_at or "—"
 
-    def has_add_permission(self, request):
-        return False  # staff enrol themselves (两步验证 in the top bar)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def delete_model(self, request, obj):
-        self._audit_reset(request, [obj])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        self._audit_reset(request, list(queryset.select_related("user")))
-        super().delete_queryset(request, queryset)
-
-    @staticmethod
-    def _audit_reset(request, devices):
-        from .audit import record
-
-        for device in devices:
-            record(
-                AuditEntry.Kind.OTP_RESET,
-                user=device.user,
-                request=request,
-                detail=f"由 {request.user.username} 删除两步验证设备",
-            )
+    def removal_label(self, device):
+        return "两步验证设备"
 
 
 @admin.register(Passkey)
-class PasskeyAdmin(admin.ModelAdmin):
+class PasskeyAdmin(SecondFactorAdminMixin, admin.ModelAdmin):
     """Who has registered passkeys; deleting a lost one. Seen and removed by the staff who see and
     remove authenticator apps (the 两步验证设备 permissions cover both kinds of second factor)."""
 
@@ -1152,31 +1159,8 @@ class PasskeyAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return self.has_view_permission(request)
 
-    def has_add_permission(self, request):
-        return False  # staff register their own (两步验证 in the top bar)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("portal.delete_twofactordevice")
 
-    def delete_model(self, request, obj):
-        self._audit_removal(request, [obj])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        self._audit_removal(request, list(queryset.select_related("user")))
-        super().delete_queryset(request, queryset)
-
-    @staticmethod
-    def _audit_removal(request, passkeys):
-        from .audit import record
-
-        for passkey in passkeys:
-            record(
-                AuditEntry.Kind.OTP_RESET,
-                user=passkey.user,
-                request=request,
-                detail=f"由 {request.user.username} 删除通行密钥“{passkey.name}”",
-            )
+    def removal_label(self, passkey):
+        return f"通行密钥“{passkey.name}”"
