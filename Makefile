@@ -64,6 +64,9 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
 	@command -v java >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	@# pdftotext reads the booklet PDF back in its test (without it that test is skipped).
+	@command -v pdftotext >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 # Throughput and latency on PostgreSQL with 1,000,000 items (generated once into portal_bench).
 bench: $(VENV)/.installed-dev
