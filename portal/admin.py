@@ -1059,6 +1059,14 @@ class SecondFactorAdminMixin:
     """Staff enrol their own second factors; the admin lists them and removes a lost one, each
     removal audited (who removed which, from whose account)."""
 
+    @admin.display(description="工作人员", ordering="user__username")
+    def owner(self, obj):
+        return f"{obj.user}（{obj.user.username}）"
+
+    @admin.display(description="所在科室")
+    def department(self, obj):
+        return obj.user.department or "—"
+
     def has_add_permission(self, request):
         return False  # staff enrol themselves (两步验证 in the top bar)
 
@@ -1097,14 +1105,6 @@ class TwoFactorDeviceAdmin(SecondFactorAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
     actions = ["delete_selected"]
 
-    @admin.display(description="工作人员", ordering="user__username")
-    def owner(self, obj):
-        return f"{obj.user}（{obj.user.username}）"
-
-    @admin.display(description="所在科室")
-    def department(self, obj):
-        return obj.user.department or "—"
-
     @admin.display(description="设备名称")
     def device_name(self, obj):
         return obj.name
@@ -1132,14 +1132,6 @@ class PasskeyAdmin(SecondFactorAdminMixin, admin.ModelAdmin):
     fields = ["owner", "department", "passkey_name", "created", "last_used"]
     readonly_fields = fields
     actions = ["delete_selected"]
-
-    @admin.display(description="工作人员", ordering="user__username")
-    def owner(self, obj):
-        return f"{obj.user}（{obj.user.username}）"
-
-    @admin.display(description="所在科室")
-    def department(self, obj):
-        return obj.user.department or "—"
 
     @admin.display(description="名称", ordering="name")
     def passkey_name(self, obj):
