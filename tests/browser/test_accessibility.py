@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from complaints.models import Consultation, EvaluationRound
 from disclosure.models import Item
@@ -73,6 +74,13 @@ def public_pages():
         "guide": ServiceGuide.objects.published().first().get_absolute_url(),
         "results": "/bsfw/bjgs/",
         "result-lookup": "/bsfw/bjgs/cx/",
+        "result-rate": reverse("services:result-rate"),
+        "guide-rate": reverse(
+            "services:guide-rate", args=[ServiceGuide.objects.published().first().pk]
+        ),
+        "rating-lookup": reverse("services:rating-lookup"),
+        "rating-figures": reverse("services:rating-figures"),
+        "kiosk-rate": reverse("services:kiosk-rate"),
         "oversight": "/gzjd/",
         "site-map": "/wzdt/",
     }

@@ -25,6 +25,7 @@ from tests.complaints.factories import (
     published_consultation,
 )
 from tests.disclosure.request_factories import online_request
+from tests.services.factories import ServiceGuideFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,9 @@ def public_form_pages(client, replier):
         "message-lookup": reverse("complaints:message-lookup"),
         "request-lookup": reverse("disclosure:request-lookup"),
         "result-lookup": reverse("services:result-lookup"),
+        "result-rate": reverse("services:result-rate"),
+        "guide-rate": reverse("services:guide-rate", args=[ServiceGuideFactory(published=True).pk]),
+        "rating-lookup": reverse("services:rating-lookup"),
     }
     for name, url in pages.items():
         response = client.get(url)
@@ -126,4 +130,4 @@ def test_vnu_finds_no_error_on_public_form_pages(client, tmp_path, department_he
     ]
     assert errors == [], "\n".join(errors)
     assert result.returncode == 0
-    assert len(files) == 16
+    assert len(files) == 19
