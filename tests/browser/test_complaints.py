@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 
-from complaints.models import Message, MessageCategory
+from complaints.models import Message, MessageCategory, ReplyTemplate
 from portal import roles
 from portal.models import SiteSettings
 from tests.portal.factories import DepartmentFactory, UserFactory
@@ -22,10 +22,11 @@ def desk():
     site.bureau_name = site.site_name = "江川市国土资源局"
     site.save()
     registry = DepartmentFactory(name="地籍与不动产登记科", code="bdcdj")
-    MessageCategory.objects.create(
-        name="不动产登记",
-        department=registry,
-        reply_template="您好！您的留言已收悉。经地籍与不动产登记科核实，现答复如下：",
+    category = MessageCategory.objects.create(name="不动产登记", department=registry)
+    ReplyTemplate.objects.create(
+        category=category,
+        kind=Message.Kind.COMPLAINT,
+        text="您好！您反映的问题已收悉。经地籍与不动产登记科核实，现答复如下：【核查情况】",
     )
     head = UserFactory(username="kezhang", full_name="周丽华", department=registry)
     reviewer = UserFactory(

@@ -144,13 +144,16 @@ def lookup(client, number, code):
     )
 
 
-def test_lookup_with_right_code_shows_status_and_unpublished_reply(client, department_head):
+def test_lookup_with_right_code_shows_status_and_unpublished_reply(
+    client, department_head, reviewer
+):
     message = MessageFactory(has_publication_consent=False)
     message.record_reply(by=department_head, text="经核查，您的登记已办结。")
+    message.approve(by=reviewer)  # sent to the sender, not public (no consent)
     response = lookup(client, message.tracking_number.lower(), QUERY_CODE.lower())
     assert response.status_code == 302
     html = client.get(response.url).content.decode()
-    assert "已答复" in html
+    assert "已办结" in html
     assert "经核查，您的登记已办结。" in html
     assert "评价本次答复" in html
 
