@@ -110,9 +110,10 @@ def reminder_time(received_at, reply_due_at):
 
 
 # What a template leaves for the clerk to fill in: a run of underscores (____), a slot in
-# lenticular brackets (【】, 【办理结果】) and crosses standing for a blank (XX, XXX, ××).
+# lenticular brackets (【】, 【办理结果】) and crosses standing for a blank (XX, XXX, ××). Runs
+# inside a Latin word, number or identifier (ZD2026XX01, __init__) are not blanks.
 PLACEHOLDER = re.compile(
-    r"[_＿]{2,}"
+    r"(?<![A-Za-z0-9.])[_＿]{2,}(?![A-Za-z0-9])"
     r"|【[^】\n]{0,30}】"
     r"|(?<![A-Za-z0-9])[XxＸｘ×]{2,}(?![A-Za-z0-9])"
 )
