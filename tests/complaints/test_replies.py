@@ -249,3 +249,24 @@ def test_a_new_reply_after_reopening_stays_hidden_until_approved(client, departm
     message.record_reply(by=department_head, text="补充答复：证书已邮寄。")
     html = open_lookup(client, message).content.decode()
     assert "补充答复" not in html and 'id="reply-text"' not in html
+
+
+def test_migration_masks_names_already_published_and_their_search_rows(department_head, reviewer):
+    """complaints 0014 masks the sender's name in public text reviewed before #18."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("complaints.migrations.0014_mask_sender_names_in_public_text")
+    message = MessageFactory(sender_name="杨建国", subject="宅基地翻建审批材料")
+    message.record_reply(by=department_head, text=FILLED)
+    message.approve(by=reviewer)
+    # As approved before the names were masked (the index follows the saved row).
+    message.public_reply = "杨建国您好！" + FILLED
+    message.save(update_fields=["public_reply"])
+    assert len(SearchEntry.objects.search("杨建国")) == 1
+    migration.mask_sender_names(apps, None)
+    message.refresh_from_db()
+    assert message.public_reply.startswith("杨**您好！")
+    assert len(SearchEntry.objects.search("杨建国")) == 0
+    assert len(SearchEntry.objects.search("宅基地翻建")) == 1
