@@ -674,11 +674,8 @@ class Message(QueryCodeHolder, Transitions, models.Model):
         )
         self.mask_public_text()
         if self.has_publication_consent:
-            for field, label in [
-                ("public_subject", "公开标题"),
-                ("public_body", "公开留言内容"),
-                ("public_reply", "公开答复内容"),
-            ]:
+            for field in self.public_text_fields:
+                label = self._meta.get_field(field).verbose_name
                 validate_no_placeholders(getattr(self, field), field_label=label, field=field)
             # What the public will read must pass the content-safety scan.
             content_safety.raise_for_blocking(content_safety.scan_object(self))

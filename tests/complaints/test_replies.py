@@ -210,6 +210,10 @@ def test_office_manages_templates_in_the_admin(client, disclosure_office, depart
     duplicate = client.post(add, data).content.decode()
     assert "该类别的这一留言类型已有答复模板" in duplicate
     assert ReplyTemplate.objects.count() == 1
+    listing = client.get(reverse("admin:complaints_replytemplate_changelist")).content.decode()
+    assert "投诉答复：【核查情况】" in listing
+    change = reverse("admin:complaints_messagecategory_change", args=[category.pk])
+    assert "本类别的答复模板" in client.get(change).content.decode()
     client.force_login(department_head)
     assert client.get(add).status_code == 403
 
