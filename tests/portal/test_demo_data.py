@@ -193,4 +193,3 @@ def test_demo_fills_the_site_identity():
     assert site.error_report_url().endswith("siteCode=3302000012")
     # The badge is the office's to upload: the demo invents none.
     assert site.missing_identity_elements() == ["党政机关网站标识"]
-
