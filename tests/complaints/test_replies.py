@@ -85,6 +85,10 @@ def test_approve_refuses_a_blank_left_in_the_public_version(
     # The model refuses too (the bulk action has no form).
     with pytest.raises(Exception, match="【联系电话】"):
         message.approve(by=reviewer, public_reply="请致电【联系电话】。")
+    # A citizen's own “XX村” in the question is not a template blank.
+    message.approve(by=reviewer, public_body="我是XX村村民，请问登记进度。", public_reply=FILLED)
+    message.refresh_from_db()
+    assert message.is_public() and "XX村" in message.public_body
 
 
 # Names in the public version and the search ------------------------------------------------
