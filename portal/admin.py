@@ -5,14 +5,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
@@ -29,6 +32,7 @@ from .models import (
     ContentFinding,
     Department,
     Leader,
+    LoginLockout,
     Passkey,
     SensitiveTerm,
     SiteSettings,
@@ -1156,3 +1160,150 @@ class PasskeyAdmin(SecondFactorAdminMixin, admin.ModelAdmin):
 
     def removal_label(self, passkey):
         return f"通行密钥“{passkey.name}”"
+
+
+class LockStateFilter(admin.SimpleListFilter):
+    title = "状态"
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已锁定"), ("no", "未锁定（有失败记录）")]
+
+    def queryset(self, request, queryset):
+        limit = settings.AXES_FAILURE_LIMIT
+        if self.value() == "yes":
+            return queryset.filter(pair_failures__gte=limit)
+        if self.value() == "no":
+            return queryset.filter(pair_failures__lt=limit)
+        return queryset
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(admin.ModelAdmin):
+    """登录锁定: accounts locked after repeated failed logins (per account and address), for the
+    安全管理员 to lift early, one by one (the button in each row) or several at once (the
+    action). Each lift is audited with who lifted whose lockout. Only failures that still count
+    (inside AXES_COOLOFF_TIME) are listed; older ones no longer lock anything."""
+
+    list_display = [
+        "username",
+        "staff_name",
+        "ip_address",
+        "failures",
+        "state",
+        "locked_since",
+        "unlock_time",
+        "unlock_button",
+    ]
+    list_display_links = None
+    list_filter = [LockStateFilter]
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    actions = ["unlock_selected"]
+    fields = ["username", "staff_name", "ip_address", "failures", "state", "locked_since"]
+    fields += ["unlock_time", "user_agent"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        names = User.objects.filter(username=OuterRef("username")).values("full_name")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .recent()
+            .with_pair_figures()
+            .annotate(staff_full_name=Subquery(names))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_unlock_permission(self, request):
+        return request.user.has_perm("portal.unlock_loginlockout")
+
+    @admin.display(description="姓名")
+    def staff_name(self, obj):
+        return obj.staff_full_name or "（无此账号）"
+
+    @admin.display(description="失败次数", ordering="pair_failures")
+    def failures(self, obj):
+        return obj.pair_failures
+
+    @admin.display(description="状态")
+    def state(self, obj):
+        limit = settings.AXES_FAILURE_LIMIT
+        if obj.pair_failures >= limit:
+            return format_html('<strong class="lockout-locked">{}</strong>', "已锁定")
+        return f"未锁定（再失败 {limit - obj.pair_failures} 次将锁定）"
+
+    @admin.display(description="锁定时间（最近一次失败）", ordering="locked_at")
+    def locked_since(self, obj):
+        return obj.locked_at
+
+    @admin.display(description="自动解除时间")
+    def unlock_time(self, obj):
+        if obj.pair_failures < settings.AXES_FAILURE_LIMIT:
+            return "—"
+        return obj.unlock_at()
+
+    @admin.display(description="操作")
+    def unlock_button(self, obj):
+        if obj.pair_failures < settings.AXES_FAILURE_LIMIT:
+            return "—"
+        # A button of the changelist's own form (which carries the CSRF token), posted to the
+        # row's unlock view: no form nested in the table.
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" name="unlock" value="{}" '
+            'aria-label="解除 {} 的登录锁定">解除锁定</button>',
+            reverse("admin:portal_loginlockout_unlock", args=[obj.pk]),
+            obj.pk,
+            obj.username,
+        )
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if not self.has_unlock_permission(request):
+            columns = [name for name in columns if name != "unlock_button"]
+        return columns
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.unlock_view)
+        return [
+            path("<int:pk>/unlock/", view, name="portal_loginlockout_unlock"),
+            *super().get_urls(),
+        ]
+
+    def unlock_view(self, request, pk):
+        if not self.has_unlock_permission(request):
+            raise PermissionDenied
+        return require_POST(self._unlock_one)(request, pk)
+
+    def _unlock_one(self, request, pk):
+        lockout = self.get_queryset(request).filter(pk=pk).first()
+        if lockout is None:
+            self.message_user(request, "该锁定已解除或已自动失效", messages.INFO)
+        else:
+            lockout.unlock(by=request.user, request=request)
+            self.message_user(
+                request, f"已解除 {lockout} 的登录锁定，可立即重新登录", messages.SUCCESS
+            )
+        return redirect("admin:portal_loginlockout_changelist")
+
+    @admin.action(description="解除所选账号的登录锁定", permissions=["unlock"])
+    def unlock_selected(self, request, queryset):
+        done, seen = [], set()
+        for lockout in queryset:
+            pair = (lockout.username, lockout.ip_address)
+            if pair in seen:
+                continue  # one pair may have a record per browser: lifted once
+            seen.add(pair)
+            lockout.unlock(by=request.user, request=request)
+            done.append(str(lockout))
+        self.message_user(
+            request, f"已解除 {len(done)} 个登录锁定：{'、'.join(done)}", messages.SUCCESS
+        )

@@ -463,8 +463,8 @@ ROLE_PERMISSIONS[SECURITY_ADMIN] = [
     "auth.view_group",
     "portal.view_twofactordevice",
     "portal.delete_twofactordevice",
-    "axes.view_accessattempt",
-    "axes.delete_accessattempt",
+    "portal.view_loginlockout",
+    "portal.unlock_loginlockout",
 ]
 ROLE_PERMISSIONS[AUDIT_ADMIN] = ["portal.view_auditentry"]
 
