@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -17,7 +18,6 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
-from axes.models import AccessAttempt
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit_chain, content_safety, roles
