@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
@@ -610,24 +610,59 @@ class LeaderAdmin(admin.ModelAdmin):
     ordering = ["order", "id"]
 
 
-class SeparatedRolesForm:
-    """三员: no account holds two of the separated administrator roles (portal.roles)."""
+class StaffAccountRulesForm:
+    """The rules of a staff account's roles (portal.roles): the 三员 separation, a department for
+    departmental roles, an e-mail address for roles that receive workflow notices."""
 
     def clean(self):
         cleaned = super().clean()
         groups = cleaned.get("groups")
-        if groups is not None:
-            for error in roles.separation_errors({group.name for group in groups}):
+        if groups is None and "groups" not in self.fields and self.instance.pk:
+            groups = self.instance.groups.all()  # one's own roles: shown, not editable
+        if groups is None:
+            return cleaned
+        names = {group.name for group in groups}
+        if "groups" in self.fields:
+            for error in roles.separation_errors(names):
                 self.add_error("groups", ValidationError(error, code="separated_roles"))
+        department = cleaned.get("department", self.instance.department)
+        email = cleaned.get("email", self.instance.email)
+        for field, problems in roles.account_errors(
+            names, department=department, email=email
+        ).items():
+            for message, code in problems:
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, ValidationError(message, code=code))
         return cleaned
 
 
-class StaffChangeForm(SeparatedRolesForm, UserChangeForm):
+class StaffChangeForm(StaffAccountRulesForm, UserChangeForm):
     pass
 
 
-class StaffCreationForm(SeparatedRolesForm, AdminUserCreationForm):
-    pass
+class StaffCreationForm(StaffAccountRulesForm, UserCreationForm):
+    """A new staff account: its roles, department and contact, and a first password checked by
+    the project's password validators (AUTH_PASSWORD_VALIDATORS). Staff sign in to the admin,
+    so the account is a staff account from the start; there is no account without a password."""
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "full_name", "department", "email", "phone", "groups"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].required = True
+        self.fields["groups"].error_messages["required"] = "请至少选择一个角色"
+        self.fields["password1"].error_messages["required"] = "请设置初始密码"
+        self.fields["password2"].error_messages["required"] = "请再次输入初始密码"
+        self.fields["password1"].label = "初始密码"
+        self.fields["password2"].label = "确认初始密码"
+        self.fields["password2"].help_text = "再次输入相同的密码。请当面或电话告知本人，"
+        self.fields["password2"].help_text += "首次登录后本人可在“修改密码”中更换。"
+
+    def save(self, commit=True):
+        self.instance.is_staff = True  # may sign in to the admin
+        return super().save(commit=commit)
 
 
 @admin.register(User)
@@ -657,6 +692,8 @@ class UserAdmin(BaseUserAdmin):
                     "username",
                     "full_name",
                     "department",
+                    "email",
+                    "phone",
                     "groups",
                     "password1",
                     "password2",
