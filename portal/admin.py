@@ -1,6 +1,7 @@
 """The back office: the admin site itself, the site-wide models, and the one table-driven
 workflow (`Move`, `WorkflowAdmin`) every record with a workflow uses."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -25,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import content_safety, personal_data, roles, workdays
 from .exceptions import InvalidTransition, error_messages
+from .forms import CalendarYearForm, HolidayRowFormSet
 from .masking import mask_phone
 from .models import (
     AuditEntry,
@@ -774,6 +777,47 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         return False
 
 
+def calendar_preview(year, arrangements):
+    """Return what saving a year's holidays would do, day by day, for the confirmation page."""
+    rows = workdays.year_rows(arrangements)
+    existing = {
+        row.date: row
+        for row in WorkCalendarDay.objects.filter(date__year=year)
+        | WorkCalendarDay.objects.filter(date__in=list(rows))
+    }
+    labels = dict(WorkCalendarDay.Kind.choices)
+    days = []
+    for day, (kind, note) in sorted(rows.items()):
+        row = existing.get(day)
+        if row is None:
+            change = "新增"
+        elif (row.kind, row.note) == (kind, note):
+            change = "不变"
+        else:
+            change = f"修改（原为：{row.get_kind_display()} {row.note}）"
+        days.append(
+            {
+                "date": day,
+                "weekday": "星期" + workdays.WEEKDAYS[day.weekday()],
+                "kind": labels[kind],
+                "is_workday": kind == WorkCalendarDay.Kind.WORKDAY,
+                "note": note,
+                "change": change,
+            }
+        )
+    removed = [row for day, row in sorted(existing.items()) if day not in rows and day.year == year]
+    digest = hashlib.sha256(repr((year, sorted(rows.items()))).encode()).hexdigest()[:32]
+    return {
+        "year": year,
+        "arrangements": arrangements,
+        "days": days,
+        "removed": removed,
+        "holidays": sum(1 for d in days if not d["is_workday"]),
+        "workdays": sum(1 for d in days if d["is_workday"]),
+        "digest": digest,
+    }
+
+
 @admin.register(WorkCalendarDay)
 class WorkCalendarDayAdmin(admin.ModelAdmin):
     """工作日历: weekday holidays and 调休 working weekends; other days follow the weekday."""
@@ -802,13 +846,89 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         workdays.settle_after_commit()
 
+    # 按年录入: a year's holidays in one submission (rows, or the State Council's notice parsed
+    # into rows), shown day by day for confirmation, then stored in place of the year's rows.
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.year_view)
+        return [path("year/", view, name="portal_workcalendarday_year"), *super().get_urls()]
+
+    def year_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        next_year = timezone.localdate().year + 1
+        year_form = CalendarYearForm(data, initial={"year": next_year})
+        rows = HolidayRowFormSet(data, prefix="rows") if data else None
+        preview = None
+        if data is not None and year_form.is_valid():
+            year = year_form.cleaned_data["year"]
+            if "parse" in data:
+                rows = self._parse_notice(year_form, year) or rows
+            if rows.is_valid() and not ("parse" in data and year_form.errors):
+                arrangements = rows.arrangements()
+                problems = workdays.arrangement_errors(arrangements, year)
+                if problems:
+                    rows._non_form_errors = rows.error_class(problems)
+                else:
+                    preview = calendar_preview(year, arrangements)
+                    if "save" in data and data.get("digest") == preview["digest"]:
+                        added, changed, removed = workdays.replace_year(year, arrangements)
+                        self.message_user(
+                            request,
+                            f"{year} 年工作日历已保存：新增 {added} 天，修改 {changed} 天，"
+                            f"删除 {removed} 天。预估的期限正按正式日历重新确定。",
+                            messages.SUCCESS,
+                        )
+                        return redirect("admin:portal_workcalendarday_changelist")
+                    if "save" in data:
+                        self.message_user(
+                            request,
+                            "放假安排在预览后有改动，请核对下面的预览后再确认保存",
+                            messages.WARNING,
+                        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "工作日历按年录入",
+            "year_form": year_form,
+            "rows": rows or HolidayRowFormSet(prefix="rows"),
+            "preview": preview,
+            "media": self.media + (rows or HolidayRowFormSet(prefix="rows")).media,
+        }
+        return TemplateResponse(request, "admin/portal/workcalendarday/year_form.html", context)
+
+    @staticmethod
+    def _parse_notice(year_form, year):
+        """Read the pasted notice into bound rows; its errors go on the notice field."""
+        notice = year_form.cleaned_data["notice"]
+        if not notice.strip():
+            year_form.add_error(
+                "notice", ValidationError("请先粘贴通知原文", code="notice_required")
+            )
+            return None
+        arrangements, errors = workdays.parse_holiday_notice(notice, year)
+        titled = workdays.notice_year(notice)
+        if titled and titled != year:
+            errors.insert(0, f"通知是 {titled} 年的放假安排，与所填年度 {year} 年不一致")
+        for error in errors:
+            year_form.add_error("notice", ValidationError(error, code="notice_unreadable"))
+        if errors:
+            return None
+        data = {"rows-TOTAL_FORMS": len(arrangements) + 1, "rows-INITIAL_FORMS": 0}
+        for index, arrangement in enumerate(arrangements):
+            data[f"rows-{index}-name"] = arrangement.name
+            data[f"rows-{index}-start"] = arrangement.start.isoformat()
+            data[f"rows-{index}-end"] = arrangement.end.isoformat()
+            data[f"rows-{index}-workdays"] = "、".join(d.isoformat() for d in arrangement.workdays)
+        return HolidayRowFormSet(data, prefix="rows")
+
     def changelist_view(self, request, extra_context=None):
         missing = WorkCalendarDay.objects.missing_next_year()
         if missing:
             self.message_user(
                 request,
                 f"{missing} 年的工作日历尚未录入：该年的期限将按周末和法定节假日估算并标注为"
-                "“预估”。请在国务院办公厅公布放假安排后逐日录入放假日和调休上班日，"
+                "“预估”。请在国务院办公厅公布放假安排后用“按年录入”一次录入全年的放假日和调休上班日，"
                 "录入后预估的期限自动按正式日历重新确定。",
                 messages.WARNING,
             )
