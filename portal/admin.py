@@ -24,10 +24,11 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from openpyxl import Workbook
 
-from . import content_safety, personal_data, roles, workdays
+from . import content_safety, exports, personal_data, roles, word_lists, workdays
 from .exceptions import InvalidTransition, error_messages
-from .forms import CalendarYearForm, HolidayRowFormSet
+from .forms import CalendarYearForm, HolidayRowFormSet, WordListImportForm
 from .masking import mask_phone
 from .models import (
     AuditEntry,
@@ -1030,6 +1031,9 @@ def allowance_link(obj, finding):
     return format_html('　<a href="{}">记录公开理由</a>', url)
 
 
+WORD_LIST_IMPORT_KEY = "portal:word-list-import"
+
+
 @admin.register(SensitiveTerm)
 class SensitiveTermAdmin(admin.ModelAdmin):
     list_display = ["term", "category", "kind", "severity", "suggestion", "note", "is_active"]
@@ -1038,6 +1042,84 @@ class SensitiveTermAdmin(admin.ModelAdmin):
     search_fields = ["term", "suggestion", "note"]
     ordering = ["category", "term"]
     readonly_fields = ["updated_at"]
+    change_list_template = "admin/portal/sensitiveterm/change_list.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("export/<str:kind>/", wrap(self.export_view), name="portal_sensitiveterm_export"),
+            path("import/", wrap(self.import_view), name="portal_sensitiveterm_import"),
+            *super().get_urls(),
+        ]
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def export_view(self, request, kind):
+        """The word list as the changelist shows it (its filters and search), as XLSX or CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if kind not in {"xlsx", "csv"}:
+            raise Http404("没有这种导出格式")
+        terms = self.get_changelist_instance(request).get_queryset(request)
+        rows = word_lists.export_rows(terms)
+        filename = f"内容安全词库-{timezone.localdate():%Y%m%d}.{kind}"
+        if kind == "csv":
+            response, writer = exports.csv_response(filename)
+            writer.writerows(rows)
+            return response
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "内容安全词库"
+        for row in rows:
+            sheet.append(row)
+        return exports.xlsx_response(workbook, filename)
+
+    def import_view(self, request):
+        """Upload CSV/XLSX → preview (新增 / 修改 / 不变 / 错误 per row) → confirm → saved."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts}
+        context["title"] = "导入内容安全词库"
+        if request.method == "POST" and "confirm" in request.POST:
+            rows = request.session.pop(WORD_LIST_IMPORT_KEY, None)
+            if not rows:
+                self.message_user(request, "没有待导入的数据，请重新上传文件", messages.ERROR)
+                return redirect("admin:portal_sensitiveterm_import")
+            try:
+                added, changed, unchanged = word_lists.import_rows(rows)
+            except ValidationError as exc:
+                context.update(form=WordListImportForm(), errors=exc.messages)
+            else:
+                self.message_user(
+                    request,
+                    f"词库导入完成：新增 {added} 条，修改 {changed} 条，不变 {unchanged} 条",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:portal_sensitiveterm_changelist")
+        else:
+            form = WordListImportForm(request.POST or None, request.FILES or None)
+            context["form"] = form
+            if request.method == "POST":
+                request.session.pop(WORD_LIST_IMPORT_KEY, None)  # a new file replaces the last
+            if request.method == "POST" and form.is_valid():
+                rows, errors = word_lists.read_rows(form.cleaned_data["file"])
+                row_errors = [f"第{r.line}行：{e}" for r in rows for e in r.errors]
+                context.update(rows=rows, errors=errors or row_errors)
+                context["counts"] = {
+                    outcome: sum(r.outcome == outcome for r in rows)
+                    for outcome in ["新增", "修改", "不变", "错误"]
+                }
+                if rows and not row_errors:
+                    request.session[WORD_LIST_IMPORT_KEY] = [r.data for r in rows]
+        return TemplateResponse(request, "admin/portal/sensitiveterm/import.html", context)
 
 
 class PersonalDataAllowanceForm(forms.ModelForm):

@@ -449,3 +449,25 @@ class BaseHolidayRowFormSet(forms.BaseFormSet):
 HolidayRowFormSet = forms.formset_factory(
     HolidayRowForm, formset=BaseHolidayRowFormSet, extra=8, max_num=20, validate_max=True
 )
+
+
+# 内容安全词库 导入 (admin) ---------------------------------------------------------------------
+MAX_WORD_LIST_BYTES = 5 * 1024 * 1024
+
+
+class WordListImportForm(forms.Form):
+    file = forms.FileField(
+        label="词库文件",
+        help_text="CSV（UTF-8 或 GBK 编码）或 Excel（.xlsx），格式与“导出”的文件相同。"
+        "第一行为列标题：词条、类别（必填），匹配方式、级别、正确写法、说明、启用（是/否）。同一类别下已有的词条"
+        "按文件修改，没有的新增；文件中没有的词条保持不变（导入不删除词条）。",
+        error_messages={"required": "请选择要导入的文件", "empty": "文件是空的"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("只支持 CSV 或 XLSX 文件", code="file_type")
+        if upload.size > MAX_WORD_LIST_BYTES:
+            raise ValidationError("文件不能超过 5 MB，请分批导入", code="file_too_large")
+        return upload
