@@ -58,9 +58,13 @@ def test_export_as_xlsx_and_csv_follows_the_list_filter(keeper):
     sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADER
-    assert ("按排", "常见错别字", "词语", "警告", "安排") == rows[
-        [r[0] for r in rows].index("按排")
-    ][:5]
+    assert rows[[r[0] for r in rows].index("按排")][:5] == (
+        "按排",
+        "常见错别字",
+        "词语",
+        "警告",
+        "安排",
+    )
     assert {row[1] for row in rows[1:]} == {"常见错别字"}  # the filter applied
     csv_response = keeper.get(reverse("admin:portal_sensitiveterm_export", args=["csv"]))
     text = csv_response.content.decode("utf-8")
