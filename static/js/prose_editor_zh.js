@@ -1,13 +1,13 @@
 // The rich-text editor's menu in Chinese. django-prose-editor gives its menu buttons English
-// titles (and its block-type menu English names) without asking the translation catalogue;
-// this puts each through the admin's catalogue (window.gettext, served by admin/jsi18n/ with the
-// Chinese names from portal/richtext.py EDITOR_LABELS) as each editor's menu appears.
+// titles, its block-type menu English names and its dialogs' choices English values, without
+// asking the translation catalogue; this puts each through the admin's catalogue (window.gettext,
+// served by admin/jsi18n/ with the Chinese from portal/richtext.py EDITOR_LABELS) as it appears.
 (function () {
   "use strict";
-  if (typeof window.gettext !== "function") {
-    return;
+  // The catalogue (admin/jsi18n/) may load after this script: look it up when relabelling.
+  function translate(value) {
+    return typeof window.gettext === "function" ? window.gettext(value) : value;
   }
-  var translate = window.gettext;
 
   function relabel(menu) {
     menu.querySelectorAll("[title], [aria-label]").forEach(function (element) {
@@ -25,6 +25,9 @@
       }
       var text = element.textContent.trim();
       if (text && translate(text) !== text) {
+        if (element.tagName === "OPTION" && !element.hasAttribute("value")) {
+          element.value = text; // the editor reads the option's value ("Yes"/"No")
+        }
         element.textContent = translate(text);
       }
     });
@@ -34,10 +37,12 @@
     if (root.nodeType !== 1) {
       return;
     }
-    if (root.matches(".prose-menubar, .prose-menubar__dropdown, .prose-editor")) {
+    // The menu, and the editor's dialogs (their choices, such as 包含表头行, are shown as given).
+    var selector = ".prose-menubar, .prose-menubar__dropdown, dialog";
+    if (root.matches(selector)) {
       relabel(root);
     }
-    root.querySelectorAll(".prose-menubar, .prose-menubar__dropdown").forEach(relabel);
+    root.querySelectorAll(selector).forEach(relabel);
   }
 
   new MutationObserver(function (mutations) {
