@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.contenttypes.models import ContentType
@@ -710,6 +711,16 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":  # roles are groups: named as the office names them
+            kwargs["widget"] = FilteredSelectMultiple("角色", is_stacked=False)
+            kwargs["label"] = "角色"
+            kwargs["help_text"] = (
+                "角色决定能做的工作和能看到的范围（信息员、科室负责人只处理本科室的工作）。"
+                "按住 Ctrl 键（Mac 上为 Command 键）可选择多个。"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="角色")
     def role_list(self, obj):
@@ -1449,9 +1460,9 @@ class LoginLockoutAdmin(admin.ModelAdmin):
     (inside AXES_COOLOFF_TIME) are listed; older ones no longer lock anything."""
 
     list_display = [
-        "username",
+        "account",
         "staff_name",
-        "ip_address",
+        "address",
         "failures",
         "state",
         "locked_since",
@@ -1463,8 +1474,8 @@ class LoginLockoutAdmin(admin.ModelAdmin):
     search_fields = ["username", "ip_address"]
     ordering = ["-attempt_time"]
     actions = ["unlock_selected"]
-    fields = ["username", "staff_name", "ip_address", "failures", "state", "locked_since"]
-    fields += ["unlock_time", "user_agent"]
+    fields = ["account", "staff_name", "address", "failures", "state", "locked_since"]
+    fields += ["unlock_time", "browser"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -1489,6 +1500,19 @@ class LoginLockoutAdmin(admin.ModelAdmin):
     def has_unlock_permission(self, request):
         return request.user.has_perm("portal.unlock_loginlockout")
 
+    # django-axes' field labels are English: every column here has its own Chinese label.
+    @admin.display(description="账号", ordering="username")
+    def account(self, obj):
+        return obj.username
+
+    @admin.display(description="登录地址", ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address or "未知"
+
+    @admin.display(description="浏览器")
+    def browser(self, obj):
+        return obj.user_agent
+
     @admin.display(description="姓名")
     def staff_name(self, obj):
         return obj.staff_full_name or "（无此账号）"
@@ -1502,17 +1526,17 @@ class LoginLockoutAdmin(admin.ModelAdmin):
         limit = settings.AXES_FAILURE_LIMIT
         if obj.pair_failures >= limit:
             return format_html('<strong class="lockout-locked">{}</strong>', "已锁定")
-        return f"未锁定（再失败 {limit - obj.pair_failures} 次将锁定）"
+        return f"未锁定（再错 {limit - obj.pair_failures} 次锁定）"
 
-    @admin.display(description="锁定时间（最近一次失败）", ordering="locked_at")
+    @admin.display(description="锁定时间", ordering="locked_at")
     def locked_since(self, obj):
-        return obj.locked_at
+        return f"{timezone.localtime(obj.locked_at):%m-%d %H:%M}"
 
     @admin.display(description="自动解除时间")
     def unlock_time(self, obj):
         if obj.pair_failures < settings.AXES_FAILURE_LIMIT:
             return "—"
-        return obj.unlock_at()
+        return f"{timezone.localtime(obj.unlock_at()):%m-%d %H:%M}"
 
     @admin.display(description="操作")
     def unlock_button(self, obj):
@@ -1553,7 +1577,7 @@ class LoginLockoutAdmin(admin.ModelAdmin):
         else:
             lockout.unlock(by=request.user, request=request)
             self.message_user(
-                request, f"已解除 {lockout} 的登录锁定，可立即重新登录", messages.SUCCESS
+                request, f"已解除 {lockout}的登录锁定，可立即重新登录", messages.SUCCESS
             )
         return redirect("admin:portal_loginlockout_changelist")
 

@@ -15,6 +15,9 @@ from tests.portal.test_calendar_year import NOTICE_2027
 
 PASSWORD = "correct-horse-9X"  # the factories' password
 ENGLISH = [
+    "USERNAME",
+    "IP ADDRESS",
+    "Username",
     "Sunday",
     "Monday",
     "Insert table",
@@ -104,6 +107,8 @@ def test_lockouts_word_list_import_and_user_form(live_server, page, screenshot):
     screenshot(page, "admin-lockouts")
     assert english_in(page) == []
     page.get_by_role("button", name="解除 xinxi 的登录锁定").click()
+    page.wait_for_load_state()
+    screenshot(page, "admin-lockouts-after-unlock")
     page.get_by_text("已解除 xinxi（10.1.2.3）的登录锁定").wait_for()
     page.goto(live_server.url + "/admin/portal/user/add/")
     page.get_by_role("button", name="保存", exact=True).click()

@@ -59,11 +59,11 @@ def test_the_security_admin_sees_lockouts_in_chinese(client, officer, reviewer, 
     page = client.get(reverse("admin:portal_loginlockout_changelist"))
     assert page.status_code == 200
     text = page.text
-    for heading in ["账号", "姓名", "失败次数", "状态", "锁定时间", "自动解除时间", "解除锁定"]:
+    for heading in ["账号", "姓名", "登录地址", "失败次数", "锁定时间", "自动解除时间", "解除锁定"]:
         assert heading in text, heading
     assert "刘晓梅" in text and "10.1.2.3" in text and "已锁定" in text
-    assert "再失败 3 次将锁定" in text  # the reviewer's two failures
-    for english in ["Access attempt", "Failed Logins", "Locked Out", "Attempt Time"]:
+    assert "再错 3 次锁定" in text  # the reviewer's two failures
+    for english in ["Access attempt", "Failed Logins", "Locked Out", "Username", "IP Address"]:
         assert english not in text
     locked = client.get(reverse("admin:portal_loginlockout_changelist"), {"locked": "yes"}).text
     assert "刘晓梅" in locked and "黄志强" not in locked
