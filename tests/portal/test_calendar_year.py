@@ -192,3 +192,13 @@ def test_only_calendar_keepers_may_enter_a_year(client, officer):
     page = client.get(reverse(URL))
     assert page.status_code == 200 and "识别通知" in page.text
     assert "按年录入" in client.get(reverse("admin:portal_workcalendarday_changelist")).text
+
+
+@pytest.mark.parametrize("holidays", [1, 7])
+def test_the_preview_has_a_fixed_number_of_queries(office, django_assert_max_num_queries, holidays):
+    """Session, user, permissions (x2), site settings (x3 on first use), the year's and the
+    entered dates' rows in one query, …: 10 however many holidays are entered."""
+    rows = [(f"节日{n}", f"2027-0{n + 1}-10", f"2027-0{n + 1}-12", "") for n in range(holidays)]
+    with django_assert_max_num_queries(10):
+        response = office.post(reverse(URL), rows_data(rows, preview="1"))
+    assert response.context["preview"]["holidays"] == 3 * holidays

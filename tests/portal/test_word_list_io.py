@@ -150,3 +150,21 @@ def test_readers_of_the_list_export_but_do_not_import(client, reviewer):
     assert client.get(reverse("admin:portal_sensitiveterm_import")).status_code == 403
     page = client.get(reverse("admin:portal_sensitiveterm_changelist")).text
     assert "导出 Excel" in page and "导入</a>" not in page
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_export_and_preview_have_a_fixed_number_of_queries(
+    keeper, django_assert_max_num_queries, extra
+):
+    """Export: session, user, permissions (x2), the rows. Preview: session, user, permissions
+    (x2), site settings (x3 on first use), the word list once, the session saved: 13 whatever
+    the file's length."""
+    SensitiveTerm.objects.bulk_create(
+        SensitiveTerm(term=f"测试词{n}", category="misspelling") for n in range(extra)
+    )
+    with django_assert_max_num_queries(8):
+        keeper.get(reverse("admin:portal_sensitiveterm_export", args=["csv"]))
+    rows = [HEADER, *([f"导入词{n}", "常见错别字", "", "", "", "", ""] for n in range(extra + 1))]
+    with django_assert_max_num_queries(13):
+        response = keeper.post(reverse("admin:portal_sensitiveterm_import"), {"file": xlsx(rows)})
+    assert len(response.context["rows"]) == extra + 1
