@@ -299,3 +299,18 @@ def test_saving_guides_results_and_consultations_updates_the_index(reviewer):
     assert not SearchEntry.objects.filter(key=search.document_key(guide)).exists()
     result.delete()
     assert not SearchEntry.objects.filter(key=search.document_key(result)).exists()
+
+
+def test_a_guide_is_dated_in_search_by_its_last_revision():
+    """按发布时间: a guide revised today sorts with today's documents, not with its first
+    publication (the demo's guides all carried the load date and came first)."""
+    from portal.search import document_key, index_row
+    from tests.services.factories import ServiceGuideFactory
+
+    guide = ServiceGuideFactory(published=True)
+    first = guide.published_at - timedelta(days=400)
+    type(guide).objects.filter(pk=guide.pk).update(published_at=first)
+    guide.refresh_from_db()
+    index_row(guide)
+    entry = SearchEntry.objects.get(key=document_key(guide))
+    assert entry.published_at == guide.reviewed_at != first
