@@ -314,3 +314,16 @@ def test_a_guide_is_dated_in_search_by_its_last_revision():
     index_row(guide)
     entry = SearchEntry.objects.get(key=document_key(guide))
     assert entry.published_at == guide.reviewed_at != first
+
+
+def test_a_partial_window_is_said_on_the_page(client, corpus, monkeypatch):
+    monkeypatch.setattr(search.SearchResults, "_read_window", _partial_window)
+    html = client.get(reverse("search"), {"q": "公告"}).content.decode()
+    assert "以下是其中一部分，未必是最新的" in html
+    monkeypatch.undo()
+    assert "未必是最新的" not in client.get(reverse("search"), {"q": "征收"}).content.decode()
+
+
+def _partial_window(results):
+    results.is_partial = True
+    return list(results.window())
