@@ -218,7 +218,19 @@ class SearchForm(forms.Form):
 
 
 class PublicFilterSet(django_filters.FilterSet):
-    """The filters above a public list: their selects and text boxes render without templates."""
+    """The filters above a public list: their selects and text boxes render without templates.
+
+    A query string that names none of the filters (`?page=2`) leaves the set unbound: the page
+    shows the same empty form as the first page (cached by its column, see ItemFilter.cache_key)
+    instead of validating and rendering a bound one, which cost a deep page a third of its time.
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not any(
+            key == name or key.startswith(f"{name}_") for key in data for name in self.base_filters
+        ):
+            data = None
+        super().__init__(data, *args, **kwargs)
 
     @property
     def form(self):

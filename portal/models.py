@@ -900,7 +900,9 @@ class SearchEntryQuerySet(models.QuerySet):
             rows = rows.filter(department=department)
         if year:
             rows = rows.filter(published_at__year=year)
-        return search.SearchResults(rows, order=order)
+        department_id = getattr(department, "pk", department)
+        cache_key = f"{query}\x00{kind}\x00{department_id}\x00{year}"
+        return search.SearchResults(rows, order=order, cache_key=cache_key)
 
 
 class SearchEntry(models.Model):

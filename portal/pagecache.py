@@ -21,11 +21,20 @@ it), an object (`disclosure.item:<id>`: the item page), `catalog`, `services`, `
 scope has a version in the shared cache; the page is stored with the versions it saw and is
 fresh while they are unchanged. Apps call `content_changed(*scopes)` from signals when public
 content changes: only the pages of those scopes go stale, at once, on every worker (versions are
-read from the shared cache on every lookup, one round trip with the page itself). The versions a
-page is stored with are read before it is rendered where the door knows the page's scopes, and a
-change moves them again when its transaction commits, so a page rendered from data read before a
-commit is never stored as fresh after it. Pages that depend on nothing but their lifetime (site
-search) are marked with their own short lifetime instead.
+read from the shared cache with the page itself, one round trip). The versions a page is stored
+with are read before it is rendered where the door knows the page's scopes, and a change moves
+them again when its transaction commits, so a page rendered from data read before a commit is
+never stored as fresh after it. Pages that depend on nothing but their lifetime (site search) are
+marked with their own short lifetime instead.
+
+**A worker's own copy.** Each worker also keeps the pages it answered most recently
+(`LOCAL_PAGES_BYTES`), each stamped with the site-wide version it was last found fresh at. While
+that version has not moved, the copy is answered without asking the shared cache at all: a
+round trip to Redis costs a busy machine more than the whole rest of a cached answer, and made
+cached pages slower than `/healthz`. Every change moves the site-wide version (after the scopes'
+versions), so a copy is checked against the shared cache again, by its scopes, once a change
+happened anywhere: a change is seen at once by the worker that made it and within
+`VERSION_TTL` by every other worker and host.
 
 `content_version()` is the site-wide version that any change moves on; the other caches (list
 counts, the column tree, filter forms, the API) are keyed by it. With several gunicorn workers or
@@ -36,6 +45,7 @@ import contextvars
 import hashlib
 import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -44,10 +54,10 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date
 
 VERSION_KEY = "pagecache:version"
-VERSION_TTL = 1.0  # seconds a worker keeps the site-wide version it read
+VERSION_TTL = 0.1  # seconds a worker keeps the site-wide version it read
 SITE = "site"  # the scope every page depends on
 CATALOG = "catalog"
 SERVICES = "services"
@@ -55,6 +65,7 @@ SITEMAP = "sitemap"
 PAGE_KEY = "pagecache:page:{}"
 SCOPE_KEY = "pagecache:scope:{}"
 KNOWN_PAGES = 50_000  # addresses whose scopes a worker remembers
+LOCAL_PAGES_BYTES = 32 * 1024 * 1024  # a worker's own copies of pages (about 2,000 pages)
 _known = threading.local()
 _page = contextvars.ContextVar("page_being_rendered", default=None)
 _scopes_by_key = {}  # this worker's memory of each address's scopes: read-only per entry
@@ -82,18 +93,20 @@ def content_changed(*scopes):
 
 
 def _bump(scopes):
-    try:
-        version = cache.incr(VERSION_KEY)
-    except ValueError:
-        version = _fresh_number()  # the key was evicted: never reuse an old number
-        cache.set(VERSION_KEY, version, None)
-    _remember(version)
+    # The scopes first: a worker that sees the new site-wide version then checks its own copies
+    # against scope versions that have already moved.
     for scope in set(scopes) or {SITE}:
         key = SCOPE_KEY.format(scope)
         try:
             cache.incr(key)
         except ValueError:
             cache.set(key, _fresh_number(), None)
+    try:
+        version = cache.incr(VERSION_KEY)
+    except ValueError:
+        version = _fresh_number()  # the key was evicted: never reuse an old number
+        cache.set(VERSION_KEY, version, None)
+    _remember(version)
 
 
 def _fresh_number():
@@ -109,6 +122,7 @@ def forget_version():
     _known.__dict__.clear()
     _scopes_by_key.clear()
     _uncached_paths.clear()
+    _local_pages.clear()
 
 
 def content_version():
@@ -218,7 +232,12 @@ class PageCacheMiddleware:
     @staticmethod
     def lookup(key):
         """Return (entry, versions): the stored page if it is fresh, and the current versions of
-        its scopes (or {} when this worker does not know them yet)."""
+        its scopes (or {} when they were not read: this worker's copy was fresh, or this worker
+        does not know the page's scopes yet)."""
+        version = content_version()  # before the scopes: a copy is never stamped too new
+        entry = _local_pages.get(key, version)
+        if entry is not None:
+            return entry, {}
         scopes = _scopes_by_key.get(key)
         if scopes is None:
             entry = cache.get(key)
@@ -232,6 +251,7 @@ class PageCacheMiddleware:
             entry = found.pop(key, None)
             versions = scope_versions(scopes, found)
         if entry is not None and entry["versions"] == versions:
+            _local_pages.put(key, entry, version)
             return entry, versions
         return None, versions
 
@@ -267,7 +287,9 @@ class PageCacheMiddleware:
             "versions": versions,
             "content": response.content,
             "headers": list(response.headers.items()),
+            "etag": response["ETag"],
             "modified": int(now),
+            "expires": now + page.seconds,
         }
         cache.set(key, entry, page.seconds)
         _remember_scopes(key, scopes)
@@ -276,21 +298,65 @@ class PageCacheMiddleware:
 
     @staticmethod
     def cached_response(entry):
-        response = HttpResponse(entry["content"])
-        for name, value in entry["headers"]:
-            response.headers[name] = value
+        response = HttpResponse(entry["content"], headers=entry["headers"])
         response["X-Cache"] = "hit"
         return response
 
     @staticmethod
     def conditional(request, response, entry):
         """Answer If-None-Match / If-Modified-Since with 304 (Django's rules)."""
+        if "HTTP_IF_NONE_MATCH" not in request.META and (
+            "HTTP_IF_MODIFIED_SINCE" not in request.META
+        ):
+            return response  # nothing to compare: the common case, answered at once
         return get_conditional_response(
             request,
-            etag=response["ETag"],
-            last_modified=parse_http_date_safe(response["Last-Modified"]) or entry["modified"],
+            etag=entry.get("etag") or response["ETag"],
+            last_modified=entry["modified"],
             response=response,
         )
+
+
+class _LocalPages:
+    """A worker's own copies of the pages it answered, the least recently used dropped first
+    beyond `LOCAL_PAGES_BYTES`; a copy is answered only while the site-wide version it is stamped
+    with is the current one, and never past the page's lifetime."""
+
+    def __init__(self, budget):
+        self.budget = budget
+        self.size = 0
+        self.copies = OrderedDict()  # key: (entry, site-wide version)
+        self.lock = threading.Lock()  # threaded servers (runserver, gthread) share the worker
+
+    def get(self, key, version):
+        with self.lock:
+            copy = self.copies.get(key)
+            if copy is None or copy[1] != version or copy[0].get("expires", 0) <= time.time():
+                return None
+            self.copies.move_to_end(key)
+            return copy[0]
+
+    def put(self, key, entry, version):
+        size = len(entry["content"])
+        if size > self.budget // 8:
+            return  # an unusually large page: kept in the shared cache only
+        with self.lock:
+            previous = self.copies.pop(key, None)
+            if previous is not None:
+                self.size -= len(previous[0]["content"])
+            self.copies[key] = (entry, version)
+            self.size += size
+            while self.size > self.budget:
+                _key, (dropped, _version) = self.copies.popitem(last=False)
+                self.size -= len(dropped["content"])
+
+    def clear(self):
+        with self.lock:
+            self.copies.clear()
+            self.size = 0
+
+
+_local_pages = _LocalPages(LOCAL_PAGES_BYTES)
 
 
 def _remember_path(path):

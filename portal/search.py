@@ -15,17 +15,21 @@ has to match whole words:
 Both find the entries containing every word of the query, so they return the same hits.
 """
 
+import hashlib
 import html
 import json
 import logging
 import re
+import time
 import unicodedata
 from collections.abc import Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, FloatField, Value
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -116,6 +120,7 @@ def index_document(*, key, **document):
     from .models import SearchEntry
 
     SearchEntry.objects.update_or_create(key=key, defaults=entry_fields(**document))
+    index_changed()
 
 
 def remove_document(key):
@@ -123,6 +128,23 @@ def remove_document(key):
     from .models import SearchEntry
 
     SearchEntry.objects.filter(key=key).delete()
+    index_changed()
+
+
+INDEX_VERSION_KEY = "search:index-version"
+
+
+def index_changed():
+    """Make the kept search windows stale: the index gained, changed or lost rows."""
+    try:
+        cache.incr(INDEX_VERSION_KEY)
+    except ValueError:
+        cache.set(INDEX_VERSION_KEY, time.time_ns() // 1000, None)  # never an old number
+
+
+def index_version():
+    """Return the version of the index that index_changed() moves on."""
+    return cache.get_or_set(INDEX_VERSION_KEY, time.time_ns() // 1000, None)
 
 
 def match(queryset, query):
@@ -188,20 +210,61 @@ class SearchResults(Sequence):
     as 土地 matches hundreds of thousands of rows, and ranking or counting all of them would read
     every one: like search engines, the site ranks within the newest matches and says "1000+"
     beyond them. One row past the window is read so that the page can say so.
+
+    How the window is read is chosen from what the newest entries show, not from the planner's
+    estimate (which takes the words of 矿山地质环境 for independent, so a fifth of the index for a
+    few rows, and knows nothing of a word such as 2017 that only old entries hold):
+
+    1. the newest RECENT_ROWS entries are read along the date index, each tested against the
+       words (on PostgreSQL some 20 µs an entry: its word vector is stored out of line);
+    2. if the window is not full, the share of matches found there says how far a walk would go:
+       up to WALK_ROWS more entries, it walks on along the date index;
+    3. otherwise the older matches come from the GIN index and are sorted, which costs their
+       number: when the planner expects at most SORT_MATCHES of them (its estimate is good for
+       one word), within TIMEOUT_MS on PostgreSQL;
+    4. failing that, the window is filled with any older matches (bounded: the GIN index stops
+       at the rows needed, no sort), and `is_partial` says so.
+
+    Every step is exact but the last, whose hits are still matches, only not the newest. The
+    window is kept in the cache (cache_key, SEARCH_PAGE_CACHE_SECONDS, under the index version)
+    so that the next pages of a search, and the same search again, do not read it again.
     """
 
     WINDOW = 1000
-    # PostgreSQL reads the newest window along the published_at index, testing each entry: quick
-    # when matches are dense, slow when a word is in few entries (it may test 100,000 of them to
-    # find 1,000). Below this estimate the matches come from the GIN index and are sorted instead.
-    SPARSE_MATCHES = 50_000
+    RECENT_ROWS = 1000
+    WALK_ROWS = 6000
+    SORT_MATCHES = 8000
+    TIMEOUT_MS = 150
 
-    def __init__(self, rows, *, order="relevance"):
+    def __init__(self, rows, *, order="relevance", cache_key=None):
         self._rows = rows
         self._order = order
+        self._cache_key = cache_key
+        self.is_partial = False
 
-    def _estimated_matches(self):
-        sql, params = self._rows.values("pk").query.sql_with_params()
+    def window(self):
+        """Return the query of the window: id, rank and kind of the newest WINDOW + 1 matches."""
+        rows = self._rows.order_by(F("published_at").desc(), F("pk").desc())
+        return rows.values_list("pk", "rank", "kind")[: self.WINDOW + 1]
+
+    def _cached_window(self):
+        from django.conf import settings
+
+        seconds = settings.SEARCH_PAGE_CACHE_SECONDS
+        if self._cache_key is None or not seconds:
+            return self._read_window()
+        digest = hashlib.sha256(self._cache_key.encode()).hexdigest()
+        key = f"search:window:{index_version()}:{digest}"
+        stored = cache.get(key)
+        if stored is None:
+            stored = {"rows": self._read_window(), "partial": self.is_partial}
+            cache.set(key, stored, seconds)
+        self.is_partial = stored["partial"]
+        return list(stored["rows"])
+
+    def _estimated_rows(self, rows):
+        """Return the planner's estimate of the number of rows of a query (PostgreSQL)."""
+        sql, params = rows.values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
@@ -209,26 +272,44 @@ class SearchResults(Sequence):
             plan = json.loads(plan)
         return plan[0]["Plan"]["Plan Rows"]
 
-    def window(self):
-        """Return the query of the window: id, rank and kind of the newest WINDOW + 1 matches."""
-        rows = self._rows.order_by(*self._newest_first()).values_list("pk", "rank", "kind")
-        return rows[: self.WINDOW + 1]
-
-    def _newest_first(self):
-        """Return the order that reads the newest matches (see SPARSE_MATCHES)."""
+    def _read_window(self):
+        limit = self.WINDOW + 1
+        cutoff = recent_cutoff(self.RECENT_ROWS)
+        if cutoff is None:  # a small index: one query reads it all
+            return list(self.window())
+        rows = self._rows.values_list("pk", "rank", "kind")
         newest = [F("published_at").desc(), F("pk").desc()]
-        if connection.vendor == "postgresql" and self._estimated_matches() < self.SPARSE_MATCHES:
-            # An order no index gives, so that the planner takes the GIN matches and sorts them.
-            newest[0] = ExpressionWrapper(
-                F("published_at") + Value(timedelta(0)), output_field=DateTimeField()
-            ).desc()
-        return newest
+        with _plan(walk=True):
+            found = list(rows.filter(published_at__gte=cutoff).order_by(*newest)[:limit])
+        need = limit - len(found)
+        if not need:
+            return found
+        older = rows.filter(published_at__lt=cutoff)
+        if found and need * self.RECENT_ROWS / len(found) <= self.WALK_ROWS:
+            try:
+                with _plan(walk=True, timeout_ms=self.TIMEOUT_MS):
+                    return found + list(older.order_by(*newest)[:need])
+            except DatabaseError:
+                pass  # the matches thinned out: the GIN index below
+        # An order no index gives, so that the planner takes the GIN matches and sorts them.
+        by_date = ExpressionWrapper(
+            F("published_at") + Value(timedelta(0)), output_field=DateTimeField()
+        )
+        if connection.vendor != "postgresql" or self._estimated_rows(older) <= self.SORT_MATCHES:
+            try:
+                with _plan(timeout_ms=self.TIMEOUT_MS):
+                    return found + list(older.order_by(by_date.desc(), F("pk").desc())[:need])
+            except DatabaseError:
+                pass
+        self.is_partial = True
+        with _plan(gin=True):
+            return found + list(older.order_by()[:need])
 
     @cached_property
     def _ids(self):
         if self._rows.query.is_empty():  # a query of punctuation only: no word, no hit
             return []
-        window = list(self.window())
+        window = self._cached_window()
         if self._order != "date":
             # Stable: equal ranks stay newest first.
             window.sort(key=lambda row: -row[1] * KIND_WEIGHTS.get(row[2], 1.0))
@@ -249,6 +330,47 @@ class SearchResults(Sequence):
         entries = SearchEntry.objects.filter(pk__in=ids).select_related("department")
         by_id = {entry.pk: entry for entry in entries}
         return [by_id[pk] for pk in ids if pk in by_id]
+
+
+RECENT_CUTOFF_KEY = "search:recent-cutoff:{}:{}"
+
+
+def recent_cutoff(rows):
+    """Return the publication time of the rows-th newest index entry, or None when the index
+    holds fewer (read from the date index alone; kept while the content version stands)."""
+    from .models import SearchEntry
+
+    key = RECENT_CUTOFF_KEY.format(rows, index_version())
+    found = cache.get(key)
+    if found is None:
+        dates = SearchEntry.objects.order_by("-published_at").values_list("published_at", flat=True)
+        found = {"at": next(iter(dates[rows : rows + 1]), None)}
+        cache.set(key, found, 300)
+    return found["at"]
+
+
+@contextmanager
+def _plan(*, walk=False, gin=False, timeout_ms=None):
+    """On PostgreSQL, read the next query along the date index (walk), from the GIN index alone
+    (gin), and/or give up after timeout_ms (a DatabaseError, its transaction rolled back)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    options = []
+    if walk:
+        options.append(("enable_bitmapscan", "off"))
+    if gin:
+        options += [("enable_indexscan", "off"), ("enable_seqscan", "off")]
+    if timeout_ms:
+        options.append(("statement_timeout", str(timeout_ms)))
+    with transaction.atomic():
+        if options:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(options)),
+                    [value for option in options for value in option],
+                )
+        yield
 
 
 def highlight(text, terms, *, length=None):

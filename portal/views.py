@@ -176,7 +176,12 @@ def search(request):
             )
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(query=data["q"], page_obj=page, query_string=query.urlencode())
+        context.update(
+            query=data["q"],
+            page_obj=page,
+            query_string=query.urlencode(),
+            partial=entries.is_partial,  # read with the window above
+        )
     return render(request, "portal/search.html", context)
 
 

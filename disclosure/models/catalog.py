@@ -242,9 +242,7 @@ class ItemQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
 
     def for_detail(self):
         """Return items ready for the detail page: everything its header and links show."""
-        return self.select_related(
-            "category__parent", "department", "replaced_by"
-        ).prefetch_related(
+        return self.select_related("category", "department", "replaced_by").prefetch_related(
             "attachments",
             models.Prefetch(
                 "interpretations",

@@ -295,7 +295,9 @@ class ServiceGuide(Reviewable):
                     self.visits_label(),
                 ]
             ),
-            "published_at": self.published_at,
+            # Its last revision (every revision is approved again), not its first publication: a
+            # search in date order puts a guide where its current text was published.
+            "published_at": self.reviewed_at or self.published_at,
             "department_id": self.department_id,
             "column": self.theme.name,
             "extra": f"{self.code} {self.get_kind_display()}",

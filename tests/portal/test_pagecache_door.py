@@ -222,3 +222,61 @@ def test_column_rows_read_as_values_show_department_and_validity(client):
     row = html[html.index(item.title) :].split("</tr>")[0]
     assert '<span class="badge badge-repealed">已废止</span>' in row
     assert f'<td class="col-dept">{item.department.name}</td>' in row
+
+
+def test_a_workers_own_copy_needs_no_round_trip_until_a_change_anywhere(client, monkeypatch):
+    """Answered from the worker's copy while the site-wide version stands; another worker's
+    publication (the shared versions moved, this worker told nothing) is seen within
+    VERSION_TTL, and only the pages of the changed scope are rendered again."""
+    from django.core.cache import cache
+
+    from disclosure.models import Item
+    from portal import pagecache
+
+    clock = [5000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock[0])
+    notice = ItemFactory(published=True, title="关于土地储备计划的公告")
+    policy = ItemFactory(published=True, category=Category.objects.get(slug="zcwj"))
+    urls = [column_url("tzgg"), column_url("zcwj")]
+    for url in urls:
+        assert client.get(url)["X-Cache"] == "miss"
+        assert client.get(url)["X-Cache"] == "hit"  # checked against the shared versions
+
+    def no_round_trip(*args, **kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    with monkeypatch.context() as patched:
+        for name in ["get", "get_many", "get_or_set"]:
+            patched.setattr(cache, name, no_round_trip)
+        for url in urls:
+            assert client.get(url)["X-Cache"] == "hit"
+
+    # Another worker retitles the notice: it moves the shared versions, not this worker's.
+    Item.objects.filter(pk=notice.pk).update(title="关于土地储备计划的公告（更正）")
+    for scope in notice.cache_scopes():
+        cache.incr(pagecache.SCOPE_KEY.format(scope))
+    cache.incr(pagecache.VERSION_KEY)
+    assert client.get(urls[0])["X-Cache"] == "hit"  # within VERSION_TTL of the last read
+    clock[0] += pagecache.VERSION_TTL + 0.01
+    fresh = client.get(urls[0])
+    assert fresh["X-Cache"] == "miss" and "（更正）" in fresh.content.decode()
+    assert client.get(urls[1])["X-Cache"] == "hit"  # the other column's page stays cached
+    assert policy.title in client.get(urls[1]).content.decode()
+
+
+def test_a_workers_copies_keep_to_their_budget_and_lifetime(monkeypatch):
+    from portal import pagecache
+
+    copies = pagecache._LocalPages(budget=8000)
+    now = pagecache.time.time()
+    for number in range(9):
+        entry = {"content": b"x" * 900, "expires": now + 60}
+        copies.put(f"page{number}", entry, version=7)
+    assert copies.get("page0", 7) is None  # the least recently used, dropped for page8
+    assert copies.get("page8", 7) is not None
+    assert copies.get("page8", 8) is None  # the site-wide version moved on
+    copies.put("old", {"content": b"x", "expires": now - 1}, version=7)
+    assert copies.get("old", 7) is None  # past the page's lifetime
+    copies.put("huge", {"content": b"x" * 1001, "expires": now + 60}, version=7)
+    assert copies.get("huge", 7) is None  # more than an eighth of the budget: not kept
+    assert copies.size <= 8000

@@ -1,6 +1,10 @@
 """Site search: segmentation, the same hits on SQLite and PostgreSQL, highlighting, filters."""
 
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from disclosure.models import Category
@@ -156,15 +160,46 @@ def test_reindex_command_rebuilds_the_index(corpus):
     assert SearchEntry.objects.count() == 3
 
 
-@pytest.mark.parametrize("sparse_below", [0, 10**9])
-def test_both_ways_of_reading_the_window_give_the_same_hits(corpus, monkeypatch, sparse_below):
-    """PostgreSQL reads dense matches along the date index and sparse ones from the GIN index."""
-    monkeypatch.setattr(search.SearchResults, "SPARSE_MATCHES", sparse_below)
-    assert [entry.title for entry in SearchEntry.objects.search("公告", order="date")] == [
-        corpus["budongchan"].title,
-        corpus["zhengshou"].title,
-    ]
+@pytest.mark.parametrize(
+    "recent_rows, walk_rows, sort_matches, partial",
+    [
+        (10**6, 0, 0, False),  # a small index: one query
+        (1, 10**6, 0, False),  # the newest entry, then a walk along the dates
+        (1, 0, 10**6, False),  # the newest entry, then the older matches sorted
+        (1, 0, -1, True),  # the newest entry, then any older matches (the bounded answer)
+    ],
+)
+def test_every_way_of_reading_the_window_gives_the_same_hits(
+    corpus, monkeypatch, recent_rows, walk_rows, sort_matches, partial
+):
+    """The window is read in steps chosen from what the newest entries show (portal.search)."""
+    monkeypatch.setattr(search.SearchResults, "RECENT_ROWS", recent_rows)
+    monkeypatch.setattr(search.SearchResults, "WALK_ROWS", walk_rows)
+    monkeypatch.setattr(search.SearchResults, "SORT_MATCHES", sort_matches)
+    older = ItemFactory(title="关于2019年度土地征收的公告", published=True)
+    SearchEntry.objects.filter(key=f"disclosure.item:{older.pk}").update(
+        published_at=corpus["zhengshou"].published_at - timedelta(days=3000)
+    )
+    results = SearchEntry.objects.search("公告", order="date")
+    titles = [entry.title for entry in results]
+    assert set(titles) == {corpus["budongchan"].title, corpus["zhengshou"].title, older.title}
+    if not partial:  # exact: newest first
+        assert titles == [corpus["budongchan"].title, corpus["zhengshou"].title, older.title]
+    assert results.is_partial is (partial and connection.vendor == "postgresql")
     assert hits("宅基地") == {corpus["guifan"].title}
+
+
+def test_the_window_is_kept_for_the_next_pages_of_a_search(corpus, settings):
+    settings.SEARCH_PAGE_CACHE_SECONDS = 30
+    assert len(SearchEntry.objects.search("公告")) == 2
+    ItemFactory(title="另一份公告", published=True)  # indexed: moves the index version on
+    with CaptureQueriesContext(connection) as queries:
+        results = SearchEntry.objects.search("公告")
+        assert len(results) == 3
+    again = SearchEntry.objects.search("公告")
+    with CaptureQueriesContext(connection) as kept:
+        assert len(again) == 3  # the window read above, from the cache
+    assert len(queries) >= 1 and len(kept) == 0
 
 
 def test_window_is_capped_and_pages_read_their_own_rows(corpus, monkeypatch):
@@ -264,3 +299,31 @@ def test_saving_guides_results_and_consultations_updates_the_index(reviewer):
     assert not SearchEntry.objects.filter(key=search.document_key(guide)).exists()
     result.delete()
     assert not SearchEntry.objects.filter(key=search.document_key(result)).exists()
+
+
+def test_a_guide_is_dated_in_search_by_its_last_revision():
+    """按发布时间: a guide revised today sorts with today's documents, not with its first
+    publication (the demo's guides all carried the load date and came first)."""
+    from portal.search import document_key, index_row
+    from tests.services.factories import ServiceGuideFactory
+
+    guide = ServiceGuideFactory(published=True)
+    first = guide.published_at - timedelta(days=400)
+    type(guide).objects.filter(pk=guide.pk).update(published_at=first)
+    guide.refresh_from_db()
+    index_row(guide)
+    entry = SearchEntry.objects.get(key=document_key(guide))
+    assert entry.published_at == guide.reviewed_at != first
+
+
+def test_a_partial_window_is_said_on_the_page(client, corpus, monkeypatch):
+    monkeypatch.setattr(search.SearchResults, "_read_window", _partial_window)
+    html = client.get(reverse("search"), {"q": "公告"}).content.decode()
+    assert "以下是其中一部分，未必是最新的" in html
+    monkeypatch.undo()
+    assert "未必是最新的" not in client.get(reverse("search"), {"q": "征收"}).content.decode()
+
+
+def _partial_window(results):
+    results.is_partial = True
+    return list(results.window())

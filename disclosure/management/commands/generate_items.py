@@ -119,6 +119,7 @@ class Command(BaseCommand):
             )
             sys.stdout.flush()
         self.lay_out_by_date()
+        search.index_changed()
         self.stdout.write(f"\n完成：共 {Item.objects.count()} 条信息。")
 
     def lay_out_by_date(self):

@@ -46,3 +46,4 @@ class Command(BaseCommand):
                 ]
             )
             self.stdout.write(f"  删除过期索引 {stale.delete()[0]} 条")
+            search.index_changed()
