@@ -22,6 +22,7 @@ from portal.masking import mask_name, mask_personal_data_in_text
 from portal.personal_data import PersonalDataAdmin
 
 from ..exports import comments_workbook_response
+from ..views import consultation_context
 from ..forms import AdoptionForm, CommentApproveForm, FeedbackForm
 from ..models import (
     Consultation,
@@ -163,6 +164,11 @@ class ConsultationAdmin(ReviewableAdmin, DepartmentScopedAdmin):
                 "-published_at"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    preview_template = "complaints/consultation_detail.html"
+
+    def preview_context(self, request, obj):
+        return consultation_context(obj, None)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published() else None
