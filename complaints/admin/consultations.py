@@ -22,7 +22,6 @@ from portal.masking import mask_name, mask_personal_data_in_text
 from portal.personal_data import PersonalDataAdmin
 
 from ..exports import comments_workbook_response
-from ..views import consultation_context
 from ..forms import AdoptionForm, CommentApproveForm, FeedbackForm
 from ..models import (
     Consultation,
@@ -32,6 +31,7 @@ from ..models import (
     ConsultationFile,
     default_closes_on,
 )
+from ..views import consultation_context
 
 
 class ConsultationArticleInline(admin.TabularInline):
