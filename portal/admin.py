@@ -702,6 +702,7 @@ class ReviewableAdmin(WorkflowAdmin):
                 inline.has_add_permission = lambda request, obj=None: False
                 inline.has_change_permission = lambda request, obj=None: False
                 inline.has_delete_permission = lambda request, obj=None: False
+                inline.max_num = inline.extra = 0
         return inlines
 
     def save_model(self, request, obj, form, change):

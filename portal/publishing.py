@@ -147,10 +147,11 @@ class Reviewable(Transitions, models.Model):
         return super().can(action)
 
     # Revisions of the published record -----------------------------------------------------
-    def revision_fields(self):
+    @classmethod
+    def revision_fields(cls):
         """Return the fields a revision holds: every editable field of the row and its
         many-to-many links (the workflow's own stamps are not editable)."""
-        opts = self._meta
+        opts = cls._meta
         return [
             field
             for field in [*opts.concrete_fields, *opts.many_to_many]
@@ -500,12 +501,13 @@ class Revision(Transitions, models.Model):
     def changes(self):
         """Return the Changes of this revision: against the public version while it is open,
         as recorded at its approval afterwards."""
-        record = self.record
-        fields = {field.name: field for field in record.revision_fields()}
+        model = type(self.record)
+        fields = {field.name: field for field in model.revision_fields()}
         if self.status == self.Status.APPROVED:
             pairs = [(name, old, self.data.get(name)) for name, old in self.previous.items()]
         else:
-            current = record.revision_data()
+            # The stored row, not self.record: an admin form's record holds the revision's values.
+            current = model.objects.get(pk=self.record_id).revision_data()
             pairs = [
                 (name, current.get(name), new)
                 for name, new in self.data.items()
