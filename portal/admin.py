@@ -549,6 +549,7 @@ class ReviewableAdmin(WorkflowAdmin):
 
     change_form_template = "admin/portal/reviewable_change_form.html"
     object_history_template = "admin/portal/object_history.html"
+    object_history_list_template = "admin/portal/object_history_list.html"  # simple-history's
     workflow_summary_template = "admin/portal/revision_summary.html"
     save_before_move = True
     inlines_live_when_published = ()
@@ -706,15 +707,21 @@ class ReviewableAdmin(WorkflowAdmin):
         return inlines
 
     def save_model(self, request, obj, form, change):
+        request._form_saved = True
         if change and obj.is_published():
             links = {
                 field.name: form.cleaned_data[field.name]
                 for field in obj._meta.many_to_many
                 if field.name in form.cleaned_data
             }
-            request._revision_saved = obj.save_revision(by=request.user, m2m=links)
+            before = obj.open_revision()
+            before = before and before.data
+            revision = obj.save_revision(by=request.user, m2m=links)
+            request._revision_saved = revision
+            request._form_saved = revision is not None and revision.data != before
             return
         if change and not form.has_changed():
+            request._form_saved = False
             return  # a move's button pressed on an unchanged form: no new version to record
         if not change:
             obj.author = request.user
@@ -729,6 +736,13 @@ class ReviewableAdmin(WorkflowAdmin):
         super().save_related(request, form, formsets, change)
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if (
+            level == messages.SUCCESS
+            and request.__dict__.pop("_form_saved", None) is False
+            and ("_workflow" in request.POST or "_preview" in request.POST)
+        ):
+            request.__dict__.pop("_revision_saved", None)
+            return  # a move's button on an unchanged form: nothing was saved, say nothing
         saved = request.__dict__.pop("_revision_saved", False)
         if saved is not False and level == messages.SUCCESS:
             message = (

@@ -217,7 +217,8 @@ class Reviewable(Transitions, models.Model):
             revision = self.revisions.create(
                 data=data, author=by, edited_by=by, created_at=now, updated_at=now
             )
-        else:
+        elif revision.data != data:
+            # Whoever changes the text becomes one who may not approve it (see Revision.approve).
             revision.data, revision.edited_by, revision.updated_at = data, by, now
             revision.save(update_fields=["data", "edited_by", "updated_at"])
         self._open_revision = revision

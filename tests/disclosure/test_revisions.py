@@ -291,3 +291,14 @@ def test_preview_queries(client, officer, django_assert_max_num_queries):
     client.get(url)
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
+
+
+def test_saving_an_unchanged_revision_keeps_its_editor(item, disclosure_office, reviewer):
+    """A reviewer pressing 审核发布修改 saves the form first: that must not make them its editor."""
+    item.summary = "修改后的概述"
+    revision = item.save_revision(by=disclosure_office)
+    again = Item.objects.get(pk=item.pk)
+    again.apply_revision_data(revision.data)
+    again.save_revision(by=reviewer)
+    revision.refresh_from_db()
+    assert revision.edited_by == disclosure_office
