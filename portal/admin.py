@@ -596,9 +596,11 @@ class ReviewableAdmin(WorkflowAdmin):
             success=lambda obj: f"“{obj}”已转为草稿，可重新编辑后送审",
         ),
         # A published record's revision: the same gate as the first publication.
+        # Only reviewers edit a published record (has_change_permission), so only they
+        # have a revision to submit or drop.
         "submit_revision": Move(
             "提交修改审核",
-            permission="change_{model}",
+            permission="review_{model}",
             state="submit_revision",
             success=lambda obj: f"“{obj}”的修改已提交审核；审核发布前前台仍显示原版本",
         ),
@@ -626,7 +628,7 @@ class ReviewableAdmin(WorkflowAdmin):
         "discard_revision": Move(
             "放弃修改稿",
             form=ConfirmForm,
-            permission="change_{model}",
+            permission="review_{model}",
             state="discard_revision",
             help_text="放弃后修改稿作废，前台仍显示已发布的版本。",
             success=lambda obj: f"已放弃“{obj}”的修改稿",

@@ -302,3 +302,10 @@ def test_saving_an_unchanged_revision_keeps_its_editor(item, disclosure_office, 
     again.save_revision(by=reviewer)
     revision.refresh_from_db()
     assert revision.edited_by == disclosure_office
+
+
+def test_officer_gets_no_revision_buttons_on_a_published_item(client, item, officer):
+    client.force_login(officer)
+    html = client.get(change_url(item)).content.decode()
+    assert "提交修改审核" not in html and "放弃修改稿" not in html
+    assert client.post(move_url(item, "submit_revision")).status_code == 403
