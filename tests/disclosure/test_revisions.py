@@ -309,3 +309,30 @@ def test_officer_gets_no_revision_buttons_on_a_published_item(client, item, offi
     html = client.get(change_url(item)).content.decode()
     assert "提交修改审核" not in html and "放弃修改稿" not in html
     assert client.post(move_url(item, "submit_revision")).status_code == 403
+
+
+@pytest.mark.parametrize("corrections", [1, 3])
+def test_history_and_change_page_queries(
+    client, item, disclosure_office, reviewer, django_assert_max_num_queries, corrections
+):
+    """History: session, user, permissions, roles, the item (twice: scope check and page), its
+    approvals, its approved revisions, simple-history's versions (count and page) and their
+    users. Change page with an open revision: the admin's own reads, the revision (once per
+    get_object), the stored row to compare, the content-safety scan. Neither grows with the
+    number of published versions."""
+    for n in range(corrections):
+        item.summary = f"第{n}次更正的概述"
+        item.save_revision(by=disclosure_office)
+        Item.objects.get(pk=item.pk).submit_revision(by=disclosure_office)
+        Item.objects.get(pk=item.pk).approve_revision(by=reviewer, checklist=CHECKLIST)
+    item = Item.objects.get(pk=item.pk)
+    item.summary = "未发布的更正"
+    item.save_revision(by=disclosure_office)
+    client.force_login(reviewer)
+    history = reverse("admin:disclosure_item_history", args=[item.pk])
+    client.get(history)
+    with django_assert_max_num_queries(16):
+        assert client.get(history).status_code == 200
+    client.get(change_url(item))
+    with django_assert_max_num_queries(42):
+        assert client.get(change_url(item)).status_code == 200
