@@ -47,7 +47,7 @@ from .models import (
     User,
     WorkCalendarDay,
 )
-from .publishing import REVIEW_CHECKLIST, Reviewable
+from .publishing import REVIEW_CHECKLIST, Reviewable, Revision
 from .uploads import attachment_response
 
 
@@ -525,6 +525,23 @@ class PrivateAttachmentsAdmin(admin.ModelAdmin):
         )
 
 
+class RevisionListFilter(admin.SimpleListFilter):
+    """Published records with an unpublished revision (needs with_open_revision_status())."""
+
+    title = "修改稿"
+    parameter_name = "revision"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "修改稿待审核"), ("open", "有未发布的修改稿")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(open_revision_status="pending")
+        if self.value() == "open":
+            return queryset.filter(open_revision_status__isnull=False)
+        return queryset
+
+
 class ConfirmForm(forms.Form):
     """A move that asks for nothing but a second press (放弃修改稿)."""
 
@@ -636,11 +653,22 @@ class ReviewableAdmin(WorkflowAdmin):
     }
 
     # Display -----------------------------------------------------------------------------
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_open_revision_status()
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), RevisionListFilter]
+
     @admin.display(description="状态", ordering="status")
     def status_badge(self, obj):
-        return format_html(
+        badge = format_html(
             '<span class="status status-{}">{}</span>', obj.status, obj.get_status_display()
         )
+        revision = getattr(obj, "open_revision_status", None)
+        if revision:
+            label = dict(Revision.Status.choices)[revision]
+            badge += format_html(' <span class="status status-revision">修改稿{}</span>', label)
+        return badge
 
     @admin.display(description="保密审查")
     def checklist_display(self, obj):

@@ -70,6 +70,14 @@ class ReviewableQuerySet(models.QuerySet):
         """Return the records waiting for a reviewer."""
         return self.filter(status=Reviewable.Status.PENDING)
 
+    def with_open_revision_status(self):
+        """Annotate open_revision_status: the state of each record's open revision, or None."""
+        revisions = self.model._meta.get_field("revisions").related_model
+        open_revisions = revisions.objects.open().filter(record=models.OuterRef("pk"))
+        return self.annotate(
+            open_revision_status=models.Subquery(open_revisions.values("status")[:1])
+        )
+
 
 class Reviewable(Transitions, models.Model):
     class Status(models.TextChoices):

@@ -336,3 +336,17 @@ def test_history_and_change_page_queries(
     client.get(change_url(item))
     with django_assert_max_num_queries(42):
         assert client.get(change_url(item)).status_code == 200
+
+
+def test_changelist_marks_and_filters_items_with_a_revision_waiting(
+    client, item, disclosure_office, reviewer
+):
+    other = ItemFactory(published=True, title="没有修改稿的公告")
+    item.summary = "待审核的更正"
+    item.save_revision(by=disclosure_office)
+    Item.objects.get(pk=item.pk).submit_revision(by=disclosure_office)
+    client.force_login(reviewer)
+    url = reverse("admin:disclosure_item_changelist")
+    html = client.get(url, {"revision": "pending"}).content.decode()
+    assert item.title in html and other.title not in html
+    assert "修改稿待审核" in html
