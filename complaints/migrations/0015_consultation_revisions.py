@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0012_merge_comment_body_five_level_rating'),
+        ('complaints', '0014_mask_sender_names_in_public_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
