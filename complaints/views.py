@@ -212,7 +212,8 @@ def consultation_list(request):
     return render(request, "complaints/consultation_list.html", context)
 
 
-def _consultation_context(consultation, form):
+def consultation_context(consultation, form):
+    """Return the consultation page's context (also the admin's 预览 of a draft)."""
     articles, general_comments = consultation.public_comments_by_article()
     return {
         "consultation": consultation,
@@ -237,7 +238,7 @@ def consultation_detail(request, pk):
         if article.isdigit():
             initial["article"] = int(article)
         form = CommentForm(initial=initial, consultation=consultation)
-    context = _consultation_context(consultation, form)
+    context = consultation_context(consultation, form)
     return render(request, "complaints/consultation_detail.html", context)
 
 
@@ -257,7 +258,7 @@ def consultation_comment(request, pk):
         else:
             request.session[COMMENT_DONE_SESSION_KEY] = comment.pk
             return redirect("complaints:consultation-comment-done", consultation.pk)
-    context = _consultation_context(consultation, form)
+    context = consultation_context(consultation, form)
     return render(request, "complaints/consultation_detail.html", context, status=400)
 
 

@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import Workbook
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import content_safety, exports, personal_data, roles, word_lists, workdays
 from .exceptions import InvalidTransition, error_messages
@@ -46,7 +47,7 @@ from .models import (
     User,
     WorkCalendarDay,
 )
-from .publishing import REVIEW_CHECKLIST, Reviewable
+from .publishing import REVIEW_CHECKLIST, Reviewable, Revision
 from .uploads import attachment_response
 
 
@@ -279,6 +280,10 @@ class WorkflowAdmin(admin.ModelAdmin):
     workflow: dict[str, Move] = {}
     workflow_summary_template = None
     change_form_template = "admin/portal/workflow_change_form.html"
+    # The moves' buttons submit the change form: its edits are saved first, then the move is
+    # made (an invalid form shows its errors and makes no move). Otherwise each button posts
+    # on its own and unsaved edits on the page are not part of the move.
+    save_before_move = False
 
     def workflow_label(self, obj):
         """Return how the record is named in titles, breadcrumbs and messages."""
@@ -301,9 +306,9 @@ class WorkflowAdmin(admin.ModelAdmin):
         )
 
     def workflow_actions(self, request, obj):
-        """Return (url, label, has a page) of the moves this user may make on obj now."""
+        """Return (url, label, has a page, name) of the moves this user may make on obj now."""
         return [
-            (self.workflow_url(name, obj), move.label, move.form is not None)
+            (self.workflow_url(name, obj), move.label, move.form is not None, name)
             for name, move in self.workflow.items()
             if self.may_move(request, obj, name)
         ]
@@ -327,7 +332,35 @@ class WorkflowAdmin(admin.ModelAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["workflow_actions"] = self.workflow_actions(request, obj)
+            extra_context["save_before_move"] = self.save_before_move
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Rendered after a POST only when the form was refused: say that no move was made.
+        name = request.POST.get("_workflow") if request.method == "POST" else None
+        if name in self.workflow:
+            context["workflow_refused"] = self.workflow[name].label
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        """After the change form was saved by a move's button: make the move (or open its
+        page), instead of going back to the list."""
+        name = request.POST.get("_workflow")
+        if not self.save_before_move or name not in self.workflow:
+            return super().response_change(request, obj)
+        super().response_change(request, obj)  # its message says what was saved
+        obj.refresh_from_db()
+        if not self.may_move(request, obj, name):
+            self.message_user(
+                request,
+                f"已保存，但当前状态下不能执行“{self.workflow[name].label}”",
+                messages.ERROR,
+            )
+            return self.change_page(obj)
+        if self.workflow[name].form is None:
+            self._move(request, obj, name, {})
+            return self.change_page(obj)
+        return redirect(self.workflow_url(name, obj))
 
     def workflow_view(self, request, pk, name):
         """Serve one move: its form page (GET), the move itself (POST), back to the record."""
@@ -492,15 +525,52 @@ class PrivateAttachmentsAdmin(admin.ModelAdmin):
         )
 
 
+class RevisionListFilter(admin.SimpleListFilter):
+    """Published records with an unpublished revision (needs with_open_revision_status())."""
+
+    title = "修改稿"
+    parameter_name = "revision"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "修改稿待审核"), ("open", "有未发布的修改稿")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(open_revision_status="pending")
+        if self.value() == "open":
+            return queryset.filter(open_revision_status__isnull=False)
+        return queryset
+
+
+class ConfirmForm(forms.Form):
+    """A move that asks for nothing but a second press (放弃修改稿)."""
+
+
 class ReviewableAdmin(WorkflowAdmin):
-    """The back office of a `portal.publishing.Reviewable` model (catalog items, service guides).
+    """The back office of a `portal.publishing.Reviewable` model (catalog items, service guides,
+    征求意见).
 
     Buttons on the change page and one bulk action call the model's transitions; the user gets
     only the moves their permissions (`<app>.submit_<model>`, `<app>.review_<model>`) and the
     record's state allow. Officers edit drafts and returns; once submitted, only reviewers do.
+    The buttons save the form first (`save_before_move`).
+
+    A published record is never changed by its form: saving keeps the edit as the record's
+    revision (`Reviewable.save_revision`), which the form shows until it is approved, returned
+    or dropped; its moves are the `*_revision` ones. Inline rows that are not scanned when saved
+    (attachments, a consultation's articles) are read-only while the record is published, unless
+    the inline is named in `inlines_live_when_published` (rows that check their own text with
+    the scanner on save, such as a guide's materials and steps). 预览 shows a draft or a
+    revision in the public page's template (`preview_template`, `preview_context()`).
     """
 
     change_form_template = "admin/portal/reviewable_change_form.html"
+    object_history_template = "admin/portal/object_history.html"
+    object_history_list_template = "admin/portal/object_history_list.html"  # simple-history's
+    workflow_summary_template = "admin/portal/revision_summary.html"
+    save_before_move = True
+    inlines_live_when_published = ()
+    preview_template = None
     actions = ["submit_selected"]
     workflow = {
         "submit": Move(
@@ -542,14 +612,63 @@ class ReviewableAdmin(WorkflowAdmin):
             state="revise",
             success=lambda obj: f"“{obj}”已转为草稿，可重新编辑后送审",
         ),
+        # A published record's revision: the same gate as the first publication.
+        # Only reviewers edit a published record (has_change_permission), so only they
+        # have a revision to submit or drop.
+        "submit_revision": Move(
+            "提交修改审核",
+            permission="review_{model}",
+            state="submit_revision",
+            success=lambda obj: f"“{obj}”的修改已提交审核；审核发布前前台仍显示原版本",
+        ),
+        "approve_revision": Move(
+            "审核发布修改",
+            run=lambda obj, data, by: obj.approve_revision(by=by, checklist=data),
+            form=ChecklistForm,
+            permission="review_{model}",
+            state="approve_revision",
+            # Nobody publishes their own correction, however urgent: a second reviewer does.
+            when=lambda obj, user: (
+                user.pk not in {obj.open_revision().author_id, obj.open_revision().edited_by_id}
+            ),
+            help_text="请核对下列修改，逐项确认保密审查后发布；发布后前台立即显示修改后的版本。",
+            success=lambda obj: f"“{obj}”的修改已发布",
+        ),
+        "return_revision": Move(
+            "退回修改稿",
+            form=ReasonForm,
+            permission="review_{model}",
+            state="return_revision",
+            help_text="请写明需要修改的地方。退回后前台仍显示原版本。",
+            success=lambda obj: f"“{obj}”的修改稿已退回，前台仍显示原版本",
+        ),
+        "discard_revision": Move(
+            "放弃修改稿",
+            form=ConfirmForm,
+            permission="review_{model}",
+            state="discard_revision",
+            help_text="放弃后修改稿作废，前台仍显示已发布的版本。",
+            success=lambda obj: f"已放弃“{obj}”的修改稿",
+        ),
     }
 
     # Display -----------------------------------------------------------------------------
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_open_revision_status()
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), RevisionListFilter]
+
     @admin.display(description="状态", ordering="status")
     def status_badge(self, obj):
-        return format_html(
+        badge = format_html(
             '<span class="status status-{}">{}</span>', obj.status, obj.get_status_display()
         )
+        revision = getattr(obj, "open_revision_status", None)
+        if revision:
+            label = dict(Revision.Status.choices)[revision]
+            badge += format_html(' <span class="status status-revision">修改稿{}</span>', label)
+        return badge
 
     @admin.display(description="保密审查")
     def checklist_display(self, obj):
@@ -581,17 +700,164 @@ class ReviewableAdmin(WorkflowAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    # The change form: a published record's edit becomes its revision ------------------------
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and obj.is_published() and obj.open_revision() is not None:
+            # The form shows and edits the revision; the stored row stays the public version.
+            obj._revision_links = obj.apply_revision_data(obj.open_revision().data)
+        return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        links = getattr(obj, "_revision_links", None)
+        if not links:
+            return form
+
+        class RevisionForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, ids in links.items():
+                    if name in self.fields:
+                        self.initial[name] = ids
+
+        return RevisionForm
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or not obj.is_published():
+            return inlines
+        for inline in inlines:
+            if type(inline) not in self.inlines_live_when_published:
+                # Rows published with the record the scanner does not read on save.
+                inline.has_add_permission = lambda request, obj=None: False
+                inline.has_change_permission = lambda request, obj=None: False
+                inline.has_delete_permission = lambda request, obj=None: False
+                inline.max_num = inline.extra = 0
+        return inlines
+
     def save_model(self, request, obj, form, change):
+        request._form_saved = True
+        if change and obj.is_published():
+            links = {
+                field.name: form.cleaned_data[field.name]
+                for field in obj._meta.many_to_many
+                if field.name in form.cleaned_data
+            }
+            before = obj.open_revision()
+            before = before and before.data
+            revision = obj.save_revision(by=request.user, m2m=links)
+            request._revision_saved = revision
+            request._form_saved = revision is not None and revision.data != before
+            return
+        if change and not form.has_changed():
+            request._form_saved = False
+            return  # a move's button pressed on an unchanged form: no new version to record
         if not change:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change and form.instance.is_published():
+            # The links are part of the revision (save_model); the live rows are the inlines'.
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+            return
+        super().save_related(request, form, formsets, change)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if (
+            level == messages.SUCCESS
+            and request.__dict__.pop("_form_saved", None) is False
+            and ("_workflow" in request.POST or "_preview" in request.POST)
+        ):
+            request.__dict__.pop("_revision_saved", None)
+            return  # a move's button on an unchanged form: nothing was saved, say nothing
+        saved = request.__dict__.pop("_revision_saved", False)
+        if saved is not False and level == messages.SUCCESS:
+            message = (
+                "修改已保存为修改稿，尚未发布：前台仍显示已发布的版本。"
+                "请按“提交修改审核”，经另一位审核员审核发布后前台才会更新。"
+                if saved
+                else "内容与已发布的版本相同，没有保存修改稿。"
+            )
+        super().message_user(request, message, level, *args, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["missing_elements"] = obj.missing_elements()
+            extra_context["revision"] = obj.open_revision() if obj.is_published() else None
+            if self.may_preview(obj):
+                extra_context["preview_url"] = self.preview_url(obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        if "_preview" in request.POST:
+            super().response_change(request, obj)  # its message says what was saved
+            return redirect(self.preview_url(obj))
+        return super().response_change(request, obj)
+
+    # 预览: the draft or revision in the public page's template --------------------------------
+    @staticmethod
+    def may_preview(obj):
+        return not obj.is_published() or obj.open_revision() is not None
+
+    def preview_url(self, obj):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[obj.pk])
+
+    def preview_context(self, request, obj):
+        """Return the public template's context for obj (each admin names its object)."""
+        return {self.opts.model_name: obj}
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_preview"
+        return [path("<int:pk>/preview/", self.preview_view, name=name), *super().get_urls()]
+
+    def preview_view(self, request, pk):
+        """Show the record as the public page will: staff only, never cached or indexed."""
+        # Not admin_view: a visitor without a staff session learns nothing, not even a login page.
+        if not self.admin_site.has_permission(request):
+            raise Http404("没有这个页面")
+        obj = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        revision = obj.open_revision() if obj.is_published() else None
+        if revision is not None:
+            obj.apply_revision_data(revision.data)
+        context = {
+            **self.preview_context(request, obj),
+            "preview": {
+                "what": "修改稿" if revision else obj.get_status_display(),
+                "edit_url": reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+                ),
+            },
+        }
+        response = TemplateResponse(request, self.preview_template, context).render()
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    # History: each version the public has read ----------------------------------------------
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None:
+            extra_context["published_versions"] = obj.published_versions()
+        extra_context["base_history_template"] = (
+            "simple_history/object_history.html"
+            if isinstance(self, SimpleHistoryAdmin)
+            else "admin/object_history.html"
+        )
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A stored version is read here, never put back: that would bypass the review.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.action(description="提交所选条目审核", permissions=["submit"])
     def submit_selected(self, request, queryset):

@@ -202,6 +202,20 @@ class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
         ),
     }
 
+    # Rows that check their own text with the scanner when saved stay editable once the guide
+    # is public; its result samples (files) wait for the guide's next withdrawal and review.
+    inlines_live_when_published = (
+        LegalBasisInline,
+        GuideMaterialInline,
+        GuideStepInline,
+        SpecialProcedureInline,
+        GuideQuestionInline,
+    )
+    preview_template = "services/guide_detail.html"
+
+    def preview_context(self, request, obj):
+        return {"guide": obj}
+
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published() else None
 

@@ -31,6 +31,7 @@ from ..models import (
     ConsultationFile,
     default_closes_on,
 )
+from ..views import consultation_context
 
 
 class ConsultationArticleInline(admin.TabularInline):
@@ -163,6 +164,11 @@ class ConsultationAdmin(ReviewableAdmin, DepartmentScopedAdmin):
                 "-published_at"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    preview_template = "complaints/consultation_detail.html"
+
+    def preview_context(self, request, obj):
+        return consultation_context(obj, None)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published() else None

@@ -17,6 +17,7 @@ from .consultation import (
     ConsultationEvent,
     ConsultationFile,
     ConsultationQuerySet,
+    ConsultationRevision,
     default_closes_on,
     split_articles,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "ConsultationEvent",
     "ConsultationFile",
     "ConsultationQuerySet",
+    "ConsultationRevision",
     "EvaluationAnswer",
     "EvaluationResponse",
     "EvaluationResponseEvent",

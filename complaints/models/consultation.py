@@ -26,7 +26,7 @@ from portal.exceptions import InvalidTransition
 from portal.masking import mask_personal_data_in_text
 from portal.models import Department, DepartmentScopedQuerySet, staff_stamp
 from portal.pagecache import SITEMAP, content_changed, object_scope
-from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
+from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet, Revision
 from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
 from portal.transitions import Transitions, lock
 from portal.uploads import Attachment
@@ -369,6 +369,10 @@ class ConsultationEvent(PublicationEvent):
         RETURNED = "returned", "退回修改"
         WITHDRAWN = "withdrawn", "撤回"
         REVISED = "revised", "重新编辑"
+        REVISION_SUBMITTED = "rev_submit", "提交修改审核"
+        REVISION_APPROVED = "rev_approve", "审核发布修改"
+        REVISION_RETURNED = "rev_return", "退回修改稿"
+        REVISION_DISCARDED = "rev_discard", "放弃修改稿"
         FEEDBACK = "feedback", "发布采纳情况"
         COMMENT_APPROVED = "c_approved", "公开意见"
         COMMENT_REJECTED = "c_rejected", "意见不予公开"
@@ -382,6 +386,18 @@ class ConsultationEvent(PublicationEvent):
     class Meta(PublicationEvent.Meta):
         verbose_name = "征求意见流转记录"
         verbose_name_plural = "征求意见流转记录"
+
+
+class ConsultationRevision(Revision):
+    """A published consultation notice's edit waiting for review (portal.publishing.Revision)."""
+
+    record = models.ForeignKey(
+        Consultation, verbose_name="征求意见", on_delete=models.PROTECT, related_name="revisions"
+    )
+
+    class Meta(Revision.Meta):
+        verbose_name = "征求意见修改稿"
+        verbose_name_plural = "征求意见修改稿"
 
 
 class ConsultationFile(Attachment):

@@ -183,6 +183,8 @@ class ItemAdmin(
         ),
     )
 
+    preview_template = "disclosure/item_detail.html"
+
     def view_on_site(self, obj):
         # Only public items have a public page; a draft's link would be a 404.
         return obj.get_absolute_url() if obj.is_public() else None

@@ -14,11 +14,11 @@ from simple_history.models import HistoricalRecords
 
 from portal import content_safety, workdays
 from portal.models import Department, DepartmentScopedQuerySet, SiteSettings
-from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
+from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet, Revision
 from portal.richtext import EDITOR_EXTENSIONS, sanitize_html
 from portal.uploads import Attachment
 
-__all__ = ["Category", "IndexCounter", "Item", "ItemAttachment", "ItemEvent"]
+__all__ = ["Category", "IndexCounter", "Item", "ItemAttachment", "ItemEvent", "ItemRevision"]
 
 # 市国土资发〔2026〕12号, 江国土资函〔2025〕3号, 国土资规〔2016〕8号 ...
 DOCUMENT_NUMBER_RE = re.compile(r"^[\u4e00-\u9fa5A-Za-z]{2,20}〔(19|20)\d{2}〕\d{1,4}号$")
@@ -570,3 +570,15 @@ class ItemEvent(PublicationEvent):
     class Meta(PublicationEvent.Meta):
         verbose_name = "信息流转记录"
         verbose_name_plural = "信息流转记录"
+
+
+class ItemRevision(Revision):
+    """A published item's edit waiting for review (portal.publishing.Revision)."""
+
+    record = models.ForeignKey(
+        Item, verbose_name="信息条目", on_delete=models.PROTECT, related_name="revisions"
+    )
+
+    class Meta(Revision.Meta):
+        verbose_name = "信息条目修改稿"
+        verbose_name_plural = "信息条目修改稿"

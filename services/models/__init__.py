@@ -9,6 +9,7 @@ from .guides import (
     ResultSample,
     ServiceGuide,
     ServiceGuideEvent,
+    ServiceGuideRevision,
     ServiceTheme,
     SpecialProcedure,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "ResultSample",
     "ServiceGuide",
     "ServiceGuideEvent",
+    "ServiceGuideRevision",
     "ServiceRating",
     "ServiceTheme",
     "ServiceWindow",

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from portal import content_safety
 from portal.models import PHONE_VALIDATOR, Department, DepartmentScopedQuerySet
-from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet
+from portal.publishing import PublicationEvent, Reviewable, ReviewableQuerySet, Revision
 from portal.uploads import Attachment
 
 POPULAR_DAYS = 90  # "popular" = most approval results accepted in this many days
@@ -423,6 +423,12 @@ class ServiceGuide(Reviewable):
             super().withdraw(by=by, reason=reason, now=now)
             schedule_booklet_rebuild()
 
+    def approve_revision(self, *, by, checklist, now=None):
+        """Publish the guide's revision (portal.publishing), then rebuild the booklet."""
+        with transaction.atomic():
+            super().approve_revision(by=by, checklist=checklist, now=now)
+            schedule_booklet_rebuild()
+
     # Predicates --------------------------------------------------------------------------
     def fee_summary(self):
         """Return the fee as the guide page states it."""
@@ -773,3 +779,15 @@ class ServiceGuideEvent(PublicationEvent):
     class Meta(PublicationEvent.Meta):
         verbose_name = "办事指南流转记录"
         verbose_name_plural = "办事指南流转记录"
+
+
+class ServiceGuideRevision(Revision):
+    """A published guide's edit waiting for review (portal.publishing.Revision)."""
+
+    record = models.ForeignKey(
+        ServiceGuide, verbose_name="办事指南", on_delete=models.PROTECT, related_name="revisions"
+    )
+
+    class Meta(Revision.Meta):
+        verbose_name = "办事指南修改稿"
+        verbose_name_plural = "办事指南修改稿"

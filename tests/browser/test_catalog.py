@@ -65,7 +65,7 @@ def test_officer_drafts_reviewer_publishes_public_sees_then_withdrawn(
     page.locator("input[type=file]").first.set_input_files(str(attachment))
     page.get_by_role("button", name="保存并继续编辑").click()
     page.wait_for_selector("text=成功添加")
-    assert page.get_by_role("link", name="审核发布").count() == 0  # cannot publish alone
+    assert page.get_by_role("button", name="审核发布").count() == 0  # cannot publish alone
     page.get_by_role("button", name="提交审核").click()
     page.wait_for_selector("text=已提交审核")
     screenshot(page, "admin-item-submitted")
@@ -74,7 +74,7 @@ def test_officer_drafts_reviewer_publishes_public_sees_then_withdrawn(
     log_in(page, base, "shenheyuan")
     page.goto(base + "/admin/disclosure/item/?status__exact=pending")
     page.get_by_role("link", name=title).click()
-    page.get_by_role("link", name="审核发布").click()
+    page.get_by_role("button", name="审核发布").click()  # saves the form, opens the checklist
     for label in REVIEW_CHECKLIST.values():
         page.get_by_label(label).check()
     page.get_by_role("button", name="审核发布").click()
@@ -99,7 +99,7 @@ def test_officer_drafts_reviewer_publishes_public_sees_then_withdrawn(
     log_in(page, base, "shenheyuan")
     page.goto(base + "/admin/disclosure/item/")
     page.get_by_role("link", name=title).click()
-    page.get_by_role("link", name="撤回").click()
+    page.get_by_role("button", name="撤回").click()
     page.get_by_label("理由").fill("调查方案已调整，重新发布")
     page.get_by_role("button", name="撤回").click()
     page.wait_for_selector("text=已撤回")

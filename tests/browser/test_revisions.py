@@ -1,0 +1,111 @@
+"""Tried as a new user (issue #18): the 政务公开办 corrects a typo in a published notice; the
+public page changes only after a 审核员 approves the correction; the history shows both versions."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+
+from disclosure.demo import ensure_columns
+from disclosure.models import Item
+from tests.disclosure.factories import ItemFactory
+from tests.portal.factories import DepartmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "Clerk-pass-2026"
+TYPO = "征收土地的位至、面积和补偿标准。"
+FIXED = "征收土地的位置、面积和补偿标准。"
+
+
+@pytest.fixture
+def notice():
+    ensure_columns()  # in case an earlier transactional test flushed the seeded columns
+    department = DepartmentFactory(name="耕地保护科", code="gbk")
+    accounts = {}
+    for username, role, name in [
+        ("gongkaiban", "政务公开办", "何静"),
+        ("shenheyuan", "审核员", "黄志强"),
+    ]:
+        user = UserFactory(username=username, department=department, full_name=name)
+        user.set_password(PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+        accounts[role] = user
+    return ItemFactory(
+        title="关于江川镇2026年第3批次征收土地的公告",
+        department=department,
+        summary=TYPO,
+        published=True,
+    )
+
+
+def log_in(page, base, username):
+    page.context.clear_cookies()
+    page.goto(base + "/admin/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r".*/admin/$"))
+
+
+def public_summary(page, base, notice):
+    page.context.clear_cookies()
+    page.goto(f"{base}/zwgk/xxgk/{notice.pk}/")
+    return page.locator("main").inner_text()
+
+
+def test_office_corrects_a_typo_reviewer_approves_history_keeps_both(
+    live_server, page, notice, screenshot
+):
+    base = live_server.url
+    assert TYPO in public_summary(page, base, notice)
+
+    # The 政务公开办 corrects the typo and presses 提交修改审核 without saving first.
+    log_in(page, base, "gongkaiban")
+    page.goto(f"{base}/admin/disclosure/item/{notice.pk}/change/")
+    assert page.get_by_text("本条已发布。在此修改并保存后将生成修改稿").is_visible()
+    page.get_by_label("内容概述").fill(FIXED)
+    page.get_by_role("button", name="保存并继续编辑").click()
+    page.wait_for_selector("text=修改已保存为修改稿，尚未发布")
+    assert page.locator(".revision-notice ins").inner_text() == "置"
+    screenshot(page, "admin-item-revision-draft")
+
+    # 预览 shows the correction as the public will see it, marked as not published.
+    page.get_by_role("button", name="预览").click()
+    page.wait_for_selector("text=预览，未发布")
+    assert FIXED in page.locator("main").inner_text()
+    screenshot(page, "admin-item-revision-preview")
+    page.get_by_role("link", name="返回编辑").click()
+
+    page.get_by_role("button", name="提交修改审核").click()
+    page.wait_for_selector("text=的修改已提交审核")
+    # Nobody approves their own correction, however urgent.
+    assert page.get_by_role("button", name="审核发布修改").count() == 0
+    assert TYPO in public_summary(page, base, notice)  # still the approved version
+
+    # A 审核员 sees what changed and approves it after the 保密审查.
+    log_in(page, base, "shenheyuan")
+    page.goto(f"{base}/admin/disclosure/item/{notice.pk}/change/")
+    page.get_by_role("button", name="审核发布修改").click()
+    page.wait_for_selector("table.revision-changes")
+    assert "内容概述" in page.locator("table.revision-changes").inner_text()
+    for label in ["不涉及国家秘密", "不含应保护的个人信息", "不涉及商业秘密"]:
+        page.get_by_label(label).check()
+    page.get_by_label("已核对文字表述（无错别字、敏感词）").check()
+    screenshot(page, "admin-item-revision-approve")
+    page.get_by_role("button", name="审核发布修改").click()
+    page.wait_for_selector("text=的修改已发布")
+
+    text = public_summary(page, base, notice)
+    assert FIXED in text and TYPO not in text
+    assert Item.objects.get(pk=notice.pk).summary == FIXED
+
+    # The history shows both versions: who, when, what changed.
+    log_in(page, base, "shenheyuan")
+    page.goto(f"{base}/admin/disclosure/item/{notice.pk}/history/")
+    versions = page.locator(".published-versions").inner_text()
+    assert "第1版" in versions and "首次发布" in versions
+    assert "第2版" in versions and "何静" in versions and "黄志强" in versions
+    assert page.locator(".published-versions del").first.inner_text() == "至"
+    assert page.locator(".published-versions ins").first.inner_text() == "置"
+    screenshot(page, "admin-item-history-versions")
