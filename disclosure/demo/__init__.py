@@ -30,6 +30,7 @@ from portal.publishing import REVIEW_CHECKLIST
 from . import files, pictures, requests
 
 TARGET = 320
+ATTACHMENTS_FOR = timedelta(days=730)  # items of the last two years carry their files
 DRAWS = 200  # tries for a title not used yet, before giving up on the column
 CHECKLIST = dict.fromkeys(REVIEW_CHECKLIST, True)
 CATALOG = read_data(__file__, "catalog.toml")
@@ -273,7 +274,7 @@ def party(spec, values):
 def attachment_of(draft, paragraphs):
     """Return (file name, kind, what to make it from) of draft's attachment, or None."""
     kind = draft.spec.get("attachment")
-    if not kind:
+    if not kind or draft.published < timezone.now() - ATTACHMENTS_FOR:
         return None
     if kind == "pdf":
         return f"{draft.title[:120]}.pdf", (draft.title, draft.number, paragraphs)
@@ -457,7 +458,11 @@ def publish_drafts(rng, drafts, columns, people, now):
         department = people.departments[COLUMNS[draft.slug][0]]
         draft.department = department
         draft.paragraphs = paragraphs_of(draft, department)
-    pdf_drafts = [d for d in everything if d.spec.get("attachment") == "pdf"]
+    pdf_drafts = [
+        d
+        for d in everything
+        if d.spec.get("attachment") == "pdf" and d.published >= now - ATTACHMENTS_FOR
+    ]
     pdfs = files.render_pdfs([(d.title, d.number, d.paragraphs) for d in pdf_drafts])
     for draft, content in zip(pdf_drafts, pdfs, strict=True):
         draft.pdf = content
