@@ -483,7 +483,7 @@ def create_item(rng, draft, column, people, *, picture_seed=None):
         department=department,
         written_on=draft.written_on,
         document_number=draft.number,
-        keywords=" ".join(rng.sample(CATALOG["keywords"], 2)),
+        keywords=keywords_of(draft, column),
         summary=summary_of(draft),
         body="".join(f"<p>{p}</p>" for p in draft.paragraphs),
         source=department.name,
@@ -515,10 +515,20 @@ def create_item(rng, draft, column, people, *, picture_seed=None):
 
 
 def summary_of(draft):
-    """Return the 内容概述: the title and the gist of the body, within 300 characters."""
-    first = next((p for p in draft.paragraphs if not p.endswith("：")), draft.paragraphs[0])
-    text = first if first.startswith(draft.title) else f"{draft.title}。{first}"
-    return text[:140]
+    """Return the 内容概述: the title and the body's first sentence of substance."""
+    first = next(
+        (p for p in draft.paragraphs if len(p) > 30 and not p.startswith("当事人")),
+        draft.paragraphs[0],
+    )
+    first = first.removesuffix("：") + ("。" if first.endswith("：") else "")
+    return (first if first.startswith(draft.title) else f"{draft.title}。{first}")[:160]
+
+
+def keywords_of(draft, column):
+    """Return the 主题词: the bureau's words that the item's title and body use."""
+    text = draft.title + "".join(draft.paragraphs)
+    words = [word for word in CATALOG["keywords"] if word in text]
+    return " ".join(words[:3]) or column.name
 
 
 def link_versions():

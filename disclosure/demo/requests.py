@@ -5,8 +5,7 @@ The texts are data: `requests.toml` beside this file. Each application goes thro
 services and transitions with past times, so its dates, deadlines, events and letters are what
 the system would have produced. Last year's applications are all concluded except a few carried
 over, so last year's annual report is full; the four years before have fewer, all concluded.
-Deterministic and idempotent: nothing is added once
-the demo applications exist.
+Deterministic and idempotent: nothing is added once the demo applications exist.
 """
 
 import random
