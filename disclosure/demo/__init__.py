@@ -32,6 +32,8 @@ from . import files, pictures, requests
 TARGET = 320
 ATTACHMENTS_FOR = timedelta(days=730)  # items of the last two years carry their files
 DRAWS = 200  # tries for a title not used yet, before giving up on the column
+# 政务动态: one news item every ten days or so, for the last 18 months.
+NEWS_DAYS, NEWS_EVERY = 540, 10
 CHECKLIST = dict.fromkeys(REVIEW_CHECKLIST, True)
 CATALOG = read_data(__file__, "catalog.toml")
 PLACES, VILLAGES, PARAGRAPHS = CATALOG["places"], CATALOG["villages"], CATALOG["paragraphs"]
@@ -114,17 +116,19 @@ def at(day, hour, minute=0):
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def draw_draft(rng, slug, now, *, within_days=None, spec=None, titles_used=()):
+def draw_draft(rng, slug, now, *, within_days=None, days_ago=None, titles_used=()):
     """Return one demo item as a draft (title, dates and the figures of its body), or None when
     the template drawn cannot be dated in the window asked for or its title is taken."""
     today = timezone.localdate(now)
-    spec = spec or rng.choice(SPECS[slug])
-    if within_days:
+    spec = rng.choice(SPECS[slug])
+    if days_ago is None and within_days:
         days_ago = rng.randint(1, max(within_days // 2, 1))
-    else:
+    elif days_ago is None:
         days_ago = int(rng.triangular(0, 5 * 365, 30))
     published = at(timezone.localdate(now - timedelta(days=days_ago)), rng.randint(9, 17))
-    written_on = timezone.localdate(published) - timedelta(days=rng.randint(1, 12))
+    # News is written up the day it happens; a document is signed some days before it is out.
+    lag = rng.randint(0, 1) if slug in {"zwdt", "xchd"} else rng.randint(1, 12)
+    written_on = timezone.localdate(published) - timedelta(days=lag)
     ordinal = ""
     if "campaign" in spec:
         year = (
@@ -406,6 +410,16 @@ def load(*, stdout):
             if draft:
                 take(draft)
                 break
+    # 政务动态 is the homepage's 要闻: a working bureau has news every week or two.
+    if not Item.objects.filter(category=columns["zwdt"]).exists():
+        for days_ago in range(10, NEWS_DAYS, NEWS_EVERY):
+            for _attempt in range(20):
+                draft = draw_draft(
+                    rng, "zwdt", now, days_ago=days_ago + rng.randint(0, 4), titles_used=titles_used
+                )
+                if draft:
+                    take(draft)
+                    break
     for _ in range(max(TARGET - Item.objects.count() - len(drafts), 0)):
         # A bureau does not issue the same title twice: draw again until the title is new.
         for _attempt in range(DRAWS):
