@@ -417,7 +417,8 @@ def load(*, stdout):
                 draft = draw_draft(
                     rng, "zwdt", now, days_ago=days_ago + rng.randint(0, 4), titles_used=titles_used
                 )
-                if draft:
+                # A template of a fixed month or campaign day lands elsewhere: not this slot.
+                if draft and abs((now - draft.published).days - days_ago) <= 6:
                     take(draft)
                     break
     for _ in range(max(TARGET - Item.objects.count() - len(drafts), 0)):
