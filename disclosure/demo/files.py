@@ -11,9 +11,10 @@ import logging
 from html import escape
 
 # One face in one weight: each PDF then embeds one font subset, which is most of its weight
-# and of the time it takes to write.
+# and of the time it takes to write. No page numbers: the documents are laid out as one run and
+# a counter would go on from the document before.
 PDF_STYLE = """
-@page { size: A4; margin: 25mm 22mm; @bottom-center { content: counter(page); font-size: 9pt; } }
+@page { size: A4; margin: 25mm 22mm; }
 body { font-family: "Noto Sans CJK SC", sans-serif; font-size: 12pt; line-height: 1.7; }
 h1 { font-size: 17pt; font-weight: normal; text-align: center; line-height: 1.4; margin: 0 0 6mm; }
 .number { text-align: center; margin: 0 0 8mm; }
