@@ -8,9 +8,11 @@ from portal.models import Department
 from portal.pagecache import content_version
 
 
-def year_choices():
-    this_year = timezone.localdate().year
-    return [(str(year), f"{year}年") for year in range(this_year, this_year - 12, -1)]
+def year_choices(items):
+    """Return the years in which items were published, newest first: a year without items
+    is never offered (one query, run only when the form is drawn or checked)."""
+    years = items.order_by().datetimes("published_at", "year", order="DESC")
+    return [(str(moment.year), f"{moment.year}年") for moment in years]
 
 
 class ItemFilter(PublicFilterSet):
@@ -20,7 +22,7 @@ class ItemFilter(PublicFilterSet):
         label="发布机构", queryset=Department.objects.active(), empty_label="全部"
     )
     year = django_filters.ChoiceFilter(
-        label="年份", choices=year_choices, method="filter_year", empty_label="全部"
+        label="年份", choices=(), method="filter_year", empty_label="全部"
     )
     validity = django_filters.ChoiceFilter(
         label="有效性", choices=Item.Validity.choices, empty_label="全部"
@@ -35,6 +37,11 @@ class ItemFilter(PublicFilterSet):
     class Meta:
         model = Item
         fields = ["department", "year", "validity", "document_number"]
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, queryset=queryset, **kwargs)
+        # A callable: Django's ChoiceField calls it only when the choices are read.
+        self.filters["year"].extra["choices"] = lambda: year_choices(self.queryset)
 
     def cache_key(self, column):
         """Return the key of this form's cached HTML on column's page, or None when the form is

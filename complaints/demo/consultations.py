@@ -50,7 +50,7 @@ def publish_consultation(data, departments, *, officer, reviewer, now, **fields)
         title=data["title"],
         department=departments[data["department"]],
         draft=paragraphs(data["draft"]),
-        explanation=paragraphs(DATA["explanation"]),
+        explanation=paragraphs(data["explanation"]),
         author=officer,
         created_at=now,
         **DATA["contact"],

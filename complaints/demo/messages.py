@@ -74,7 +74,6 @@ def generate_messages(categories, *, seed):
         )
         if user.department
     }
-    departments = list(Department.objects.exclude(code="bgs"))
     newest = None
     # Oldest first, so that 受理编号 follow the calendar.
     ages = [rng.uniform(2.5, 365) for _ in range(COUNT - 24)]
@@ -90,12 +89,17 @@ def generate_messages(categories, *, seed):
         fresh = [entry for entry in pool if entry[2] not in recent]  # (category, kind, subject…)
         category, kind, subject, body, reply = rng.choice(fresh)
         recent = [*recent[-(RECENT_SUBJECTS - 1) :], subject]
+        # Now and then the citizen picks a topic that does not fit; the office passes the
+        # message on to the department of the topic that does.
+        filed = category
+        if rng.random() < 0.05:
+            filed = rng.choice([other for other, _ in categories if other.pk != category.pk])
         place = rng.choice(DESK["places"])
         received_at = now - timedelta(days=age_days)
         month = timezone.localtime(received_at - timedelta(days=30)).month
         data = {
             "kind": kind,
-            "category": category,
+            "category": filed,
             "subject": subject,
             "body": body.format(place=place, month=month),
             "sender_name": rng.choice(DESK["surnames"]) + rng.choice(DESK["given_names"]),
@@ -106,21 +110,20 @@ def generate_messages(categories, *, seed):
         submission = submit_message(data=data, ip="192.0.2.10", now=received_at)
         message = submission.message
         newest = (message.tracking_number, submission.query_code)
-        handle(message, rng, now, reply.format(place=place), heads, reviewer, office, departments)
+        handle(message, rng, now, reply.format(place=place), heads, reviewer, office, category)
     return newest
 
 
-def handle(message, rng, now, reply, heads, reviewer, office, departments):
-    """Move a fresh demo message along as the bureau would have: the head of the department
-    with a demo account replies, the others' replies are recorded without a named clerk."""
+def handle(message, rng, now, reply, heads, reviewer, office, fitting):
+    """Move a fresh demo message along as the bureau would have: a message filed under a topic
+    that does not fit is passed on to the department of the fitting one (category fitting);
+    the head of the department with a demo account replies, the others' replies are recorded
+    without a named clerk."""
     at = message.received_at
     replier = heads.get(message.department.code)
-    if office and rng.random() < 0.05:
-        at += timedelta(hours=rng.uniform(0.5, 3))
-        if at > now:
-            return
-        # The citizen chose a topic that does not fit: the office passes it on.
-        other = rng.choice([d for d in departments if d.pk != message.department_id])
+    if office and message.department_id != fitting.department_id:
+        at = min(at + timedelta(hours=rng.uniform(0.5, 3)), now)
+        other = fitting.department
         message.transfer(
             by=office, to=other, reason=DESK["transfer_reason"].format(department=other), now=at
         )

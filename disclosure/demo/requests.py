@@ -1,10 +1,11 @@
-"""Demo 依申请公开: about 60 applications over two years, in every state and reply type.
+"""Demo 依申请公开: applications over the last five years, in every state and reply type, and
+each year's annual report published in the 公开年报 column the January after.
 
 The texts are data: `requests.toml` beside this file. Each application goes through the real
 services and transitions with past times, so its dates, deadlines, events and letters are what
 the system would have produced. Last year's applications are all concluded except a few carried
-over, so last year's annual report is full. Deterministic and idempotent: nothing is added once
-the demo applications exist.
+over, so last year's annual report is full; the four years before have fewer, all concluded.
+Deterministic and idempotent: nothing is added once the demo applications exist.
 """
 
 import random
@@ -24,6 +25,7 @@ ApplicantType = InformationRequest.ApplicantType
 ReplyType = InformationRequest.ReplyType
 
 DATA = read_data(__file__, "requests.toml")
+REPORT_YEARS = 5  # annual reports published: the last five years
 PLACES, VILLAGES = DATA["places"], DATA["villages"]
 SURNAMES, GIVEN = DATA["surnames"], DATA["given_names"]
 
@@ -103,7 +105,7 @@ def load(*, stdout):
     if InformationRequest.objects.exists():
         stdout.write(f"依申请公开已有 {InformationRequest.objects.count()} 件，跳过。")
         assign_departments(random.Random(2608))
-        load_annual_report(
+        load_annual_reports(
             office=User.objects.get(username="gongkaiban"), today=timezone.localdate()
         )
         return
@@ -114,6 +116,10 @@ def load(*, stdout):
     types = list(ApplicantType)
     weights = [12, 4, 1, 1, 2, 1]
     reply_types = [c for c, _ in InformationRequest.REPLY_CHOICES]
+
+    # The four years before last: fewer applications, all answered within the year.
+    for year in range(last_year - REPORT_YEARS + 1, last_year):
+        load_past_year(random.Random(year), office, year, count=12 + (year - 2020) * 2)
 
     # Last year: every reply type at least once, spread over the year, plus the special paths.
     plan = reply_types + rng.choices(["1", "1", "2", "2", "4.1", "5.2"], k=14)
@@ -216,24 +222,63 @@ def load(*, stdout):
     del overdue
 
     assign_departments(rng)
-    load_annual_report(office=office, today=today)
+    load_annual_reports(office=office, today=today)
     stdout.write(
         f"依申请公开 {InformationRequest.objects.count()} 件，"
-        f"{last_year}年度报告 1 份（已在公开年报栏目发布）。"
+        f"{last_year - REPORT_YEARS + 1}—{last_year}年度报告 {REPORT_YEARS} 份（已发布）。"
     )
 
 
-def load_annual_report(*, office, today):
-    """Last year's report, published in the 公开年报 column in January (idempotent)."""
-    last_year = today.year - 1
+def load_past_year(rng, office, year, *, count):
+    """count applications of year, spread over it, each answered in time; a few appealed."""
+    types = list(ApplicantType)
+    plan = rng.choices(["1", "1", "1", "2", "2", "3.4", "3.6", "4.1", "4.1", "5.2", "5.3"], k=count)
+    for index, reply_type in enumerate(plan):
+        received_on = _workday(date(year, 1, 10) + timedelta(days=index * 330 // count))
+        info_request = _received(
+            rng, office, rng.choices(types, [12, 4, 1, 1, 2, 1])[0], received_on
+        )
+        reply_on = _workday(received_on + timedelta(days=rng.randint(6, 20)))
+        _reply(info_request, office, reply_type, min(reply_on, info_request.due_on))
+        if reply_type.startswith("3") and rng.random() < 0.5:
+            RequestAppeal.objects.create(
+                request=info_request,
+                kind=rng.choice(list(RequestAppeal.Kind)),
+                filed_on=reply_on + timedelta(days=30),
+                authority="江川市人民政府",
+                case_number=f"江政复〔{year}〕{index + 1}号",
+                outcome=RequestAppeal.Outcome.UPHELD,
+                decided_on=reply_on + timedelta(days=80),
+            )
+
+
+def load_annual_reports(*, office, today):
+    """The reports of the last REPORT_YEARS years, each published in the 公开年报 column the
+    January after its year (idempotent)."""
+    for year in range(today.year - REPORT_YEARS, today.year):
+        load_annual_report(office=office, year=year, today=today)
+
+
+def load_annual_report(*, office, year, today):
+    """year's report, published in the 公开年报 column in January of the year after."""
     report_data = DATA["annual_report"]
+    rng = random.Random(year)
+    # The figures grow a little from year to year, as the bureau's business does.
+    growth = 1 + (year - 2020) * 0.04
     report, _ = AnnualReport.objects.get_or_create(
-        year=last_year,
-        defaults={**report_data, "overview": report_data["overview"].format(last_year=last_year)},
+        year=year,
+        defaults={
+            **report_data,
+            "overview": report_data["overview"].format(last_year=year),
+            "permits_count": int(report_data["permits_count"] * growth) + rng.randint(-40, 40),
+            "penalties_count": report_data["penalties_count"] + rng.randint(-15, 15),
+            "enforcement_count": report_data["enforcement_count"] + rng.randint(-3, 3),
+            "fees_amount": round(float(report_data["fees_amount"]) / growth, 2),
+        },
     )
     if report.item_id is None:
         # Published in the 公开年报 column in January, as the Regulation requires.
-        published = at(min(today, _workday(date(today.year, 1, 20))))
+        published = at(min(today, _workday(date(year + 1, 1, 20))))
         item = submit_annual_report_item(report=report, by=office, now=published)
         reviewer = User.objects.get(username="shenheyuan")
         item.approve(by=reviewer, checklist=dict.fromkeys(REVIEW_CHECKLIST, True), now=published)

@@ -261,11 +261,7 @@ def create_results(*, count=320, today=None):
     """Create a few hundred results over the last four months, a dozen of them today."""
     today = today or timezone.localdate()
     rng = random.Random(20260601)
-    surnames, given_names, companies = (
-        RESULTS["surnames"],
-        RESULTS["given_names"],
-        RESULTS["companies"],
-    )
+    surnames, given_names = RESULTS["surnames"], RESULTS["given_names"]
     guides = list(ServiceGuide.objects.published().select_related("theme").order_by("code"))
     weights = [12 if guide.theme.slug == "bdcdj" else 3 for guide in guides]
     counters = {}
@@ -282,8 +278,14 @@ def create_results(*, count=320, today=None):
         counters[accepted] = counters.get(accepted, 0) + 1
         prefix = RESULTS["prefixes"].get(guide.theme.slug, "QT")
         number = f"{prefix}{accepted:%Y%m%d}-{counters[accepted]:04d}"
-        is_org = guide.theme.slug in RESULTS["organisation_themes"] or rng.random() < 0.2
-        name = rng.choice(companies) if is_org else rng.choice(surnames) + rng.choice(given_names)
+        # The applicant fits the matter: a villager for 宅基地, a mining company for 采矿权.
+        group = rng.choice(RESULTS["applicants"].get(guide.code, ["person"]))
+        is_org = group != "person"
+        name = (
+            rng.choice(RESULTS["organisations"][group])
+            if is_org
+            else rng.choice(surnames) + rng.choice(given_names)
+        )
         status, completed, result = result_state(rng, guide, accepted, today)
         ApprovalResult.objects.create(
             tracking_number=number,

@@ -384,3 +384,24 @@ def test_standard_catalog_cells_name_their_attribute_for_the_phone_layout(client
         "公开层级",
     ]:
         assert f'<td data-label="{label}">' in html
+
+
+def test_year_filter_offers_only_years_with_items(client):
+    """The 年份 choices are the years the column's public items were published in, newest
+    first; a year without items is never offered, and a chosen year filters the list."""
+    from datetime import datetime
+
+    for year in (2023, 2025):
+        item = ItemFactory(published=True)
+        published_at = timezone.make_aware(datetime(year, 6, 1, 10))
+        Item.objects.filter(pk=item.pk).update(published_at=published_at)
+    ItemFactory()  # a draft: its year (this year) is not offered
+    page = client.get(reverse("disclosure:category", args=["tzgg"])).content.decode()
+    select = page[page.index('name="year"') : page.index("</select>", page.index('name="year"'))]
+    assert '<option value="2025">2025年</option>' in select
+    assert select.index("2025") < select.index("2023")
+    assert str(timezone.localdate().year) not in select and "2024" not in select
+    response = client.get(reverse("disclosure:category", args=["tzgg"]), {"year": "2023"})
+    assert len(response.context["page_obj"]) == 1
+    response = client.get(reverse("disclosure:category", args=["tzgg"]), {"year": "2024"})
+    assert response.status_code == 200 and "year" in response.context["filter"].form.errors
