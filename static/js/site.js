@@ -6,6 +6,11 @@
       button.addEventListener("click", function () { window.print(); });
     });
     document.querySelectorAll("textarea[data-max-length]").forEach(countCharacters);
+    // Filters and an item's 信息目录 fold only on a phone; a browser without ::details-content
+    // (which shows them on a wide screen) opens them here.
+    if (!CSS.supports("selector(::details-content)") && window.matchMedia("(min-width: 641px)").matches) {
+      document.querySelectorAll("details.filter-fold, details.item-catalog").forEach(function (fold) { fold.open = true; });
+    }
   });
 
   // Long text boxes of citizen forms have no maxlength (a paste was cut without a word): a count
