@@ -6,10 +6,10 @@
       button.addEventListener("click", function () { window.print(); });
     });
     document.querySelectorAll("textarea[data-max-length]").forEach(countCharacters);
-    // Filters and an item's 信息目录 fold only on a phone; a browser without ::details-content
-    // (which shows them on a wide screen) opens them here.
+    // Phone folds (filters, an item's 信息目录) are open on a wide screen: CSS shows them
+    // through ::details-content, and a browser without it has them opened here.
     if (!CSS.supports("selector(::details-content)") && window.matchMedia("(min-width: 641px)").matches) {
-      document.querySelectorAll("details.filter-fold, details.item-catalog").forEach(function (fold) { fold.open = true; });
+      document.querySelectorAll("details.phone-fold").forEach(function (fold) { fold.open = true; });
     }
   });
 
