@@ -1,30 +1,16 @@
-// Site-wide behaviour. No framework; every page works without this file.
+// Site-wide behaviour. No framework; every page works without this file. (适老化: elder.js.)
 (function () {
   "use strict";
-  var KEY = "elder-mode";
-  function apply(on) {
-    document.documentElement.classList.toggle("elder", on);
-    document.querySelectorAll("[data-elder-toggle]").forEach(function (button) {
-      button.setAttribute("aria-pressed", on ? "true" : "false");
-      button.textContent = on ? "退出适老化模式" : "适老化模式";
-    });
-  }
-  var stored = false;
-  try { stored = window.localStorage.getItem(KEY) === "1"; } catch (e) { /* private mode */ }
-  if (stored) { document.documentElement.classList.add("elder"); }
   document.addEventListener("DOMContentLoaded", function () {
-    apply(document.documentElement.classList.contains("elder"));
-    document.querySelectorAll("[data-elder-toggle]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var on = !document.documentElement.classList.contains("elder");
-        try { window.localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* ignore */ }
-        apply(on);
-      });
-    });
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
     document.querySelectorAll("textarea[data-max-length]").forEach(countCharacters);
+    // Phone folds (filters, an item's 信息目录) are open on a wide screen: CSS shows them
+    // through ::details-content, and a browser without it has them opened here.
+    if (!CSS.supports("selector(::details-content)") && window.matchMedia("(min-width: 641px)").matches) {
+      document.querySelectorAll("details.phone-fold").forEach(function (fold) { fold.open = true; });
+    }
   });
 
   // Long text boxes of citizen forms have no maxlength (a paste was cut without a word): a count

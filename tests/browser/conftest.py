@@ -1,9 +1,11 @@
 """Browser tests: Playwright driving Debian's chromium against pytest-django's live server."""
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -76,3 +78,10 @@ def admin_login(page, base, username, password):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+@pytest.fixture
+def demo_site(settings, tmp_path):
+    """The whole demo (columns, items, guides, messages, consultations) in the live server's DB."""
+    settings.DEMO_ACCOUNTS_FILE = tmp_path / "accounts.txt"
+    call_command("load_demo", stdout=StringIO())

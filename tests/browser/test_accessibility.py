@@ -3,11 +3,9 @@
 Also the page weight of the homepage and how it looks on a desktop, a phone and in 适老化 mode.
 """
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from complaints.models import Consultation, EvaluationRound
@@ -17,12 +15,6 @@ from services.models import ServiceGuide
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture
-def demo_site(settings, tmp_path):
-    settings.DEMO_ACCOUNTS_FILE = tmp_path / "accounts.txt"
-    call_command("load_demo", stdout=StringIO())
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The Nu HTML checker (vnu, npm `vnu-jar`) finds no error on any public form page.
+"""The Nu HTML checker (vnu, npm `vnu-jar`) finds no error on the public form and list pages.
 
 Each page is rendered empty and again with the errors of a bad submission, written to a file and
 checked by one run of vnu.jar. vnu needs Java: a missing `java` or `node_modules/vnu-jar` fails
@@ -12,10 +12,12 @@ import subprocess  # nosec B404: runs our own pinned vnu.jar on files we wrote
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from portal import workdays
 from portal.models import WorkCalendarDay
+from portal.pagination import CappedPaginator
 from tests.complaints.factories import (
     QUERY_CODE,
     EvaluationRoundFactory,
@@ -24,6 +26,7 @@ from tests.complaints.factories import (
     MessageFactory,
     published_consultation,
 )
+from tests.disclosure.factories import ItemFactory
 from tests.disclosure.request_factories import online_request
 from tests.services.factories import ServiceGuideFactory
 
@@ -110,25 +113,75 @@ def public_form_pages(client, replier, reviewer):
     yield "request-withdraw-form", html.content.decode()
 
 
-def test_vnu_finds_no_error_on_public_form_pages(client, tmp_path, department_head, reviewer):
-    command = vnu_command()
-    files = []
-    for name, html in public_form_pages(client, department_head, reviewer):
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(path)
+def vnu_errors(files):
+    """Run vnu once over files; return its errors, one line each."""
     result = subprocess.run(  # nosec B603: a fixed command and our own files
-        [*command, *map(str, files)], capture_output=True, text=True, timeout=300, check=False
+        [*vnu_command(), *map(str, files)], capture_output=True, text=True, timeout=300, check=False
     )
     # vnu prints its JSON report on stderr; nothing there means no message at all.
     assert result.stderr or result.returncode == 0, result.stdout
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [
+    return [
         f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')} "
         f"[{m.get('extract', '')}]"
         for m in messages
         if m.get("type") == "error" or m.get("subType") == "fatal"
     ]
+
+
+def test_vnu_finds_no_error_on_public_form_pages(client, tmp_path, department_head, reviewer):
+    vnu_command()
+    files = []
+    for name, html in public_form_pages(client, department_head, reviewer):
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(path)
+    errors = vnu_errors(files)
     assert errors == [], "\n".join(errors)
-    assert result.returncode == 0
     assert len(files) == 19
+
+
+def public_list_pages(client):
+    """(name, HTML) of the paginated lists, their phone folds and an item's folded 信息目录."""
+    items = ItemFactory.create_batch(21, published=True, document_number="市国土资发〔2026〕1号")
+    column = reverse("disclosure:category", args=["tzgg"])
+    pages = {
+        "column": column,
+        "column-page-2": column + "?page=2",
+        "column-refused-page": column + "?page=99",
+        "column-filtered": column + "?year=1800&document_number=〔2026〕",
+        "item": reverse("disclosure:item-detail", args=[items[0].pk]),
+        "messages": reverse("complaints:message-list"),
+        "results": reverse("services:result-list") + "?status=x",
+        "search": reverse("search") + "?q=通知",
+        "consultations": reverse("complaints:consultation-list"),
+    }
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        if name in ("column", "column-page-2", "column-refused-page"):
+            assert 'aria-label="分页"' in response.text, name
+        yield name, response.content.decode()
+    # A capped list (no 尾页, "…" at the end) inside a page of its own.
+    page = CappedPaginator(list(range(5000)), 10, cap=100).page(4)
+    fragment = render_to_string(
+        "includes/pagination.html", {"page_obj": page, "query_string": "year=2025&q=a%26b"}
+    )
+    yield (
+        "capped-pagination",
+        (
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>分页</title>'
+            f"</head><body><main>{fragment}</main></body></html>"
+        ),
+    )
+
+
+def test_vnu_finds_no_error_on_public_list_pages(client, tmp_path):
+    vnu_command()
+    files = []
+    for name, html in public_list_pages(client):
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(path)
+    errors = vnu_errors(files)
+    assert errors == [], "\n".join(errors)

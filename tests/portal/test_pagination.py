@@ -166,3 +166,112 @@ def test_a_department_filter_still_validates_against_the_database(department, ot
     assert form.is_valid() and form.cleaned_data["department"] == department
     form = ItemFilter({"department": str(other_department.pk)}, queryset=Item.objects.none()).form
     assert not form.is_valid() and "department" in form.errors
+
+
+# Page links: 首页, 尾页, the numbers around the current page, 跳转 -------------------------------
+
+
+def page_of(rows, number, per_page=10, cap=pagination.COUNT_CAP):
+    return pagination.CappedPaginator(list(range(rows)), per_page, cap=cap).page(number)
+
+
+@pytest.mark.parametrize(
+    ("number", "window"),
+    [
+        (1, [1, 2, 3, None, 120]),
+        (3, [1, 2, 3, 4, 5, None, 120]),
+        (4, [1, 2, 3, 4, 5, 6, None, 120]),
+        (6, [1, None, 4, 5, 6, 7, 8, None, 120]),
+        (117, [1, None, 115, 116, 117, 118, 119, 120]),
+        (120, [1, None, 118, 119, 120]),
+    ],
+)
+def test_window_shows_first_last_and_neighbours(number, window):
+    page = page_of(1200, number)
+    assert page.window() == window
+    assert page.has_known_last
+
+
+def test_window_of_a_short_list_has_no_gaps():
+    assert page_of(25, 2).window() == [1, 2, 3]
+    assert page_of(5, 1).window() == [1]
+
+
+def test_capped_list_offers_only_the_pages_inside_the_cap_and_no_last_page():
+    page = page_of(5000, 10, per_page=10, cap=100)
+    assert page.paginator.count == 101  # counted no further than cap + 1
+    assert page.paginator.num_pages == 10  # 100 rows of 10: the pages wholly inside the cap
+    assert page.window() == [1, None, 8, 9, 10, None]  # "…" at the end, not a last number
+    assert not page.has_known_last and not page.has_next()
+    assert list(page) == list(range(90, 100))
+
+
+def test_capped_count_of_a_queryset_stops_at_the_cap():
+    publish(7)
+    paginator = pagination.CappedPaginator(Item.objects.public().latest(), 2, cap=5)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.num_pages == 2
+    (count,) = queries.captured_queries
+    assert "COUNT(*)" in count["sql"] and "LIMIT 6" in count["sql"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "number", "refused"),
+    [("2", 2, ""), ("", 1, ""), ("99", 3, "99"), ("abc", 1, "abc"), ("0", 1, "0"), ("-4", 1, "-4")],
+)
+def test_paginate_clamps_a_page_out_of_range_and_says_so(asked, number, refused):
+    page = pagination.paginate(RequestFactory().get("/", {"page": asked}), list(range(50)))
+    assert (page.number, page.refused) == (number, refused)
+
+
+def render_pagination(page, query_string=""):
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "includes/pagination.html", {"page_obj": page, "query_string": query_string}
+    )
+
+
+def test_pagination_links_keep_the_filters_and_mark_the_current_page():
+    html = render_pagination(page_of(1200, 6), "year=2025&department=3")
+    assert '<nav class="pagination" aria-label="分页">' in html
+    assert 'href="?year=2025&amp;department=3&amp;page=1">首页</a>' in html
+    assert 'href="?year=2025&amp;department=3&amp;page=120">尾页</a>' in html
+    assert 'page=5" rel="prev">上一页' in html and 'page=7" rel="next">下一页' in html
+    assert 'aria-current="page" aria-label="第 6 页">6</a>' in html
+    assert html.count('class="page-gap"') == 2
+    # 跳转: a GET form that keeps the filters, bounded to the pages there are.
+    assert '<input type="hidden" name="year" value="2025">' in html
+    assert '<input type="hidden" name="department" value="3">' in html
+    assert 'name="page" min="1" max="120"' in html
+    assert "共 120 页" in html
+
+
+def test_pagination_of_the_first_and_last_page():
+    first = render_pagination(page_of(1200, 1))
+    assert "首页" not in first and "上一页" not in first and "尾页" in first
+    last = render_pagination(page_of(1200, 120))
+    assert "首页" in last and "下一页" not in last and "尾页" not in last
+
+
+def test_pagination_of_a_capped_list_has_no_last_page():
+    html = render_pagination(page_of(5000, 3, cap=100))
+    assert "尾页" not in html and "下一页" in html
+    assert "前 10 页" in html and 'max="10"' in html
+
+
+def test_pagination_explains_a_refused_page_number():
+    request = RequestFactory().get("/", {"page": "9999"})
+    html = render_pagination(pagination.paginate(request, list(range(50))))
+    assert "没有第 9999 页（共 3 页），现显示第 3 页。" in html
+    request = RequestFactory().get("/", {"page": "9999"})
+    html = render_pagination(pagination.paginate(request, list(range(20_000)), cap=1000))
+    assert "没有第 9999 页（最多可翻到第 50 页" in html
+    assert "现显示第 50 页" in html
+
+
+def test_column_list_answers_a_page_out_of_range_with_its_last_page(client):
+    publish(3)
+    response = client.get(reverse("disclosure:category", args=["tzgg"]), {"page": "7"})
+    assert response.status_code == 200
+    assert "没有第 7 页（共 1 页），现显示第 1 页。" in response.text
