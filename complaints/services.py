@@ -77,10 +77,6 @@ def submit_message(*, data: dict, ip: str | None, now: datetime | None = None) -
     return Submission(message=message, query_code=query_code)
 
 
-# The staff notices of the reminder sweep (portal.staff_notices.VERBS).
-REMINDER_VERBS = ("reminded", "escalated")
-
-
 def send_due_reminders(*, now: datetime | None = None) -> dict:
     """Remind departments at 75 % of the time and escalate at the deadline, once each, then mail
     every reminder still undelivered (portal.staff_notices: never counted sent unless it went).
@@ -100,7 +96,7 @@ def send_due_reminders(*, now: datetime | None = None) -> dict:
             if message.mark_escalated(now=now):
                 escalated += 1
                 notify_citizen(message, CitizenNotice.Kind.OVERDUE)
-    mail = staff_notices.deliver_due(verbs=REMINDER_VERBS, case_type=Message._meta.label_lower)
+    mail = staff_notices.deliver_due_reminders(Message)
     return {"reminded": reminded, "escalated": escalated, "mail": mail}
 
 

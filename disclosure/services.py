@@ -140,9 +140,7 @@ def send_request_reminders(*, now: datetime | None = None) -> dict:
     for info_request in InformationRequest.objects.correction_lapsed(today=today):
         info_request.lapse_correction(by=None, now=now)
         counts["lapsed"] += 1
-    counts["mail"] = staff_notices.deliver_due(
-        verbs=("reminded", "escalated"), case_type=InformationRequest._meta.label_lower
-    )
+    counts["mail"] = staff_notices.deliver_due_reminders(InformationRequest)
     return counts
 
 

@@ -161,6 +161,21 @@ VERBS = {
 }
 
 
+# The verbs of deadline sweeps: their notices' mail is counted and retried by each run.
+REMINDER_VERBS = ("reminded", "escalated")
+
+
+def with_undelivered_reminders(queryset):
+    """Return the rows of queryset with a reminder or escalation whose mail did not go out
+    (the admin queues' filter 提醒未送达)."""
+    ids = (
+        StaffNotice.objects.undelivered()
+        .filter(verb__in=REMINDER_VERBS, case_type=queryset.model._meta.label_lower)
+        .values("case_id")
+    )
+    return queryset.filter(pk__in=ids)
+
+
 # Writing notices ----------------------------------------------------------------------------
 def admin_url(record):
     """Return the admin change page of record ("" when it has none)."""
@@ -303,7 +318,7 @@ def deliver_due(*, verbs=None, case_type=None) -> dict:
     if case_type is not None:
         notices = notices.filter(case_type=case_type)
     counts = {"sent": 0, "undelivered": 0, "reasons": {}}
-    for notice_id in list(notices.values_list("pk", flat=True)):
+    for notice_id in list(notices.order_by("pk").values_list("pk", flat=True)):
         for notice in deliver(notice_id):
             if notice.mail_status == StaffNotice.MailStatus.SENT:
                 counts["sent"] += 1
@@ -312,6 +327,12 @@ def deliver_due(*, verbs=None, case_type=None) -> dict:
                 reason = reason_label(notice)
                 counts["reasons"][reason] = counts["reasons"].get(reason, 0) + 1
     return counts
+
+
+def deliver_due_reminders(model) -> dict:
+    """Mail the reminders and escalations about model's rows still waiting or undelivered (each
+    sweep's last step, so that a run's counts say what the mail really did)."""
+    return deliver_due(verbs=REMINDER_VERBS, case_type=model._meta.label_lower)
 
 
 def reason_label(notice) -> str:

@@ -358,7 +358,5 @@ def send_rectification_reminders(*, now: datetime | None = None) -> dict:
         with transaction.atomic():
             if case.mark_escalated(now=now):
                 escalated += 1
-    mail = staff_notices.deliver_due(
-        verbs=("reminded", "escalated"), case_type=RectificationCase._meta.label_lower
-    )
+    mail = staff_notices.deliver_due_reminders(RectificationCase)
     return {"reminded": reminded, "escalated": escalated, "mail": mail}
