@@ -126,9 +126,11 @@ def test_reminder_to_a_head_without_address_is_not_sent_and_is_retried(
 
     department_head.email = ""
     department_head.save()
-    with time_machine.travel(message.received_at + timedelta(hours=18)):
-        with django_capture_on_commit_callbacks(execute=True):
-            out = run(capsys)
+    with (
+        time_machine.travel(message.received_at + timedelta(hours=18)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        out = run(capsys)
     assert "已提醒 1 条" in out
     assert "邮件送达 0 封，未送达 1 封（账号未填写电子邮箱 1 封）" in out
     assert mailoutbox == []
