@@ -2,8 +2,14 @@
 
 from django.contrib import admin
 
+from . import roles
 from .forms import StaffLoginForm
-from .models import SiteSettings
+from .models import SiteSettings, StaffNotice
+
+
+def is_auditor_only(user):
+    """Return whether user holds the 审计管理员 role and nothing else."""
+    return user.role_names == {roles.AUDIT_ADMIN} and not user.is_superuser
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -18,7 +24,26 @@ class PortalAdminSite(admin.AdminSite):
         site = SiteSettings.load()
         context["site_header"] = f"{site.bureau_name} · 政务公开管理平台"
         context["site_title"] = f"{site.site_name}管理平台"
+        user = request.user
+        # The 审计管理员 reads the audit log and nothing else (三员): no to-do, no notices.
+        if user.is_authenticated and user.is_active and user.is_staff and not is_auditor_only(user):
+            from . import worklist
+
+            context["nav_counts"] = worklist.nav_counts(user)  # one query
         return context
+
+    def index(self, request, extra_context=None):
+        """我的待办 above the app list: the landing page of every member of staff."""
+        from . import worklist
+
+        context = {
+            "worklist": worklist.worklist(request.user),
+            "latest_notices": list(
+                StaffNotice.objects.for_user(request.user).unread()[: worklist.SHOWN]
+            ),
+            **(extra_context or {}),
+        }
+        return super().index(request, context)
 
     def get_urls(self):
         from django.urls import path
