@@ -121,9 +121,9 @@ SECTIONS = (
         "退回给我",
         "我起草、被审核员退回修改的内容（附退回理由）",
         (
-            _returned("disclosure.Item", "disclosure.change_item"),
-            _returned("services.ServiceGuide", "services.change_serviceguide"),
-            _returned("complaints.Consultation", "complaints.change_consultation"),
+            _returned("disclosure.Item", "disclosure.submit_item"),
+            _returned("services.ServiceGuide", "services.submit_serviceguide"),
+            _returned("complaints.Consultation", "complaints.submit_consultation"),
         ),
     ),
     Section(
