@@ -117,7 +117,7 @@ def test_enqueue_option_runs_the_task(message, capsys):
 
 
 def test_reminder_to_a_head_without_address_is_not_sent_and_is_retried(
-    message, department_head, mailoutbox, capsys, django_capture_on_commit_callbacks
+    client, message, department_head, mailoutbox, capsys, django_capture_on_commit_callbacks
 ):
     """A reminder that cannot reach anyone's mailbox is recorded as not delivered, counted so,
     shown in the queue's 提醒未送达 filter and sent on a later run once the address exists."""
@@ -139,6 +139,9 @@ def test_reminder_to_a_head_without_address_is_not_sent_and_is_retried(
     assert notice.mail_status == StaffNotice.MailStatus.UNDELIVERABLE
     assert "未填写电子邮箱" in notice.mail_error and notice.mailed_at is None
     assert list(staff_notices.with_undelivered_reminders(Message.objects.all())) == [message]
+    client.force_login(department_head)
+    queue = client.get("/admin/complaints/message/?reminder_mail=undelivered").content.decode()
+    assert "提醒未送达" in queue and message.tracking_number in queue
 
     department_head.email = "head@example.gov.cn"
     department_head.save()
