@@ -40,3 +40,11 @@ def send_staff_notices(notice_ids: list[int]):
     from . import staff_notices
 
     return [n.mail_status for notice_id in notice_ids for n in staff_notices.deliver(notice_id)]
+
+
+@task
+def retry_staff_notices():
+    """Mail again every staff notice not yet delivered (idempotent)."""
+    from . import staff_notices
+
+    return staff_notices.deliver_due()

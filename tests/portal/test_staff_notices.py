@@ -185,3 +185,15 @@ def test_read_all(client, officer, reviewer):
 def test_auditor_has_no_notice_list(client):
     client.force_login(make_staff("审计管理员", username="shenji"))
     assert client.get(reverse("admin:portal_staffnotice_changelist")).status_code == 403
+
+
+def test_retry_command_counts_truthfully(officer, reviewer, capsys):
+    from django.core.management import call_command
+
+    draft(officer).submit(by=officer)  # the reviewer has no address yet
+    call_command("retry_staff_notices")
+    assert "邮件送达 0 封，未送达 1 封（账号未填写电子邮箱 1 封）" in capsys.readouterr().out
+    reviewer.email = "reviewer@example.gov.cn"
+    reviewer.save()
+    call_command("retry_staff_notices")
+    assert "邮件送达 1 封，未送达 0 封" in capsys.readouterr().out
