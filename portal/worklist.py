@@ -45,7 +45,8 @@ def replied(row, now):
 
 
 def message_deadline(row, now):
-    return row.lateness_note(now=now) or f"答复期限 {_when(row.reply_due_at)}"
+    due = f"{timezone.localtime(row.reply_due_at):%Y-%m-%d %H:%M}"  # as lateness_note writes it
+    return row.lateness_note(now=now) or f"答复期限{due}"
 
 
 def request_deadline(row, now):
@@ -54,7 +55,7 @@ def request_deadline(row, now):
         return note
     if row.due_on is None:
         return row.get_status_display()
-    return f"{row.get_status_display()}，答复期限 {row.due_on:%Y-%m-%d}"
+    return f"{row.get_status_display()}，答复期限{row.due_on:%Y-%m-%d}"
 
 
 @dataclass(frozen=True)
