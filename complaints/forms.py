@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from portal import content_safety
 from portal.forms import CitizenForm, TrackingLookupForm, clean_mobile, show_length_limits
+from portal.masking import names_by_forms_of_address
 from portal.models import Department
 from portal.ratings import is_bad
 from portal.uploads import CitizenFilesField
@@ -18,6 +19,7 @@ from .models import (
     Message,
     MessageCategory,
     hash_evaluation_phone,
+    validate_no_placeholders,
 )
 from .services import submit_comment, submit_evaluation, submit_message
 
@@ -328,14 +330,26 @@ class TransferForm(ReasonForm):
 
 
 class ReplyForm(forms.Form):
+    """答复: the template's blanks must be filled in before the reply can go to review."""
+
     text = forms.CharField(
         label="答复内容",
         widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
         error_messages={"required": "请填写答复内容"},
+        help_text="模板中的“____”“【…】”“XX”等空白须填写实际内容或删去，否则不能提交。"
+        "答复经审核员审核通过后才发送给留言人。",
     )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        validate_no_placeholders(text, field_label="答复内容")
+        return text
 
 
 class ApproveForm(forms.Form):
+    """审核公开: the public version, personal data masked; blanks refused, names next to a form
+    of address (王建国同志) shown as a warning above the form (`name_warnings`)."""
+
     public_subject = forms.CharField(label="公开标题", max_length=100)
     public_body = forms.CharField(
         label="公开留言内容", widget=forms.Textarea(attrs={"rows": 6, "cols": 90})
@@ -343,6 +357,23 @@ class ApproveForm(forms.Form):
     public_reply = forms.CharField(
         label="公开答复内容", widget=forms.Textarea(attrs={"rows": 8, "cols": 90})
     )
+
+    def clean_public_reply(self):
+        # Only the reply comes from a template: a citizen's “XX村” in the question is theirs.
+        text = self.cleaned_data["public_reply"]
+        validate_no_placeholders(text, field_label="公开答复内容")
+        return text
+
+    def name_warnings(self):
+        """Return (field label, names) where the public text, as now in the form, still names
+        someone next to 同志/先生/女士/您好 (the reviewer decides; publishing stays possible)."""
+        rows = []
+        for name, field in self.fields.items():
+            text = self.data.get(name, "") if self.is_bound else self.initial.get(name, "")
+            names = names_by_forms_of_address(text)
+            if names:
+                rows.append((field.label, names))
+        return rows
 
 
 class AssignForm(forms.Form):

@@ -1,15 +1,20 @@
 """The back office: the admin site itself, the site-wide models, and the one table-driven
 workflow (`Move`, `WorkflowAdmin`) every record with a workflow uses."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,10 +24,13 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from openpyxl import Workbook
 
-from . import content_safety, personal_data, roles, staff_notices, workdays
+from . import content_safety, exports, personal_data, roles, staff_notices, word_lists, workdays
 from .exceptions import InvalidTransition, error_messages
+from .forms import CalendarYearForm, HolidayRowFormSet, WordListImportForm
 from .masking import mask_phone
 from .models import (
     AuditEntry,
@@ -30,6 +38,7 @@ from .models import (
     ContentFinding,
     Department,
     Leader,
+    LoginLockout,
     Passkey,
     SensitiveTerm,
     SiteSettings,
@@ -608,24 +617,59 @@ class LeaderAdmin(admin.ModelAdmin):
     ordering = ["order", "id"]
 
 
-class SeparatedRolesForm:
-    """三员: no account holds two of the separated administrator roles (portal.roles)."""
+class StaffAccountRulesForm:
+    """The rules of a staff account's roles (portal.roles): the 三员 separation, a department for
+    departmental roles, an e-mail address for roles that receive workflow notices."""
 
     def clean(self):
         cleaned = super().clean()
         groups = cleaned.get("groups")
-        if groups is not None:
-            for error in roles.separation_errors({group.name for group in groups}):
+        if groups is None and "groups" not in self.fields and self.instance.pk:
+            groups = self.instance.groups.all()  # one's own roles: shown, not editable
+        if groups is None:
+            return cleaned
+        names = {group.name for group in groups}
+        if "groups" in self.fields:
+            for error in roles.separation_errors(names):
                 self.add_error("groups", ValidationError(error, code="separated_roles"))
+        department = cleaned.get("department", self.instance.department)
+        email = cleaned.get("email", self.instance.email)
+        for field, problems in roles.account_errors(
+            names, department=department, email=email
+        ).items():
+            for message, code in problems:
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, ValidationError(message, code=code))
         return cleaned
 
 
-class StaffChangeForm(SeparatedRolesForm, UserChangeForm):
+class StaffChangeForm(StaffAccountRulesForm, UserChangeForm):
     pass
 
 
-class StaffCreationForm(SeparatedRolesForm, AdminUserCreationForm):
-    pass
+class StaffCreationForm(StaffAccountRulesForm, UserCreationForm):
+    """A new staff account: its roles, department and contact, and a first password checked by
+    the project's password validators (AUTH_PASSWORD_VALIDATORS). Staff sign in to the admin,
+    so the account is a staff account from the start; there is no account without a password."""
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "full_name", "department", "email", "phone", "groups"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].required = True
+        self.fields["groups"].error_messages["required"] = "请至少选择一个角色"
+        self.fields["password1"].error_messages["required"] = "请设置初始密码"
+        self.fields["password2"].error_messages["required"] = "请再次输入初始密码"
+        self.fields["password1"].label = "初始密码"
+        self.fields["password2"].label = "确认初始密码"
+        self.fields["password2"].help_text = "再次输入相同的密码。请当面或电话告知本人，"
+        self.fields["password2"].help_text += "首次登录后本人可在“修改密码”中更换。"
+
+    def save(self, commit=True):
+        self.instance.is_staff = True  # may sign in to the admin
+        return super().save(commit=commit)
 
 
 @admin.register(User)
@@ -655,6 +699,8 @@ class UserAdmin(BaseUserAdmin):
                     "username",
                     "full_name",
                     "department",
+                    "email",
+                    "phone",
                     "groups",
                     "password1",
                     "password2",
@@ -666,6 +712,16 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":  # roles are groups: named as the office names them
+            kwargs["widget"] = FilteredSelectMultiple("角色", is_stacked=False)
+            kwargs["label"] = "角色"
+            kwargs["help_text"] = (
+                "角色决定能做的工作和能看到的范围（信息员、科室负责人只处理本科室的工作）。"
+                "按住 Ctrl 键（Mac 上为 Command 键）可选择多个。"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="角色")
     def role_list(self, obj):
@@ -735,6 +791,47 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         return False
 
 
+def calendar_preview(year, arrangements):
+    """Return what saving a year's holidays would do, day by day, for the confirmation page."""
+    rows = workdays.year_rows(arrangements)
+    existing = {
+        row.date: row
+        for row in WorkCalendarDay.objects.filter(date__year=year)
+        | WorkCalendarDay.objects.filter(date__in=list(rows))
+    }
+    labels = dict(WorkCalendarDay.Kind.choices)
+    days = []
+    for day, (kind, note) in sorted(rows.items()):
+        row = existing.get(day)
+        if row is None:
+            change = "新增"
+        elif (row.kind, row.note) == (kind, note):
+            change = "不变"
+        else:
+            change = f"修改（原为：{row.get_kind_display()} {row.note}）"
+        days.append(
+            {
+                "date": day,
+                "weekday": "星期" + workdays.WEEKDAYS[day.weekday()],
+                "kind": labels[kind],
+                "is_workday": kind == WorkCalendarDay.Kind.WORKDAY,
+                "note": note,
+                "change": change,
+            }
+        )
+    removed = [row for day, row in sorted(existing.items()) if day not in rows and day.year == year]
+    digest = hashlib.sha256(repr((year, sorted(rows.items()))).encode()).hexdigest()[:32]
+    return {
+        "year": year,
+        "arrangements": arrangements,
+        "days": days,
+        "removed": removed,
+        "holidays": sum(1 for d in days if not d["is_workday"]),
+        "workdays": sum(1 for d in days if d["is_workday"]),
+        "digest": digest,
+    }
+
+
 @admin.register(WorkCalendarDay)
 class WorkCalendarDayAdmin(admin.ModelAdmin):
     """工作日历: weekday holidays and 调休 working weekends; other days follow the weekday."""
@@ -763,13 +860,89 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         workdays.settle_after_commit()
 
+    # 按年录入: a year's holidays in one submission (rows, or the State Council's notice parsed
+    # into rows), shown day by day for confirmation, then stored in place of the year's rows.
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.year_view)
+        return [path("year/", view, name="portal_workcalendarday_year"), *super().get_urls()]
+
+    def year_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        next_year = timezone.localdate().year + 1
+        year_form = CalendarYearForm(data, initial={"year": next_year})
+        rows = HolidayRowFormSet(data, prefix="rows") if data else None
+        preview = None
+        if data is not None and year_form.is_valid():
+            year = year_form.cleaned_data["year"]
+            if "parse" in data:
+                rows = self._parse_notice(year_form, year) or rows
+            if rows.is_valid() and not ("parse" in data and year_form.errors):
+                arrangements = rows.arrangements()
+                problems = workdays.arrangement_errors(arrangements, year)
+                if problems:
+                    rows._non_form_errors = rows.error_class(problems)
+                else:
+                    preview = calendar_preview(year, arrangements)
+                    if "save" in data and data.get("digest") == preview["digest"]:
+                        added, changed, removed = workdays.replace_year(year, arrangements)
+                        self.message_user(
+                            request,
+                            f"{year} 年工作日历已保存：新增 {added} 天，修改 {changed} 天，"
+                            f"删除 {removed} 天。预估的期限正按正式日历重新确定。",
+                            messages.SUCCESS,
+                        )
+                        return redirect("admin:portal_workcalendarday_changelist")
+                    if "save" in data:
+                        self.message_user(
+                            request,
+                            "放假安排在预览后有改动，请核对下面的预览后再确认保存",
+                            messages.WARNING,
+                        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "工作日历按年录入",
+            "year_form": year_form,
+            "rows": rows or HolidayRowFormSet(prefix="rows"),
+            "preview": preview,
+            "media": self.media + (rows or HolidayRowFormSet(prefix="rows")).media,
+        }
+        return TemplateResponse(request, "admin/portal/workcalendarday/year_form.html", context)
+
+    @staticmethod
+    def _parse_notice(year_form, year):
+        """Read the pasted notice into bound rows; its errors go on the notice field."""
+        notice = year_form.cleaned_data["notice"]
+        if not notice.strip():
+            year_form.add_error(
+                "notice", ValidationError("请先粘贴通知原文", code="notice_required")
+            )
+            return None
+        arrangements, errors = workdays.parse_holiday_notice(notice, year)
+        titled = workdays.notice_year(notice)
+        if titled and titled != year:
+            errors.insert(0, f"通知是 {titled} 年的放假安排，与所填年度 {year} 年不一致")
+        for error in errors:
+            year_form.add_error("notice", ValidationError(error, code="notice_unreadable"))
+        if errors:
+            return None
+        data = {"rows-TOTAL_FORMS": len(arrangements) + 1, "rows-INITIAL_FORMS": 0}
+        for index, arrangement in enumerate(arrangements):
+            data[f"rows-{index}-name"] = arrangement.name
+            data[f"rows-{index}-start"] = arrangement.start.isoformat()
+            data[f"rows-{index}-end"] = arrangement.end.isoformat()
+            data[f"rows-{index}-workdays"] = "、".join(d.isoformat() for d in arrangement.workdays)
+        return HolidayRowFormSet(data, prefix="rows")
+
     def changelist_view(self, request, extra_context=None):
         missing = WorkCalendarDay.objects.missing_next_year()
         if missing:
             self.message_user(
                 request,
                 f"{missing} 年的工作日历尚未录入：该年的期限将按周末和法定节假日估算并标注为"
-                "“预估”。请在国务院办公厅公布放假安排后逐日录入放假日和调休上班日，"
+                "“预估”。请在国务院办公厅公布放假安排后用“按年录入”一次录入全年的放假日和调休上班日，"
                 "录入后预估的期限自动按正式日历重新确定。",
                 messages.WARNING,
             )
@@ -871,6 +1044,9 @@ def allowance_link(obj, finding):
     return format_html('　<a href="{}">记录公开理由</a>', url)
 
 
+WORD_LIST_IMPORT_KEY = "portal:word-list-import"
+
+
 @admin.register(SensitiveTerm)
 class SensitiveTermAdmin(admin.ModelAdmin):
     list_display = ["term", "category", "kind", "severity", "suggestion", "note", "is_active"]
@@ -879,6 +1055,84 @@ class SensitiveTermAdmin(admin.ModelAdmin):
     search_fields = ["term", "suggestion", "note"]
     ordering = ["category", "term"]
     readonly_fields = ["updated_at"]
+    change_list_template = "admin/portal/sensitiveterm/change_list.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("export/<str:kind>/", wrap(self.export_view), name="portal_sensitiveterm_export"),
+            path("import/", wrap(self.import_view), name="portal_sensitiveterm_import"),
+            *super().get_urls(),
+        ]
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def export_view(self, request, kind):
+        """The word list as the changelist shows it (its filters and search), as XLSX or CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if kind not in {"xlsx", "csv"}:
+            raise Http404("没有这种导出格式")
+        terms = self.get_changelist_instance(request).get_queryset(request)
+        rows = word_lists.export_rows(terms)
+        filename = f"内容安全词库-{timezone.localdate():%Y%m%d}.{kind}"
+        if kind == "csv":
+            response, writer = exports.csv_response(filename)
+            writer.writerows(rows)
+            return response
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "内容安全词库"
+        for row in rows:
+            sheet.append(row)
+        return exports.xlsx_response(workbook, filename)
+
+    def import_view(self, request):
+        """Upload CSV/XLSX → preview (新增 / 修改 / 不变 / 错误 per row) → confirm → saved."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts}
+        context["title"] = "导入内容安全词库"
+        if request.method == "POST" and "confirm" in request.POST:
+            rows = request.session.pop(WORD_LIST_IMPORT_KEY, None)
+            if not rows:
+                self.message_user(request, "没有待导入的数据，请重新上传文件", messages.ERROR)
+                return redirect("admin:portal_sensitiveterm_import")
+            try:
+                added, changed, unchanged = word_lists.import_rows(rows)
+            except ValidationError as exc:
+                context.update(form=WordListImportForm(), errors=exc.messages)
+            else:
+                self.message_user(
+                    request,
+                    f"词库导入完成：新增 {added} 条，修改 {changed} 条，不变 {unchanged} 条",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:portal_sensitiveterm_changelist")
+        else:
+            form = WordListImportForm(request.POST or None, request.FILES or None)
+            context["form"] = form
+            if request.method == "POST":
+                request.session.pop(WORD_LIST_IMPORT_KEY, None)  # a new file replaces the last
+            if request.method == "POST" and form.is_valid():
+                rows, errors = word_lists.read_rows(form.cleaned_data["file"])
+                row_errors = [f"第{r.line}行：{e}" for r in rows for e in r.errors]
+                context.update(rows=rows, errors=errors or row_errors)
+                context["counts"] = {
+                    outcome: sum(r.outcome == outcome for r in rows)
+                    for outcome in ["新增", "修改", "不变", "错误"]
+                }
+                if rows and not row_errors:
+                    request.session[WORD_LIST_IMPORT_KEY] = [r.data for r in rows]
+        return TemplateResponse(request, "admin/portal/sensitiveterm/import.html", context)
 
 
 class PersonalDataAllowanceForm(forms.ModelForm):
@@ -916,6 +1170,29 @@ class PersonalDataAllowanceForm(forms.ModelForm):
         return reason
 
 
+class ScannedModelFilter(admin.SimpleListFilter):
+    """内容类型 of a finding: only the portal's own models the scanner reads, by their Chinese
+    names (Django's content-type filter lists every model, internal ones in English)."""
+
+    title = "内容类型"
+    parameter_name = "content_type__id__exact"
+
+    def lookups(self, request, model_admin):
+        types = ContentType.objects.get_for_models(*content_safety.public_text_models())
+        return sorted(
+            (
+                (str(content_type.pk), model._meta.verbose_name)
+                for model, content_type in types.items()
+            ),
+            key=lambda choice: choice[1],
+        )
+
+    def queryset(self, request, queryset):
+        if (self.value() or "").isdigit():
+            return queryset.filter(content_type_id=self.value())
+        return queryset
+
+
 @admin.register(ContentFinding)
 class ContentFindingAdmin(admin.ModelAdmin):
     list_display = [
@@ -928,7 +1205,7 @@ class ContentFindingAdmin(admin.ModelAdmin):
         "found_at",
         "is_resolved",
     ]
-    list_filter = ["is_resolved", "severity", "category", "content_type"]
+    list_filter = ["is_resolved", "severity", "category", ScannedModelFilter]
     list_select_related = ["content_type", "resolved_by"]
     search_fields = ["object_title", "term", "matched", "context"]
     date_hierarchy = "found_at"
@@ -1158,6 +1435,166 @@ class PasskeyAdmin(SecondFactorAdminMixin, admin.ModelAdmin):
 
     def removal_label(self, passkey):
         return f"通行密钥“{passkey.name}”"
+
+
+class LockStateFilter(admin.SimpleListFilter):
+    title = "状态"
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已锁定"), ("no", "未锁定（有失败记录）")]
+
+    def queryset(self, request, queryset):
+        limit = settings.AXES_FAILURE_LIMIT
+        if self.value() == "yes":
+            return queryset.filter(pair_failures__gte=limit)
+        if self.value() == "no":
+            return queryset.filter(pair_failures__lt=limit)
+        return queryset
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(admin.ModelAdmin):
+    """登录锁定: accounts locked after repeated failed logins (per account and address), for the
+    安全管理员 to lift early, one by one (the button in each row) or several at once (the
+    action). Each lift is audited with who lifted whose lockout. Only failures that still count
+    (inside AXES_COOLOFF_TIME) are listed; older ones no longer lock anything."""
+
+    list_display = [
+        "account",
+        "staff_name",
+        "address",
+        "failures",
+        "state",
+        "locked_since",
+        "unlock_time",
+        "unlock_button",
+    ]
+    list_display_links = None
+    list_filter = [LockStateFilter]
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    actions = ["unlock_selected"]
+    fields = ["account", "staff_name", "address", "failures", "state", "locked_since"]
+    fields += ["unlock_time", "browser"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        names = User.objects.filter(username=OuterRef("username")).values("full_name")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .recent()
+            .with_pair_figures()
+            .annotate(staff_full_name=Subquery(names))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_unlock_permission(self, request):
+        return request.user.has_perm("portal.unlock_loginlockout")
+
+    # django-axes' field labels are English: every column here has its own Chinese label.
+    @admin.display(description="账号", ordering="username")
+    def account(self, obj):
+        return obj.username
+
+    @admin.display(description="登录地址", ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address or "未知"
+
+    @admin.display(description="浏览器")
+    def browser(self, obj):
+        return obj.user_agent
+
+    @admin.display(description="姓名")
+    def staff_name(self, obj):
+        return obj.staff_full_name or "（无此账号）"
+
+    @admin.display(description="失败次数", ordering="pair_failures")
+    def failures(self, obj):
+        return obj.pair_failures
+
+    @admin.display(description="状态")
+    def state(self, obj):
+        limit = settings.AXES_FAILURE_LIMIT
+        if obj.pair_failures >= limit:
+            return format_html('<strong class="lockout-locked">{}</strong>', "已锁定")
+        return f"未锁定（再错 {limit - obj.pair_failures} 次锁定）"
+
+    @admin.display(description="锁定时间", ordering="locked_at")
+    def locked_since(self, obj):
+        return f"{timezone.localtime(obj.locked_at):%m-%d %H:%M}"
+
+    @admin.display(description="自动解除时间")
+    def unlock_time(self, obj):
+        if obj.pair_failures < settings.AXES_FAILURE_LIMIT:
+            return "—"
+        return f"{timezone.localtime(obj.unlock_at()):%m-%d %H:%M}"
+
+    @admin.display(description="操作")
+    def unlock_button(self, obj):
+        if obj.pair_failures < settings.AXES_FAILURE_LIMIT:
+            return "—"
+        # A button of the changelist's own form (which carries the CSRF token), posted to the
+        # row's unlock view: no form nested in the table.
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" name="unlock" value="{}" '
+            'aria-label="解除 {} 的登录锁定">解除锁定</button>',
+            reverse("admin:portal_loginlockout_unlock", args=[obj.pk]),
+            obj.pk,
+            obj.username,
+        )
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if not self.has_unlock_permission(request):
+            columns = [name for name in columns if name != "unlock_button"]
+        return columns
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.unlock_view)
+        return [
+            path("<int:pk>/unlock/", view, name="portal_loginlockout_unlock"),
+            *super().get_urls(),
+        ]
+
+    def unlock_view(self, request, pk):
+        if not self.has_unlock_permission(request):
+            raise PermissionDenied
+        return require_POST(self._unlock_one)(request, pk)
+
+    def _unlock_one(self, request, pk):
+        lockout = self.get_queryset(request).filter(pk=pk).first()
+        if lockout is None:
+            self.message_user(request, "该锁定已解除或已自动失效", messages.INFO)
+        else:
+            lockout.unlock(by=request.user, request=request)
+            self.message_user(
+                request, f"已解除 {lockout}的登录锁定，可立即重新登录", messages.SUCCESS
+            )
+        return redirect("admin:portal_loginlockout_changelist")
+
+    @admin.action(description="解除所选账号的登录锁定", permissions=["unlock"])
+    def unlock_selected(self, request, queryset):
+        done, seen = [], set()
+        for lockout in queryset:
+            pair = (lockout.username, lockout.ip_address)
+            if pair in seen:
+                continue  # one pair may have a record per browser: lifted once
+            seen.add(pair)
+            lockout.unlock(by=request.user, request=request)
+            done.append(str(lockout))
+        self.message_user(
+            request, f"已解除 {len(done)} 个登录锁定：{'、'.join(done)}", messages.SUCCESS
+        )
 
 
 class UndeliveredReminderFilter(admin.SimpleListFilter):

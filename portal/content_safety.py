@@ -885,11 +885,17 @@ def scan_text(text, *, field="", field_label=""):
     return _scanner().scan(text, field=field, field_label=field_label)
 
 
-def _new_version(sender, **kwargs):
+def word_list_changed():
+    """Make every worker read the word list again: call after a change that sends no signals
+    (a bulk import with bulk_create/bulk_update); saves and deletes call it by signal."""
+    cache.delete(VERSION_KEY)
     # Again after the commit: a worker that read the rows before it would have stored the old
     # digest as current.
-    cache.delete(VERSION_KEY)
     transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+
+
+def _new_version(sender, **kwargs):
+    word_list_changed()
 
 
 for _label in ["SensitiveTerm", "Department", "Leader", "SiteSettings"]:

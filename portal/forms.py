@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
@@ -341,3 +342,132 @@ class PasskeyNameForm(forms.Form):
         if Passkey.objects.filter(user=self.user, name=name).exists():
             raise ValidationError("您已有同名的通行密钥，请换一个名称", code="duplicate")
         return name
+
+
+# 工作日历 按年录入 (admin) ----------------------------------------------------------------------
+WORKDAY_LIST_RE = re.compile(r"[\s,，、;；]+")
+
+
+class CalendarYearForm(forms.Form):
+    """A year's holidays at once: the year, and the State Council's notice pasted (optional)."""
+
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "请填写年度",
+            "invalid": "年度应为四位数字，如 2027",
+            "min_value": "年度不能早于 2000 年",
+            "max_value": "年度不能晚于 2100 年",
+        },
+    )
+    notice = forms.CharField(
+        label="国务院办公厅通知原文",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
+        help_text="可整篇粘贴《国务院办公厅关于××××年部分节假日安排的通知》，点“识别通知”后"
+        "逐项填入下表；也可以不粘贴，直接在下表逐行填写。",
+        error_messages={"max_length": "通知原文过长（最多 20000 字），请只粘贴通知正文"},
+    )
+
+
+class HolidayRowForm(forms.Form):
+    """One holiday of the year: its name, first and last day off, and its 调休 working days."""
+
+    name = forms.CharField(
+        label="节日", max_length=30, error_messages={"required": "请填写节日名称"}
+    )
+    start = forms.DateField(
+        label="放假开始",
+        widget=AdminDateWidget,
+        error_messages={"required": "请填写放假开始日期"},
+    )
+    end = forms.DateField(
+        label="放假结束",
+        widget=AdminDateWidget,
+        error_messages={"required": "请填写放假结束日期"},
+    )
+    workdays = forms.CharField(
+        label="调休上班日",
+        required=False,
+        max_length=200,
+        help_text="周末上班的日期，多个用顿号或逗号分开，如 2027-02-20、2027-01-31",
+    )
+
+    def __init__(self, *args, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        for name in ("start", "end"):
+            self.fields[name].error_messages["invalid"] = "日期格式应为 2027-01-01"
+
+    def clean_workdays(self):
+        days = []
+        for part in filter(None, WORKDAY_LIST_RE.split(self.cleaned_data["workdays"].strip())):
+            try:
+                days.append(forms.DateField().clean(part))
+            except ValidationError:
+                raise ValidationError(
+                    f"“{part}”不是日期，请写成 2027-02-20 的格式", code="invalid_workday"
+                ) from None
+        return tuple(days)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error(
+                "end", ValidationError("结束日期不能早于开始日期", code="end_before_start")
+            )
+        return cleaned
+
+
+class BaseHolidayRowFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not any(form.cleaned_data for form in self.forms):
+            raise ValidationError("请至少填写一个节日的放假安排", code="no_rows")
+
+    def arrangements(self):
+        """Return the rows filled in as portal.workdays.HolidayArrangement."""
+        from .workdays import HolidayArrangement
+
+        return [
+            HolidayArrangement(
+                form.cleaned_data["name"].strip(),
+                form.cleaned_data["start"],
+                form.cleaned_data["end"],
+                form.cleaned_data["workdays"],
+            )
+            for form in self.forms
+            if form.cleaned_data
+        ]
+
+
+HolidayRowFormSet = forms.formset_factory(
+    HolidayRowForm, formset=BaseHolidayRowFormSet, extra=8, max_num=20, validate_max=True
+)
+
+
+# 内容安全词库 导入 (admin) ---------------------------------------------------------------------
+MAX_WORD_LIST_BYTES = 5 * 1024 * 1024
+
+
+class WordListImportForm(forms.Form):
+    file = forms.FileField(
+        label="词库文件",
+        help_text="CSV（UTF-8 或 GBK 编码）或 Excel（.xlsx），格式与“导出”的文件相同。"
+        "第一行为列标题：词条、类别（必填），匹配方式、级别、正确写法、说明、启用（是/否）。同一类别下已有的词条"
+        "按文件修改，没有的新增；文件中没有的词条保持不变（导入不删除词条）。",
+        error_messages={"required": "请选择要导入的文件", "empty": "文件是空的"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("只支持 CSV 或 XLSX 文件", code="file_type")
+        if upload.size > MAX_WORD_LIST_BYTES:
+            raise ValidationError("文件不能超过 5 MB，请分批导入", code="file_too_large")
+        return upload

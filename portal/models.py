@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -12,6 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import connection, models, transaction
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -780,6 +782,7 @@ class AuditEntry(models.Model):
         ACCOUNT_CREATED = "account_created", "创建账号"
         PERSONAL_DATA_VIEWED = "personal_data_viewed", "查看个人信息"
         PERSONAL_DATA_ERASED = "personal_data_erased", "删除过期个人信息"
+        UNLOCKED = "unlocked", "解除登录锁定"
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     kind = models.CharField("事件", max_length=20, choices=Kind)
@@ -1202,3 +1205,97 @@ class Passkey(WebAuthnCredential):
         proxy = True
         verbose_name = "通行密钥"
         verbose_name_plural = "通行密钥"
+
+
+# --------------------------------------------------------------------------------------------
+# Login lockouts (django-axes' AccessAttempt rows, as the 安全管理员 sees and lifts them)
+# --------------------------------------------------------------------------------------------
+class LoginLockoutQuerySet(models.QuerySet):
+    def recent(self, *, now=None):
+        """Return the failed-login records that still count (inside AXES_COOLOFF_TIME)."""
+        return self.filter(attempt_time__gte=lockout_threshold(now=now))
+
+    def with_pair_figures(self, *, now=None):
+        """Annotate each record with its account-and-address pair's figures, as django-axes
+        counts them (AXES_LOCKOUT_PARAMETERS: username + ip_address; one row per browser):
+        `pair_failures` (failures that still count) and `locked_at` (the latest of them)."""
+        pair = AccessAttempt.objects.filter(
+            username=models.OuterRef("username"),
+            ip_address=models.OuterRef("ip_address"),
+            attempt_time__gte=lockout_threshold(now=now),
+        ).order_by()
+        total = pair.values("username").annotate(total=models.Sum("failures_since_start"))
+        return self.annotate(
+            pair_failures=Coalesce(
+                models.Subquery(total.values("total")[:1]), "failures_since_start"
+            ),
+            locked_at=Coalesce(
+                models.Subquery(pair.order_by("-attempt_time").values("attempt_time")[:1]),
+                "attempt_time",
+            ),
+        )
+
+    def locked(self, *, now=None):
+        """Return the records of pairs that are locked out now (the lockout rule's one home:
+        AXES_FAILURE_LIMIT failures of the pair inside AXES_COOLOFF_TIME)."""
+        return (
+            self.recent(now=now)
+            .with_pair_figures(now=now)
+            .filter(pair_failures__gte=settings.AXES_FAILURE_LIMIT)
+        )
+
+
+def lockout_threshold(*, now=None):
+    """Return the moment before which failed logins no longer count (AXES_COOLOFF_TIME)."""
+    return (now or timezone.now()) - lockout_cooloff()
+
+
+def lockout_cooloff():
+    """Return how long a lockout lasts (django-axes' AXES_COOLOFF_TIME as a timedelta)."""
+    from axes.helpers import get_cool_off
+
+    return get_cool_off()
+
+
+class LoginLockout(AccessAttempt):
+    """登录锁定: failed logins of one account from one address (django-axes' record), shown to
+    the 安全管理员, who may lift a lockout before it ends by itself."""
+
+    objects = LoginLockoutQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录锁定"
+        verbose_name_plural = "登录锁定"
+        ordering = ["-attempt_time"]
+        permissions = [("unlock_loginlockout", "可以解除登录锁定")]
+
+    def __str__(self):
+        return f"{self.username}（{self.ip_address or '未知地址'}）"
+
+    def unlock_at(self):
+        """Return when the lockout ends by itself (the pair's last failure + the cool-off)."""
+        return (getattr(self, "locked_at", None) or self.attempt_time) + lockout_cooloff()
+
+    @transaction.atomic
+    def unlock(self, *, by, request=None):
+        """Lift the lockout of this account-and-address pair now and audit who lifted it.
+
+        Every record of the pair goes (django-axes keeps one per browser); the account's other
+        addresses keep theirs. Return the number of records removed.
+        """
+        from .audit import record
+
+        failures = getattr(self, "pair_failures", None) or self.failures_since_start
+        removed, _ = AccessAttempt.objects.filter(
+            username=self.username, ip_address=self.ip_address
+        ).delete()
+        record(
+            AuditEntry.Kind.UNLOCKED,
+            user=User.objects.filter(username=self.username).first(),
+            username=self.username or "",
+            request=request,
+            detail=f"由 {by.username} 解除登录锁定（登录地址 {self.ip_address or '未知'}，"
+            f"失败 {failures} 次）",
+        )
+        return removed

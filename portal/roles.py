@@ -40,6 +40,35 @@ def separation_errors(role_names):
     return errors
 
 
+# Roles whose work is one department's (they see only its rows): an account holding one of them
+# must name its department.
+DEPARTMENTAL_ROLES = frozenset({OFFICER, DEPARTMENT_HEAD})
+
+# Roles that draft, review, answer or oversee, and so receive workflow notices by e-mail
+# (reminders, escalations, 我的待办): an account holding one of them must have an e-mail address.
+# The 三员 get no workflow notices; their work is the accounts, the settings and the audit log.
+NOTIFIED_ROLES = frozenset({OFFICER, REVIEWER, DEPARTMENT_HEAD, DISCLOSURE_OFFICE, LEADERSHIP})
+
+
+def account_errors(role_names, *, department, email):
+    """Return {field: [(message, code)]} of what an account with these roles lacks."""
+    errors = {}
+    departmental = [role for role in ALL_ROLES if role in DEPARTMENTAL_ROLES & set(role_names)]
+    if departmental and department is None:
+        errors["department"] = [
+            (f"{'、'.join(departmental)}只处理本科室的工作，请选择所在科室", "department_required")
+        ]
+    notified = [role for role in ALL_ROLES if role in NOTIFIED_ROLES & set(role_names)]
+    if notified and not (email or "").strip():
+        errors["email"] = [
+            (
+                f"{'、'.join(notified)}通过电子邮件接收待办和提醒，请填写电子邮箱",
+                "email_required",
+            )
+        ]
+    return errors
+
+
 # Roles whose work covers the whole bureau: the 保密审查 reviewers sit in the 办公室 and review
 # every department's drafts; the office runs the site; leadership oversees everything.
 CROSS_DEPARTMENT_ROLES = frozenset({REVIEWER, DISCLOSURE_OFFICE, LEADERSHIP})
@@ -277,6 +306,10 @@ ROLE_PERMISSIONS = {
         "complaints.add_messagecategory",
         "complaints.change_messagecategory",
         "complaints.view_messagecategory",
+        "complaints.add_replytemplate",
+        "complaints.change_replytemplate",
+        "complaints.delete_replytemplate",
+        "complaints.view_replytemplate",
         "complaints.add_complaintagency",
         "complaints.change_complaintagency",
         "complaints.delete_complaintagency",
@@ -463,8 +496,8 @@ ROLE_PERMISSIONS[SECURITY_ADMIN] = [
     "auth.view_group",
     "portal.view_twofactordevice",
     "portal.delete_twofactordevice",
-    "axes.view_accessattempt",
-    "axes.delete_accessattempt",
+    "portal.view_loginlockout",
+    "portal.unlock_loginlockout",
 ]
 ROLE_PERMISSIONS[AUDIT_ADMIN] = ["portal.view_auditentry"]
 

@@ -272,6 +272,9 @@ AXES_IPWARE_PROXY_COUNT = 1 if SECURE_PROXY_HEADER else None
 # Security hardening (issue 9): the lockout page in Chinese, staff sessions end after 30 minutes
 # without a request, and the audit log keeps at least 180 days (prune_audit_log).
 AXES_LOCKOUT_TEMPLATE = "portal/lockout.html"
+# django-axes' own admin pages are English and show raw form data; the 安全管理员 sees and lifts
+# lockouts in 门户与系统设置 › 登录锁定 (portal.admin.LoginLockoutAdmin) instead.
+AXES_ENABLE_ADMIN = False
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30")) * 60
 # TOTP two-factor (django-otp): roles that publish (portal.roles.PUBLISHING_ROLES) must verify a
 # code from an authenticator app before using the admin. On in production, off in development so

@@ -1,10 +1,37 @@
 """The admin site: the bureau's back office, with its name in the header and title."""
 
 from django.contrib import admin
+from django.views.i18n import JavaScriptCatalog
 
 from . import roles
 from .forms import StaffLoginForm
 from .models import SiteSettings, StaffNotice
+from .richtext import EDITOR_LABELS
+
+# What Django's zh-hans JavaScript catalogue lacks for the admin: the date picker's one-letter
+# weekdays (it has S M T W T F S) as a Chinese calendar heads its columns.
+CALENDAR_LABELS = {
+    f"one letter {day}\x04{letter}": chinese
+    for day, letter, chinese in [
+        ("Sunday", "S", "日"),
+        ("Monday", "M", "一"),
+        ("Tuesday", "T", "二"),
+        ("Wednesday", "W", "三"),
+        ("Thursday", "T", "四"),
+        ("Friday", "F", "五"),
+        ("Saturday", "S", "六"),
+    ]
+}
+
+
+class AdminJavaScriptCatalog(JavaScriptCatalog):
+    """The admin's JavaScript catalogue (admin/jsi18n/) with the Chinese it lacks: the date
+    picker's weekdays and the rich-text editor's menus and dialogs."""
+
+    packages = ["django.contrib.admin"]
+
+    def get_catalog(self):
+        return {**super().get_catalog(), **CALENDAR_LABELS, **EDITOR_LABELS}
 
 
 def is_auditor_only(user):
@@ -44,6 +71,9 @@ class PortalAdminSite(admin.AdminSite):
             **(extra_context or {}),
         }
         return super().index(request, context)
+
+    def i18n_javascript(self, request, extra_context=None):
+        return AdminJavaScriptCatalog.as_view()(request)
 
     def get_urls(self):
         from django.urls import path

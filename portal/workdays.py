@@ -14,6 +14,7 @@ Each year's rows are read in one query and kept in the cache (cleared when a row
 deadline computation costs at most one query per year it touches.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -252,3 +253,202 @@ def seed_calendar(model):
     ]
     model.objects.bulk_create(rows, batch_size=500)
     return sorted({row.date.year for row in rows})
+
+
+# A year entered at once (按年录入) ------------------------------------------------------------
+@dataclass(frozen=True)
+class HolidayArrangement:
+    """One holiday of the State Council's yearly notice: its days off and its 调休 working days."""
+
+    name: str
+    start: date
+    end: date
+    workdays: tuple = ()
+    line: int = 0  # the notice's line it was read from (0: typed in as a row)
+
+    def days(self):
+        """Yield (date, kind, note) of the calendar rows this holiday makes (weekends within the
+        days off are listed too, as the notice lists them and chinesecalendar seeds them)."""
+        day = self.start
+        while day <= self.end:
+            yield day, "holiday", self.name
+            day += timedelta(days=1)
+        for day in sorted(self.workdays):
+            yield day, "workday", f"{self.name}调休上班"
+
+
+# "一、元旦：1月1日（周五）至3日（周日）放假，共3天。" and, typed by hand, "元旦：…".
+NOTICE_ITEM_RE = re.compile(
+    r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*(?P<name>[^：:]{1,20})[：:](?P<body>.*)$"
+)
+NOTICE_NAMED_RE = re.compile(
+    r"^\s*(?P<name>(?:元旦|春节|清明|劳动节|五一|端午|中秋|国庆)[^：:]{0,12})[：:](?P<body>.*)$"
+)
+NOTICE_YEAR_RE = re.compile(r"关于\s*(\d{4})\s*年.{0,6}节假日安排")
+NOTICE_DATE_RE = re.compile(r"(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日")
+NOTICE_TOTAL_RE = re.compile(r"共\s*(\d{1,2})\s*天")
+BRACKETS_RE = re.compile(r"[（(][^）)]*[）)]")
+MAX_HOLIDAY_DAYS = 15
+
+
+def notice_year(text):
+    """Return the year the notice's title names (…关于2027年部分节假日安排的通知), or None."""
+    match = NOTICE_YEAR_RE.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+def _notice_dates(sentence, year):
+    """Return the dates written in one sentence, or raise ValueError saying which is wrong.
+
+    A date without a month takes the month before it (“1月1日至3日”); without a year, the
+    notice's year (“2018年12月30日至2019年1月1日” carries its own)."""
+    dates, month = [], None
+    for match in NOTICE_DATE_RE.finditer(sentence):
+        y, m, d = match.groups()
+        month = int(m) if m else month
+        if month is None:
+            raise ValueError(f"“{match.group(0)}”缺少月份")
+        try:
+            dates.append(date(int(y) if y else year, month, int(d)))
+        except ValueError:
+            raise ValueError(f"日期“{match.group(0)}”不存在") from None
+    return dates
+
+
+def _parse_notice_line(name, body, year, number):
+    """Return the HolidayArrangement of one numbered line, or raise ValueError."""
+    holidays, workdays = [], []
+    for sentence in re.split(r"[。；;]", BRACKETS_RE.sub("", body)):
+        dates = _notice_dates(sentence, year)
+        if not dates:
+            continue
+        if "放假" in sentence:
+            if "至" in sentence and len(dates) == 2:
+                start, end = dates
+                if end < start:
+                    raise ValueError("放假的结束日期早于开始日期")
+            elif len(dates) == 1:
+                start = end = dates[0]
+            else:
+                raise ValueError("放假日期应写成“1月1日至3日”或单独一天")
+            total = NOTICE_TOTAL_RE.search(sentence)
+            days = (end - start).days + 1
+            if total and int(total.group(1)) != days:
+                raise ValueError(
+                    f"{start.month}月{start.day}日起放假 {days} 天，与“共{total.group(1)}天”不符"
+                )
+            holidays.append((start, end))
+        elif "上班" in sentence:
+            workdays.extend(dates)
+        else:
+            raise ValueError(f"“{sentence.strip()}”中的日期看不出是放假还是上班")
+    if len(holidays) != 1:
+        raise ValueError("没有识别出放假日期" if not holidays else "一行只能有一段放假日期")
+    ((start, end),) = holidays
+    return HolidayArrangement(name.strip(), start, end, tuple(workdays), number)
+
+
+def parse_holiday_notice(text, year):
+    """Read the State Council's notice (国务院办公厅关于…年部分节假日安排的通知), as pasted.
+
+    Each numbered line (“一、元旦：1月1日（周五）至3日（周日）放假，共3天。”), or one starting
+    with a holiday's name and a colon, is one holiday: its days off (one range, checked against
+    “共N天”) and the days “上班”. Other lines (title, salutation, closing) are passed over.
+    Return (arrangements, errors): each error names its line (第N行).
+    """
+    arrangements, errors = [], []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        match = NOTICE_ITEM_RE.match(line) or NOTICE_NAMED_RE.match(line)
+        if not match:
+            continue
+        try:
+            arrangements.append(
+                _parse_notice_line(match.group("name"), match.group("body"), year, number)
+            )
+        except ValueError as exc:
+            shown = line.strip()
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            errors.append(f"第{number}行“{shown}”无法识别：{exc}")
+    if not arrangements and not errors:
+        errors.append("没有找到放假安排：请粘贴通知中“一、元旦：……”这样逐项编号的各行")
+    return arrangements, errors
+
+
+def arrangement_errors(arrangements, year):
+    """Return the Chinese errors of a year's holidays taken together (empty when they fit)."""
+    errors, taken = [], {}
+    first, last = date(year - 1, 12, 1), date(year + 1, 1, 31)
+
+    def where(arrangement):
+        return f"第{arrangement.line}行" if arrangement.line else f"“{arrangement.name}”"
+
+    for arrangement in arrangements:
+        length = (arrangement.end - arrangement.start).days + 1
+        if arrangement.end < arrangement.start:
+            errors.append(f"{where(arrangement)}：结束日期早于开始日期")
+            continue
+        if length > MAX_HOLIDAY_DAYS:
+            errors.append(
+                f"{where(arrangement)}：连续放假 {length} 天，超过 {MAX_HOLIDAY_DAYS} 天，请核对"
+            )
+            continue
+        for day, kind, _note in arrangement.days():
+            if not first <= day <= last:
+                errors.append(
+                    f"{where(arrangement)}：{day:%Y-%m-%d} 不在 {year} 年前后，请核对年度"
+                )
+                break
+            if kind == "workday" and day.weekday() < 5:
+                errors.append(
+                    f"{where(arrangement)}：{day.month}月{day.day}日是星期{WEEKDAYS[day.weekday()]}，"
+                    "本来就是工作日，只有周末才需要登记为调休上班"
+                )
+            if day in taken:
+                errors.append(
+                    f"{where(arrangement)}：{day.month}月{day.day}日已在{where(taken[day])}中登记"
+                )
+            taken[day] = arrangement
+    return errors
+
+
+def year_rows(arrangements):
+    """Return {date: (kind, note)} of the calendar rows a year's holidays make."""
+    return {day: (kind, note) for a in arrangements for day, kind, note in a.days()}
+
+
+def replace_year(year, arrangements):
+    """Store a year's holidays as its calendar, replacing the rows the year had.
+
+    Rows of the year not in the new arrangement go, changed ones are updated, new ones added;
+    rows outside the year (a 元旦 starting on 12月31日) are added or updated. Clears the cached
+    calendar and settles the 预估 deadlines after the commit. Return (added, changed, removed).
+    """
+    from django.db import transaction
+    from django.db.models import Q
+
+    from .models import WorkCalendarDay
+
+    rows = year_rows(arrangements)
+    with transaction.atomic():
+        existing = {
+            row.date: row
+            for row in WorkCalendarDay.objects.select_for_update().filter(
+                Q(date__year=year) | Q(date__in=list(rows))
+            )
+        }
+        gone = [row.pk for day, row in existing.items() if day not in rows and day.year == year]
+        WorkCalendarDay.objects.filter(pk__in=gone).delete()
+        new, changed = [], []
+        for day, (kind, note) in sorted(rows.items()):
+            row = existing.get(day)
+            if row is None:
+                new.append(WorkCalendarDay(date=day, kind=kind, note=note))
+            elif (row.kind, row.note) != (kind, note):
+                row.kind, row.note = kind, note
+                changed.append(row)
+        WorkCalendarDay.objects.bulk_create(new)
+        WorkCalendarDay.objects.bulk_update(changed, ["kind", "note"])
+        # Bulk writes send no signals: forget the cached years here.
+        clear_cache({year, *(day.year for day in rows)})
+        settle_after_commit()
+    return len(new), len(changed), len(gone)

@@ -1,7 +1,6 @@
 """Orchestration of 办事服务 with files and the outside world: result imports, the forms ZIP, link
 checks, and the news the lobby screens borrow from the catalog."""
 
-import csv
 import io
 import os
 import re
@@ -16,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from portal.exports import read_table
 from services.models import ApprovalResult, MaterialForm, ServiceGuide
 
 MAX_IMPORT_ROWS = 5000
@@ -84,41 +84,10 @@ def _date(value):
     return "", f"日期“{text}”无效，请写成 2026-11-25 的格式"
 
 
-def _table(upload):
-    """Return the file's rows (lists of cells), or raise ValidationError saying why not."""
-    extension = os.path.splitext(upload.name or "")[1].lower()
-    upload.seek(0)
-    if extension == ".csv":
-        raw = upload.read()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError("无法识别文件编码，请另存为 UTF-8 编码的 CSV", code="encoding")
-        return list(csv.reader(io.StringIO(text)))
-    if extension == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(upload, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ValidationError(
-                "无法读取该 Excel 文件，请确认是 .xlsx 格式", code="bad_xlsx"
-            ) from exc
-        sheet = workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-        return rows
-    raise ValidationError("只支持 CSV 或 XLSX 文件", code="file_type")
-
-
 def parse_result_file(upload):
     """Return (row dicts, file-level errors) of an uploaded CSV/XLSX of results."""
     try:
-        table = _table(upload)
+        table = read_table(upload)
     except ValidationError as exc:
         return [], exc.messages
     table = [row for row in table if any(_text(cell) for cell in row)]

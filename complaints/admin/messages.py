@@ -32,6 +32,7 @@ from ..models import (
     Message,
     MessageCategory,
     MessageEvent,
+    ReplyTemplate,
 )
 
 AMBER_BEFORE = timedelta(hours=6)
@@ -47,14 +48,44 @@ def _masked_public_text(message):
     }
 
 
+def _reply_template_text(message):
+    """Prefill the reply with the template for the message's category and type."""
+    template = ReplyTemplate.objects.for_message(category=message.category, kind=message.kind)
+    return {"text": template.text if template else ""}
+
+
+class ReplyTemplateInline(admin.StackedInline):
+    model = ReplyTemplate
+    fields = ["kind", "text"]
+    extra = 0
+    verbose_name = "本类别的答复模板"
+    verbose_name_plural = "本类别的答复模板（按留言类型；“留言类型”不选的适用于本类别其他类型）"
+
+
 @admin.register(MessageCategory)
 class MessageCategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "department", "order", "is_active"]
     list_editable = ["order", "is_active"]
     list_filter = ["department", "is_active"]
     list_select_related = ["department"]
-    search_fields = ["name", "reply_template"]
+    search_fields = ["name", "reply_templates__text"]
     ordering = ["order", "id"]
+    inlines = [ReplyTemplateInline]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """答复模板: chosen by category and type, then category, then type, then the generic one."""
+
+    list_display = ["__str__", "category", "kind", "beginning", "updated_at"]
+    list_display_links = ["__str__"]
+    list_filter = ["kind", "category"]
+    list_select_related = ["category"]
+    search_fields = ["text", "category__name"]
+
+    @admin.display(description="模板开头")
+    def beginning(self, obj):
+        return obj.text[:40] + ("…" if len(obj.text) > 40 else "")
 
 
 @admin.register(ComplaintAgency)
@@ -239,12 +270,12 @@ class MessageAdmin(
             when=lambda message, user: (
                 user.has_perm("complaints.assign_message") or message.assignee_id == user.pk
             ),
-            initial=lambda message: {"text": message.category.reply_template},
+            initial=_reply_template_text,
             public_fields=("text",),
             success=lambda message: (
                 f"{message.tracking_number} 已答复"
                 + ("（已超过答复期限）" if message.is_replied_late else "")
-                + "，待审核员审核公开"
+                + "，待审核员审核后发送给留言人"
             ),
         ),
         "transfer": Move(
@@ -270,13 +301,16 @@ class MessageAdmin(
             permission="review_reply",
             state="approve",
             initial=lambda message: _masked_public_text(message),
+            help_text="审核通过后，答复即发送给留言人（查询页面和短信/邮件通知）；留言人同意公开的，"
+            "同时在网站公开下面的公开版本。留言人姓名、手机号码和身份证号码已自动隐去，"
+            "其他个人信息请在公开版本中删改。",
             public_fields=("public_subject", "public_body", "public_reply"),
             success=lambda message: (
-                f"{message.tracking_number} 审核通过"
+                f"{message.tracking_number} 审核通过，答复已发送给留言人"
                 + (
-                    "并已在网站公开"
+                    "，并已在网站公开"
                     if message.is_public()
-                    else "（留言人未同意公开，不在网站公开）"
+                    else "；留言人未同意公开，不在网站公开"
                 )
             ),
         ),
@@ -291,7 +325,7 @@ class MessageAdmin(
         "reissue_query_code": reissue_query_code_move("reissue_query_code"),
     }
 
-    @admin.action(description="审核通过所选答复（按留言人意愿公开）", permissions=["review"])
+    @admin.action(description="审核通过所选答复并发送（按留言人意愿公开）", permissions=["review"])
     def approve_selected(self, request, queryset):
         return self.run_in_bulk(request, queryset, "approve", "已审核通过 {} 条答复", data={})
 

@@ -1,4 +1,5 @@
-"""Demo messages: complaint agencies, categories with reply templates, a year of messages."""
+"""Demo messages: complaint agencies, categories, reply templates per category and type, a year
+of messages."""
 
 import random
 from datetime import timedelta
@@ -9,7 +10,7 @@ from portal import roles
 from portal.demo import read_data
 from portal.models import Department, User
 
-from ..models import ComplaintAgency, Message, MessageCategory
+from ..models import ComplaintAgency, Message, MessageCategory, ReplyTemplate
 from ..services import submit_message
 
 DESK = read_data(__file__, "messages.toml")
@@ -22,22 +23,39 @@ def load(*, stdout, seed):
         ComplaintAgency.objects.update_or_create(name=agency["name"], defaults=agency)
     departments = {d.code: d for d in Department.objects.all()}
     categories = []
+    office = departments.get("bgs")
+    for kind, text in DESK["templates"].items():
+        ReplyTemplate.objects.update_or_create(
+            category=None, kind=kind, defaults={"text": framed(text, kind, office)}
+        )
     for order, data in enumerate(DESK["category"], start=1):
         department = departments[data["department"]]
-        body = DESK["greeting"].format(dept=department.name) + data["reply_template"]
-        body += DESK["closing"].format(phone=department.phone or "0571-87061234")
         category, _ = MessageCategory.objects.update_or_create(
-            name=data["name"],
-            defaults={"department": department, "reply_template": body, "order": order * 10},
+            name=data["name"], defaults={"department": department, "order": order * 10}
         )
+        for kind, text in data["templates"].items():
+            ReplyTemplate.objects.update_or_create(
+                category=category, kind=kind, defaults={"text": framed(text, kind, department)}
+            )
         categories.append((category, data["sample"]))
-    stdout.write(f"留言类别 {len(categories)} 个，投诉受理机构 {len(DESK['agency'])} 个。")
+    stdout.write(
+        f"留言类别 {len(categories)} 个，答复模板 {ReplyTemplate.objects.count()} 个，"
+        f"投诉受理机构 {len(DESK['agency'])} 个。"
+    )
     if Message.objects.exists():
         stdout.write(f"已有留言 {Message.objects.count()} 条，不再生成。")
     else:
         demo_query = generate_messages(categories, seed=seed)
         stdout.write(f"生成留言 {Message.objects.count()} 条（近一年，含超期、未公开和评价）。")
         stdout.write("演示查询：受理编号 {} 查询码 {}".format(*demo_query))
+
+
+def framed(text, kind, department):
+    """Return text between the greeting and the closing of its message type, for department."""
+    name = department.name if department else "办公室"
+    phone = (department.phone if department else "") or "0571-87061234"
+    greeting = DESK["greetings"][kind].format(dept=name)
+    return greeting + text + DESK["closings"][kind].format(phone=phone)
 
 
 def staff(username):
@@ -118,9 +136,7 @@ def handle(message, rng, now, reply, heads, reviewer, office, departments):
     at += timedelta(hours=hours)
     if at > now:
         return  # still open: some within the 24 hours, some overdue
-    message.record_reply(
-        by=replier, text=DESK["greeting"].format(dept=message.department) + reply, now=at
-    )
+    message.record_reply(by=replier, text=framed(reply, message.kind, message.department), now=at)
     at += timedelta(hours=rng.uniform(1, 20))
     if at > now or rng.random() < 0.05 or reviewer is None:
         return  # replied, not yet reviewed: visible to the sender only
@@ -137,11 +153,7 @@ def handle(message, rng, now, reply, heads, reviewer, office, departments):
             if rating == Message.Rating.UNSATISFIED:
                 at += timedelta(hours=rng.uniform(2, 20))
                 if at < now:
-                    text = (
-                        DESK["greeting"].format(dept=message.department)
-                        + DESK["second_reply"]
-                        + reply
-                    )
+                    text = framed(DESK["second_reply"] + reply, message.kind, message.department)
                     message.record_reply(by=replier, text=text, now=at)
                     if at + timedelta(hours=2) < now:
                         message.approve(by=reviewer, now=at + timedelta(hours=2))

@@ -39,11 +39,15 @@ from .message import (
     MessageEvent,
     MessageEventQuerySet,
     MessageQuerySet,
+    find_placeholders,
     hash_query_code,
+    placeholder_error,
     reminder_time,
     reply_deadline,
     reply_time_limit,
+    validate_no_placeholders,
 )
+from .reply_template import ReplyTemplate, ReplyTemplateQuerySet
 
 __all__ = [
     "ASPECTS",
@@ -75,9 +79,14 @@ __all__ = [
     "MessageEvent",
     "MessageEventQuerySet",
     "MessageQuerySet",
+    "ReplyTemplate",
+    "ReplyTemplateQuerySet",
+    "find_placeholders",
     "hash_query_code",
+    "placeholder_error",
     "new_query_code",
     "reminder_time",
     "reply_deadline",
     "reply_time_limit",
+    "validate_no_placeholders",
 ]

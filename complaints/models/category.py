@@ -1,4 +1,5 @@
-"""Topic categories: each routes messages to a department and offers a reply template."""
+"""Topic categories: each routes messages to a department; its reply templates (per message
+type) are `ReplyTemplate` rows."""
 
 from django.db import models
 
@@ -6,7 +7,7 @@ from portal.models import Department
 
 
 class MessageCategory(models.Model):
-    """A topic of messages; it routes them to a department and offers a reply template."""
+    """A topic of messages; it routes them to a department."""
 
     name = models.CharField("名称", max_length=40, unique=True)
     department = models.ForeignKey(
@@ -15,9 +16,6 @@ class MessageCategory(models.Model):
         on_delete=models.PROTECT,
         related_name="message_categories",
         help_text="该类留言自动分送的科室",
-    )
-    reply_template = models.TextField(
-        "答复模板", blank=True, help_text="答复时预先填入的文字，承办人修改后发出"
     )
     order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字小的排在前面")
     is_active = models.BooleanField("在用", default=True, help_text="停用后前台表单不再显示")

@@ -1,15 +1,19 @@
 """Messages (咨询/建议/投诉/网站纠错), their numbering, deadline, transitions and event log.
 
 A message's life: `submit_message()` (services.py) numbers it, stores its deadline and routes it to
-the department of its category. The department replies (`record_reply`), a reviewer approves the
-public version (`approve`), the sender rates it (`rate`); 不满意 reopens it. Every step is a
-`MessageEvent`, which is also the timeline the sender sees through the lookup.
+the department of its category. The department writes the reply (`record_reply`: 答复审核中, not
+yet sent), a reviewer approves it (`approve`): only then is the reply sent to the sender (notice,
+lookup page) and, if the sender agreed, its masked public version published. The sender rates
+the reply (`rate`); 不满意 reopens it. Every step is a `MessageEvent`, which is also the timeline
+the sender sees through the lookup.
 """
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q
 from django.db.models.functions import TruncMonth
@@ -22,7 +26,7 @@ from portal import content_safety, querycodes, ratings
 from portal.crypto import EncryptedCharField, EncryptedEmailField, KeyedHashField
 from portal.exceptions import InvalidTransition
 from portal.figures import month_bounds, percent
-from portal.masking import mask_personal_data_in_text
+from portal.masking import mask_names_in_text, mask_personal_data_in_text
 from portal.models import (
     CitizenNotice,
     Department,
@@ -103,6 +107,51 @@ def is_provisional_deadline(received_at, reply_due_at, *, rule=None):
 def reminder_time(received_at, reply_due_at):
     """Return the moment at 75 % of the time between receipt and the deadline."""
     return received_at + (reply_due_at - received_at) * REMINDER_SHARE
+
+
+# What a template leaves for the clerk to fill in: a run of underscores (____), a slot in
+# lenticular brackets (【】, 【办理结果】) and crosses standing for a blank (XX, XXX, ××). Runs
+# inside a Latin word, number or identifier (ZD2026XX01, __init__) are not blanks.
+PLACEHOLDER = re.compile(
+    r"(?<![A-Za-z0-9.])[_＿]{2,}(?![A-Za-z0-9])"
+    r"|【[^】\n]{0,30}】"
+    r"|(?<![A-Za-z0-9])[XxＸｘ×]{2,}(?![A-Za-z0-9])"
+)
+CONTEXT = 6  # characters shown on each side of a blank in the error
+
+
+def find_placeholders(text):
+    """Return each unfilled template blank in text with a little of its context, in order:
+    “【办理结果】” as it is (its label says what goes there), “处于____环节” for the others."""
+    text = text or ""
+    found = []
+    for match in PLACEHOLDER.finditer(text):
+        blank = match.group()
+        if blank.startswith("【") and len(blank) > 2:
+            shown = blank
+        else:
+            before = text[max(match.start() - CONTEXT, 0) : match.start()].split("\n")[-1]
+            after = text[match.end() : match.end() + CONTEXT].split("\n")[0]
+            shown = f"{before}{blank}{after}".strip()
+        if shown not in found:
+            found.append(shown)
+    return found
+
+
+def placeholder_error(text, *, field_label):
+    """Return the Chinese error naming the blanks left in text, or "" when there are none."""
+    blanks = find_placeholders(text)
+    if not blanks:
+        return ""
+    listed = "、".join(f"“{blank}”" for blank in blanks)
+    return f"{field_label}中还有未填写的模板空白：{listed}。请填写实际内容或删去后再提交。"
+
+
+def validate_no_placeholders(text, *, field_label="答复内容", field=None):
+    """Raise ValidationError (on field, when given) if text still holds a template blank."""
+    error = placeholder_error(text, field_label=field_label)
+    if error:
+        raise ValidationError({field: error} if field else error, code="placeholder")
 
 
 QUERY_CODE_PURPOSE = "complaints.query_code"
@@ -274,7 +323,9 @@ class Message(QueryCodeHolder, Transitions, models.Model):
 
     class Status(models.TextChoices):
         RECEIVED = "received", "待答复"
-        REPLIED = "replied", "已答复"
+        # The department has answered; the reply waits for the reviewer and is not yet sent.
+        REPLIED = "replied", "答复审核中"
+        # The reviewer approved the reply: it is sent to the sender (and public if agreed).
         APPROVED = "approved", "已办结"
         CLOSED = "closed", "不予受理"
 
@@ -291,7 +342,8 @@ class Message(QueryCodeHolder, Transitions, models.Model):
         "approve": {Status.REPLIED},
         "close": {Status.RECEIVED},
         "reopen": {Status.REPLIED, Status.APPROVED, Status.CLOSED},
-        "rate": {Status.REPLIED, Status.APPROVED},
+        # Only a reply the sender has received can be rated.
+        "rate": {Status.APPROVED},
     }
 
     tracking_number = models.CharField("受理编号", max_length=20, unique=True, editable=False)
@@ -475,14 +527,36 @@ class Message(QueryCodeHolder, Transitions, models.Model):
         """Return whether code is this message's 查询码 (constant-time comparison)."""
         return querycodes.query_code_matches(self.query_code_hash, code, purpose=QUERY_CODE_PURPOSE)
 
+    def is_reply_sent(self):
+        """Return whether the sender has been sent a reply: a reviewer approved the latest reply
+        (a reply awaiting review, or a new one after reopening, is not sent yet; a reply sent
+        before the message was reopened stays sent)."""
+        return bool(
+            self.reply
+            and self.replied_at is not None
+            and self.reviewed_at is not None
+            and self.reviewed_at >= self.replied_at
+        )
+
+    def private_names(self):
+        """Return the names of private persons the case records: the sender's (staff names of
+        the bureau are public and stay)."""
+        return [self.sender_name]
+
     def mask_public_text(self):
         """Mask personal data in the public subject, question and reply (before approval, which
-        then runs the content-safety scan over public_text_fields)."""
-        self.public_subject = mask_personal_data_in_text(self.public_subject or self.subject)
-        self.public_body = mask_personal_data_in_text(self.public_body or self.body)
+        then runs the content-safety scan over public_text_fields): the sender's name as in the
+        header (杨建国 → 杨**), ID numbers and phone numbers."""
+        names = self.private_names()
+        self.public_subject = mask_personal_data_in_text(
+            mask_names_in_text(self.public_subject or self.subject, names)
+        )
+        self.public_body = mask_personal_data_in_text(
+            mask_names_in_text(self.public_body or self.body, names)
+        )
         # The reply is the bureau's own text: its office telephone numbers stay readable.
         self.public_reply = mask_personal_data_in_text(
-            self.public_reply or self.reply, landlines=False
+            mask_names_in_text(self.public_reply or self.reply, names), landlines=False
         )
 
     # Transitions -------------------------------------------------------------------------
@@ -579,6 +653,10 @@ class Message(QueryCodeHolder, Transitions, models.Model):
         self.begin("record_reply")
         if not text.strip():
             raise InvalidTransition(self, "record_reply", "答复内容不能为空")
+        # A template's blanks never reach the sender (the form says so first, field by field).
+        error = placeholder_error(text, field_label="答复内容")
+        if error:
+            raise InvalidTransition(self, "record_reply", error)
         # The reply is published with the message: blocking 错敏字/spam stops it here.
         content_safety.raise_for_blocking(
             content_safety.scan_text(text, field="reply", field_label="答复内容")
@@ -592,15 +670,19 @@ class Message(QueryCodeHolder, Transitions, models.Model):
         )
         self.is_replied_late = now > self.reply_due_at
         self.save(update_fields=["status", "reply", "replied_at", "replied_by", "is_replied_late"])
+        # Not sent yet: the sender is told, and sees the reply, once a reviewer approves it.
         self.log(MessageEvent.Kind.REPLIED, by, now, "超期答复" if self.is_replied_late else "")
-        notify_citizen(self, CitizenNotice.Kind.REPLIED)
 
     @transaction.atomic
     def approve(self, *, by, public_subject="", public_body="", public_reply="", now=None):
-        """Approve the reply; publish the masked version if the sender agreed to publication."""
+        """Approve the reply and send it to the sender; publish the masked version if the sender
+        agreed to publication. No template blank may remain in what is sent or published."""
         self.begin("approve")
         if by.pk == self.replied_by_id:
             raise InvalidTransition(self, "approve", "不能审核自己撰写的答复")
+        error = placeholder_error(self.reply, field_label="答复内容")
+        if error:
+            raise InvalidTransition(self, "approve", error + "请退回承办科室重新办理。")
         now = now or timezone.now()
         self.public_subject, self.public_body, self.public_reply = (
             public_subject,
@@ -609,6 +691,11 @@ class Message(QueryCodeHolder, Transitions, models.Model):
         )
         self.mask_public_text()
         if self.has_publication_consent:
+            # Template blanks come with the bureau's reply; the citizen's own “XX村” is their
+            # way of not naming a place, not a blank.
+            validate_no_placeholders(
+                self.public_reply, field_label="公开答复内容", field="public_reply"
+            )
             # What the public will read must pass the content-safety scan.
             content_safety.raise_for_blocking(content_safety.scan_object(self))
         self.status, self.reviewed_at, self.reviewed_by = self.Status.APPROVED, now, by
@@ -620,6 +707,8 @@ class Message(QueryCodeHolder, Transitions, models.Model):
             fields.append("published_at")
             self.log(MessageEvent.Kind.PUBLISHED, by, now)
         self.save(update_fields=fields)
+        # The reply reaches the sender now (lookup page and notice), not when it was written.
+        notify_citizen(self, CitizenNotice.Kind.REPLIED)
 
     @transaction.atomic
     def close(self, *, by, reason, now=None):
@@ -711,8 +800,8 @@ class MessageEvent(HandlingEvent):
         ROUTED = "routed", "分送承办科室"
         ASSIGNED = "assigned", "指定承办人"
         TRANSFERRED = "transferred", "转办"
-        REPLIED = "replied", "答复"
-        APPROVED = "approved", "审核通过"
+        REPLIED = "replied", "承办科室答复（待审核）"
+        APPROVED = "approved", "答复审核通过并发送"
         PUBLISHED = "published", "公开"
         CLOSED = "closed", "不予受理"
         RATED = "rated", "评价"

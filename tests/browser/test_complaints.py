@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 
-from complaints.models import Message, MessageCategory
+from complaints.models import Message, MessageCategory, ReplyTemplate
 from portal import roles
 from portal.models import SiteSettings
 from tests.portal.factories import DepartmentFactory, UserFactory
@@ -22,10 +22,11 @@ def desk():
     site.bureau_name = site.site_name = "江川市国土资源局"
     site.save()
     registry = DepartmentFactory(name="地籍与不动产登记科", code="bdcdj")
-    MessageCategory.objects.create(
-        name="不动产登记",
-        department=registry,
-        reply_template="您好！您的留言已收悉。经地籍与不动产登记科核实，现答复如下：",
+    category = MessageCategory.objects.create(name="不动产登记", department=registry)
+    ReplyTemplate.objects.create(
+        category=category,
+        kind=Message.Kind.COMPLAINT,
+        text="您好！您反映的问题已收悉。经地籍与不动产登记科核实，现答复如下：【核查情况】",
     )
     head = UserFactory(username="kezhang", full_name="周丽华", department=registry)
     reviewer = UserFactory(
@@ -65,7 +66,7 @@ def test_citizen_complaint_is_answered_published_and_rated(
     field(page, "留言类别").select_option(label="不动产登记")
     field(page, "标题").fill("不动产证办理超期")
     field(page, "留言内容").fill(
-        "我在市民中心申请不动产转移登记已经一个月，承诺10个工作日办结，至今未领到证。"
+        "我和母亲王秀英女士在市民中心申请不动产转移登记已经一个月，承诺10个工作日办结，至今未领到证。"
         "联系电话13812345678。"
     )
     field(page, "姓名").fill("张建华")
@@ -96,21 +97,41 @@ def test_citizen_complaint_is_answered_published_and_rated(
     first_row.get_by_role("link", name=tracking_number).click()
     head.get_by_role("link", name="答复", exact=True).click()
     reply = head.get_by_label("答复内容")
+    # The template of the category and the message's type (投诉), with its slot to fill in.
     assert "经地籍与不动产登记科核实" in reply.input_value()
+    head.get_by_role("button", name="答复").click()  # sent unchanged: refused, the blank named
+    error = head.locator(".errorlist").first.inner_text()
+    assert "未填写的模板空白" in error and "【核查情况】" in error
+    screenshot(head, "complaints-admin-reply-refused")
     reply.fill(
-        reply.input_value() + "您的登记已于今日登簿，请携带身份证到市民中心二楼3号窗口领证。"
+        reply.input_value().replace("【核查情况】", "")
+        + "张建华同志：您的登记已于今日登簿，请携带身份证到市民中心二楼3号窗口领证。"
         "如有疑问请致电0571-87061241。"
     )
     head.get_by_role("button", name="答复").click()
     assert "已答复" in head.locator(".messagelist").inner_text()
     head.context.close()
 
-    # The reviewer approves the public version; the phone number in the question is masked.
+    # Not sent before review: the citizen sees that the reply is being reviewed, not the text.
+    page.goto(live_server.url + f"/zmhd/chaxun/{tracking_number}/")
+    assert page.locator("#message-status").inner_text() == "答复审核中"
+    assert page.locator("#reply-text").count() == 0
+
+    # The reviewer approves the public version; the sender's name and phone are masked, and a
+    # name next to 同志 is pointed out.
     reviewer = log_in(browser, live_server, "shenheyuan")
     reviewer.goto(live_server.url + "/admin/complaints/message/")
     reviewer.get_by_role("link", name=tracking_number).click()
     reviewer.get_by_role("link", name="审核公开").click()
     assert "138****5678" in reviewer.get_by_label("公开留言内容").input_value()
+    public_reply = reviewer.get_by_label("公开答复内容")
+    assert "张**同志" in public_reply.input_value()
+    assert "张建华" not in public_reply.input_value()
+    warning = reviewer.locator("#name-warnings").inner_text()
+    assert "公开留言内容：王秀英女士" in warning
+    screenshot(reviewer, "complaints-admin-approve")
+    body = reviewer.get_by_label("公开留言内容")
+    body.fill(body.input_value().replace("母亲王秀英女士", "家人"))
     reviewer.get_by_role("button", name="审核公开").click()
     assert "并已在网站公开" in reviewer.locator(".messagelist").inner_text()
     reviewer.context.close()

@@ -12,6 +12,7 @@ from complaints.models import (
     EvaluationSubject,
     Message,
     MessageCategory,
+    ReplyTemplate,
     default_closes_on,
     hash_query_code,
     reminder_time,
@@ -30,7 +31,15 @@ class MessageCategoryFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"留言类别{n}")
     department = factory.SubFactory(DepartmentFactory)
-    reply_template = "您好！您反映的问题已收悉，现答复如下：\n\n感谢您对国土资源工作的关心和支持。"
+
+
+class ReplyTemplateFactory(DjangoModelFactory):
+    class Meta:
+        model = ReplyTemplate
+
+    category = factory.SubFactory(MessageCategoryFactory)
+    kind = ""
+    text = "您好！您反映的问题已收悉，现答复如下：\n\n【答复内容】\n\n感谢您对国土资源工作的支持。"
 
 
 class MessageFactory(DjangoModelFactory):

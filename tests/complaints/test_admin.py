@@ -5,7 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Message
-from tests.complaints.factories import MessageCategoryFactory, MessageFactory, published
+from tests.complaints.factories import (
+    MessageCategoryFactory,
+    MessageFactory,
+    ReplyTemplateFactory,
+    published,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +77,7 @@ def test_other_department_message_is_not_reachable_for_head(
 
 
 def test_head_replies_from_the_category_template(client, department_head, category):
+    ReplyTemplateFactory(category=category)
     message = MessageFactory(category=category)
     client.force_login(department_head)
     change = client.get(

@@ -21,22 +21,24 @@ def test_message_rating_uses_the_portal_scale():
     ]
 
 
-def test_very_unsatisfied_reopens_and_needs_a_reason(department_head):
+def test_very_unsatisfied_reopens_and_needs_a_reason(department_head, reviewer):
     form = RatingForm({"rating": "very_unsatisfied", "comment": ""})
     assert not form.is_valid()
     assert "非常不满意" in form.errors["comment"][0]
     message = MessageFactory()
     message.record_reply(by=department_head, text="答复")
+    message.approve(by=reviewer)
     message.rate(rating="very_unsatisfied", comment="答非所问")
     message.refresh_from_db()
     assert message.rating == "very_unsatisfied"
     assert message.status == Message.Status.RECEIVED  # reopened
 
 
-def test_satisfaction_counts_the_three_good_levels(department_head):
+def test_satisfaction_counts_the_three_good_levels(department_head, reviewer):
     for level in ["very_satisfied", "satisfied", "fair", "unsatisfied"]:
         message = MessageFactory()
         message.record_reply(by=department_head, text="答复")
+        message.approve(by=reviewer)
         message.rate(rating=level, comment="理由")
     figures = Message.objects.figures()
     assert figures["rated_count"] == 4 and figures["satisfied_count"] == 3

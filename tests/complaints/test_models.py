@@ -253,6 +253,9 @@ def test_rating_once_per_reply_and_unsatisfied_reopens(department_head, reviewer
     with pytest.raises(InvalidTransition):
         message.rate(rating="satisfied")
     message.record_reply(by=department_head, text="第一次答复")
+    with pytest.raises(InvalidTransition):
+        message.rate(rating="satisfied")  # not sent yet: the reviewer has not approved it
+    message.approve(by=reviewer)
     message.rate(rating="unsatisfied", comment="没有回答我的问题")
     message.refresh_from_db()
     assert message.status == Message.Status.RECEIVED
@@ -260,6 +263,7 @@ def test_rating_once_per_reply_and_unsatisfied_reopens(department_head, reviewer
     with pytest.raises(InvalidTransition):
         message.rate(rating="satisfied")
     message.record_reply(by=department_head, text="第二次答复")
+    message.approve(by=reviewer)
     message.rate(rating="satisfied", comment="")
     with pytest.raises(InvalidTransition, match="评价过"):
         message.rate(rating="fair")

@@ -144,13 +144,16 @@ def lookup(client, number, code):
     )
 
 
-def test_lookup_with_right_code_shows_status_and_unpublished_reply(client, department_head):
+def test_lookup_with_right_code_shows_status_and_unpublished_reply(
+    client, department_head, reviewer
+):
     message = MessageFactory(has_publication_consent=False)
     message.record_reply(by=department_head, text="经核查，您的登记已办结。")
+    message.approve(by=reviewer)  # sent to the sender, not public (no consent)
     response = lookup(client, message.tracking_number.lower(), QUERY_CODE.lower())
     assert response.status_code == 302
     html = client.get(response.url).content.decode()
-    assert "已答复" in html
+    assert "已办结" in html
     assert "经核查，您的登记已办结。" in html
     assert "评价本次答复" in html
 
@@ -213,9 +216,10 @@ def test_closed_message_shows_reason_to_sender(client, department_head):
 
 
 # Rating -------------------------------------------------------------------------------------
-def test_sender_rates_once(client, department_head):
+def test_sender_rates_once(client, department_head, reviewer):
     message = MessageFactory()
     message.record_reply(by=department_head, text="答复")
+    message.approve(by=reviewer)
     lookup(client, message.tracking_number, QUERY_CODE)
     url = reverse("complaints:message-rate", args=[message.tracking_number])
     assert client.post(url, {"rating": "satisfied", "comment": "很及时"}).status_code == 302
@@ -226,9 +230,10 @@ def test_sender_rates_once(client, department_head):
     assert message.rating == "satisfied"
 
 
-def test_unsatisfied_needs_a_reason_and_reopens(client, department_head):
+def test_unsatisfied_needs_a_reason_and_reopens(client, department_head, reviewer):
     message = MessageFactory()
     message.record_reply(by=department_head, text="答复")
+    message.approve(by=reviewer)
     lookup(client, message.tracking_number, QUERY_CODE)
     url = reverse("complaints:message-rate", args=[message.tracking_number])
     response = client.post(url, {"rating": "unsatisfied", "comment": ""})
@@ -238,9 +243,10 @@ def test_unsatisfied_needs_a_reason_and_reopens(client, department_head):
     assert message.status == Message.Status.RECEIVED
 
 
-def test_rating_without_lookup_is_refused(client, department_head):
+def test_rating_without_lookup_is_refused(client, department_head, reviewer):
     message = MessageFactory()
     message.record_reply(by=department_head, text="答复")
+    message.approve(by=reviewer)
     url = reverse("complaints:message-rate", args=[message.tracking_number])
     assert client.post(url, {"rating": "satisfied"}).status_code == 302
     message.refresh_from_db()
@@ -355,6 +361,7 @@ def test_statistics_page_counts_in_the_database(
     now = timezone.now()
     on_time = MessageFactory(received_at=now - timedelta(hours=3), kind="complaint")
     on_time.record_reply(by=department_head, text="答复", now=now - timedelta(hours=1))
+    on_time.approve(by=reviewer, now=now - timedelta(minutes=30))
     on_time.rate(rating="satisfied")
     late = MessageFactory(received_at=now - timedelta(hours=3), kind="inquiry")
     late.reply_due_at = now - timedelta(hours=2)

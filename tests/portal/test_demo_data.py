@@ -125,6 +125,25 @@ def test_demo_data_reads_like_a_real_bureau():
         assert set(replied.values_list("department", flat=True)) == {head.department_id}
 
 
+def test_demo_replies_are_worded_per_type_and_leave_no_blank():
+    """Each message type starts from its own template; no demo reply keeps a template blank and
+    no published one names its sender."""
+    from complaints.models import ReplyTemplate, find_placeholders
+
+    for kind in Message.Kind.values:
+        message = Message.objects.filter(kind=kind).select_related("category").first()
+        template = ReplyTemplate.objects.for_message(category=message.category, kind=kind)
+        assert template is not None and template.kind == kind
+    greetings = {t.text.split("：")[0] for t in ReplyTemplate.objects.filter(category=None)}
+    assert len(greetings) == len(Message.Kind.values)  # 咨询 and 建议 are not greeted alike
+    replied = Message.objects.exclude(reply="")
+    assert replied.exists()
+    assert [m.tracking_number for m in replied if find_placeholders(m.reply)] == []
+    for message in Message.objects.public():
+        public = message.public_subject + message.public_body + message.public_reply
+        assert message.sender_name not in public
+
+
 def test_crawl_from_home_two_levels_finds_no_broken_link(client):
     """Follow every internal link of the demo site from the homepage, two levels deep."""
     seen, frontier, failures = set(), ["/"], []

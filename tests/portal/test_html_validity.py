@@ -48,7 +48,7 @@ def vnu_command():
     return [java, "-Xss1m", "-jar", str(VNU), "--format", "json", "--errors-only"]
 
 
-def public_form_pages(client, replier):
+def public_form_pages(client, replier, reviewer):
     """(name, HTML) of every public form page, empty and after a refused submission."""
     MessageCategoryFactory(name="网站纠错")
     consultation = published_consultation()
@@ -91,6 +91,7 @@ def public_form_pages(client, replier):
     # The forms behind a lookup: the 满意度 of a reply and the withdrawal of an application.
     message = MessageFactory()
     message.record_reply(by=replier, text="经核查，您反映的问题已处理完毕。")
+    message.approve(by=reviewer)  # a reply is rated once a reviewer has sent it
     client.post(
         reverse("complaints:message-lookup"),
         {"tracking_number": message.tracking_number, "query_code": QUERY_CODE},
@@ -109,10 +110,10 @@ def public_form_pages(client, replier):
     yield "request-withdraw-form", html.content.decode()
 
 
-def test_vnu_finds_no_error_on_public_form_pages(client, tmp_path, department_head):
+def test_vnu_finds_no_error_on_public_form_pages(client, tmp_path, department_head, reviewer):
     command = vnu_command()
     files = []
-    for name, html in public_form_pages(client, department_head):
+    for name, html in public_form_pages(client, department_head, reviewer):
         path = tmp_path / f"{name}.html"
         path.write_text(html, encoding="utf-8")
         files.append(path)

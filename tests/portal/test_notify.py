@@ -137,10 +137,15 @@ def test_retries_stop_after_the_last_attempt(settings, django_capture_on_commit_
     assert notice.status == CitizenNotice.Status.FAILED
 
 
-def test_reply_sends_a_notice(django_capture_on_commit_callbacks, officer, sms_outbox):
+def test_reply_sends_a_notice_once_approved(
+    django_capture_on_commit_callbacks, officer, reviewer, sms_outbox
+):
     message = MessageFactory(sender_email="", category__department=officer.department)
     with django_capture_on_commit_callbacks(execute=True):
         message.record_reply(by=officer, text="您好，已转执法监察大队核查。")
+    assert not CitizenNotice.objects.for_case(message).exists()  # not sent before review
+    with django_capture_on_commit_callbacks(execute=True):
+        message.approve(by=reviewer)
     notice = CitizenNotice.objects.for_case(message).get()
     assert notice.kind == CitizenNotice.Kind.REPLIED
     assert message.tracking_number in sms_outbox[0]["text"]

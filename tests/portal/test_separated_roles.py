@@ -43,6 +43,7 @@ def add_user(client, department, *role_names, username="xinxi2"):
             "username": username,
             "full_name": "吴晓东",
             "department": department.pk,
+            "email": f"{username}@jiangchuan.gov.cn",
             "groups": [Group.objects.get(name=name).pk for name in role_names],
             "password1": NEW_PASSWORD,
             "password2": NEW_PASSWORD,
