@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0021_encrypt_citizen_notice'),
+        ('portal', '0022_login_lockout_admin'),
     ]
 
     operations = [
