@@ -5,13 +5,11 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from portal import roles
+from portal import staff_notices
 from portal.masking import mask_phone
 from portal.models import CitizenNotice
-from portal.notices import mail_on_commit, staff_emails
 from portal.notify import notify_citizen
 
 from .models import (
@@ -79,43 +77,27 @@ def submit_message(*, data: dict, ip: str | None, now: datetime | None = None) -
     return Submission(message=message, query_code=query_code)
 
 
-def notify(*, recipients: list[str], template: str, message: Message) -> None:
-    """Send one notice about message to recipients once the transaction has committed."""
-    if not recipients:
-        return
-    context = {"message": message}
-    subject = render_to_string(f"complaints/emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"complaints/emails/{template}.txt", context)
-    mail_on_commit(subject, body, recipients)
-
-
 def send_due_reminders(*, now: datetime | None = None) -> dict:
-    """Remind departments at 75 % of the time and escalate to 局领导 at the deadline, once each.
+    """Remind departments at 75 % of the time and escalate at the deadline, once each, then mail
+    every reminder still undelivered (portal.staff_notices: never counted sent unless it went).
 
     Idempotent: each message is stamped (reminded_at, escalated_at) by a conditional update, so
-    a second run, or a second worker running at the same time, sends nothing again.
+    a second run, or a second worker running at the same time, stamps nothing again; a reminder
+    whose mail did not go out (no address, no recipient, SMTP error) is tried again each run.
     """
     now = now or timezone.now()
     reminded = escalated = 0
     for message in Message.objects.due_for_reminder(now=now).select_related("department"):
         with transaction.atomic():
-            if message.mark_reminded(now=now):
+            if message.mark_reminded(now=now):  # the staff notices come with the event
                 reminded += 1
-                recipients = staff_emails(
-                    roles=roles.DEPARTMENT_HEAD, department_id=message.department_id
-                )
-                notify(recipients=recipients, template="reminder", message=message)
     for message in Message.objects.due_for_escalation(now=now).select_related("department"):
         with transaction.atomic():
             if message.mark_escalated(now=now):
                 escalated += 1
-                notify(
-                    recipients=staff_emails(roles=roles.LEADERSHIP),
-                    template="escalation",
-                    message=message,
-                )
                 notify_citizen(message, CitizenNotice.Kind.OVERDUE)
-    return {"reminded": reminded, "escalated": escalated}
+    mail = staff_notices.deliver_due_reminders(Message)
+    return {"reminded": reminded, "escalated": escalated, "mail": mail}
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from portal import roles
+from portal import roles, staff_notices
 from portal.exceptions import InvalidTransition
 from portal.models import CitizenNotice, SiteSettings
 from portal.notices import mail_on_commit, staff_emails
@@ -117,30 +117,30 @@ def notify_office(*, template: str, info_request: InformationRequest, role=roles
 
 
 def send_request_reminders(*, now: datetime | None = None) -> dict:
-    """Remind the office of requests near their deadline, escalate overdue ones, lapse 补正.
+    """Remind the office of requests near their deadline, escalate overdue ones, lapse 补正, then
+    mail every reminder still undelivered (portal.staff_notices: never counted sent unless it
+    went).
 
     Idempotent: each request is stamped (reminded_at, escalated_at) by a conditional update, and
-    a lapsed 补正 changes the state, so a second run sends and changes nothing.
+    a lapsed 补正 changes the state, so a second run stamps and changes nothing; a reminder whose
+    mail did not go out (no address, no recipient, SMTP error) is tried again each run.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts = {"reminded": 0, "escalated": 0, "lapsed": 0}
     for info_request in InformationRequest.objects.due_for_reminder(today=today):
         with transaction.atomic():
-            if info_request.mark_reminded(now=now):
+            if info_request.mark_reminded(now=now):  # the staff notices come with the event
                 counts["reminded"] += 1
-                notify_office(template="reminder", info_request=info_request)
     for info_request in InformationRequest.objects.due_for_escalation(today=today):
         with transaction.atomic():
             if info_request.mark_escalated(now=now):
                 counts["escalated"] += 1
-                notify_office(
-                    template="escalation", info_request=info_request, role=roles.LEADERSHIP
-                )
                 notify_citizen(info_request, CitizenNotice.Kind.OVERDUE)
     for info_request in InformationRequest.objects.correction_lapsed(today=today):
         info_request.lapse_correction(by=None, now=now)
         counts["lapsed"] += 1
+    counts["mail"] = staff_notices.deliver_due_reminders(InformationRequest)
     return counts
 
 

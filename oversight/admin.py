@@ -99,7 +99,8 @@ class OfficerReportAdmin(ReportAdmin):
 
 @admin.register(FreshnessWarning)
 class FreshnessWarningAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["category", "due_on", "sent_at", "recipient_count"]
+    list_display = ["category", "kind", "due_on", "sent_at", "warned_count", "recipient_count"]
+    list_filter = ["kind"]
     list_select_related = ["category"]
     date_hierarchy = "sent_at"
     ordering = ["-sent_at"]

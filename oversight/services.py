@@ -28,7 +28,7 @@ from portal.figures import (
     recent_months,
 )
 from portal.models import Department, SiteSettings
-from portal.notices import mail_on_commit, staff_emails
+from portal.staff_notices import notify_event
 
 from .models import AMBER_DAYS, Bulletin, FreshnessWarning, ReportingTarget
 
@@ -123,36 +123,35 @@ def freshness_summary(rows):
 
 
 def warn_stale_columns(*, today=None, now=None) -> int:
-    """Warn each owning department once per due date when its column is 3 days from stale."""
+    """Warn a column's department 3 days before it goes stale (once per due date), and the
+    department and the 政务公开办 when it has gone stale, then weekly while it stays stale, through
+    the staff notices (portal.staff_notices). Columns without a department are the office's own
+    (on the board). Return how many warnings went out."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    sent = 0
+    warned = 0
     for row in column_freshness(today=today):
-        if row.status != AMBER or row.category.department_id is None:
+        if row.status not in (AMBER, RED) or row.category.department_id is None:
             continue
+        kind = FreshnessWarning.Kind.STALE if row.status == RED else FreshnessWarning.Kind.SOON
         with transaction.atomic():
-            warning, created = FreshnessWarning.objects.get_or_create(
-                category=row.category, due_on=row.due_on, defaults={"sent_at": now}
+            warning, created = FreshnessWarning.objects.select_for_update().get_or_create(
+                category=row.category, due_on=row.due_on, kind=kind, defaults={"sent_at": now}
             )
             if not created:
-                continue
-            recipients = department_emails(row.category.department_id)
-            warning.recipient_count = len(recipients)
-            warning.save(update_fields=["recipient_count"])
-            if recipients:
-                subject = f"【栏目更新提醒】“{row.name}”栏目将于{row.due_on:%Y年%m月%d日}超期"
-                body = render_to_string(
-                    "oversight/emails/freshness_warning.txt",
-                    {"row": row, "site_url": getattr(settings, "SITE_URL", "")},
-                )
-                mail_on_commit(subject, body, recipients)
-            sent += 1
-    return sent
-
-
-def department_emails(department_id):
-    """Return e-mail addresses of the department's 科室负责人 and 信息员."""
-    return staff_emails(roles=[roles.DEPARTMENT_HEAD, roles.OFFICER], department_id=department_id)
+                if not warning.is_due_again(now=now):
+                    continue
+                warning.sent_at, warning.warned_count = now, warning.warned_count + 1
+            note = render_to_string(
+                f"oversight/emails/freshness_{kind}.txt",
+                {"row": row, "site_url": getattr(settings, "SITE_URL", "")},
+            ).strip()
+            verb = "stale" if kind == FreshnessWarning.Kind.STALE else "stale_soon"
+            notices = notify_event(row.category, verb, note=note, now=now)
+            warning.recipient_count = sum(1 for n in notices if n.recipient_id is not None)
+            warning.save()
+            warned += 1
+    return warned
 
 
 # 信息员 reporting ----------------------------------------------------------------------------

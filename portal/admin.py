@@ -29,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import Workbook
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import content_safety, exports, personal_data, roles, word_lists, workdays
+from . import content_safety, exports, personal_data, roles, staff_notices, word_lists, workdays
 from .exceptions import InvalidTransition, error_messages
 from .forms import CalendarYearForm, HolidayRowFormSet, WordListImportForm
 from .masking import mask_phone
@@ -43,6 +43,7 @@ from .models import (
     Passkey,
     SensitiveTerm,
     SiteSettings,
+    StaffNotice,
     TwoFactorDevice,
     User,
     WorkCalendarDay,
@@ -1860,3 +1861,132 @@ class LoginLockoutAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"已解除 {len(done)} 个登录锁定：{'、'.join(done)}", messages.SUCCESS
         )
+
+
+class UndeliveredReminderFilter(admin.SimpleListFilter):
+    """提醒未送达: rows whose reminder or escalation mail did not go out (portal.staff_notices);
+    the next run of the sweep tries again."""
+
+    title = "提醒送达"
+    parameter_name = "reminder_mail"
+
+    def lookups(self, request, model_admin):
+        return [("undelivered", "提醒未送达")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "undelivered":
+            return staff_notices.with_undelivered_reminders(queryset)
+        return queryset
+
+
+class StaffNoticeReadFilter(admin.SimpleListFilter):
+    title = "阅读状态"
+    parameter_name = "read"
+
+    def lookups(self, request, model_admin):
+        return [("no", "未读"), ("yes", "已读")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.unread()
+        if self.value() == "yes":
+            return queryset.filter(read_at__isnull=False)
+        return queryset
+
+
+@admin.register(StaffNotice)
+class StaffNoticeAdmin(admin.ModelAdmin):
+    """我的通知: each member of staff reads their own notices (portal.staff_notices); opening one
+    marks it read and leads to the record. Nobody sees another's notices, nobody edits them."""
+
+    list_display = ["notice_title", "created_at", "read_state", "mail_status"]
+    list_filter = [StaffNoticeReadFilter, "mail_status"]
+    search_fields = ["title"]
+    ordering = ["-created_at", "-pk"]
+    actions = ["mark_read"]
+    fields = ["title", "body", "record_link", "created_at", "read_at"]
+    fields += ["mail_status", "mail_error", "mailed_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(recipient=request.user)
+
+    def _is_staff(self, request):
+        from .sites import is_auditor_only
+
+        user = request.user
+        # The 审计管理员 reads the audit log and nothing else (三员), and gets no notices.
+        return user.is_active and user.is_staff and not is_auditor_only(user)
+
+    def has_module_permission(self, request):
+        return self._is_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_staff(request) and (obj is None or obj.recipient_id == request.user.pk)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="通知", ordering="title")
+    def notice_title(self, obj):
+        url = reverse("admin:portal_staffnotice_open", args=[obj.pk])
+        css = "notice-unread" if obj.read_at is None else "notice-read"
+        return format_html('<a class="{}" href="{}">{}</a>', css, url, obj.title)
+
+    @admin.display(description="状态", ordering="read_at")
+    def read_state(self, obj):
+        return "已读" if obj.read_at else "未读"
+
+    @admin.display(description="办理")
+    def record_link(self, obj):
+        if not obj.url:
+            return "—"
+        return format_html('<a href="{}">打开办理页面</a>', obj.url)
+
+    @admin.action(description="标为已读", permissions=["view"])
+    def mark_read(self, request, queryset):
+        done = queryset.unread().update(read_at=timezone.now())
+        self.message_user(request, f"已将 {done} 条通知标为已读。", messages.SUCCESS)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        notice = self.get_object(request, unquote(object_id))
+        if notice is not None and request.method == "GET":
+            notice.mark_read()
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/open/",
+                self.admin_site.admin_view(self.open_notice),
+                name="portal_staffnotice_open",
+            ),
+            path(
+                "read-all/",
+                self.admin_site.admin_view(self.read_all),
+                name="portal_staffnotice_read_all",
+            ),
+            *super().get_urls(),
+        ]
+
+    def open_notice(self, request, pk):
+        """Mark the notice read and go to the record it is about (or to the notice)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        notice = get_object_or_404(self.get_queryset(request), pk=pk)
+        notice.mark_read()
+        return redirect(notice.url or reverse("admin:portal_staffnotice_change", args=[pk]))
+
+    def read_all(self, request):
+        """Mark every notice of the user read (POST only)."""
+        if request.method != "POST" or not self.has_view_permission(request):
+            raise PermissionDenied
+        done = self.get_queryset(request).unread().update(read_at=timezone.now())
+        self.message_user(request, f"已将 {done} 条通知标为已读。", messages.SUCCESS)
+        return redirect("admin:index")

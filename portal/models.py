@@ -1042,6 +1042,136 @@ class CitizenNotice(models.Model):
         self.save(update_fields=["status", "attempts", "last_error"])
 
 
+class StaffNoticeQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Return the notices addressed to user, newest first."""
+        return self.filter(recipient=user).order_by("-created_at", "-pk")
+
+    def unread(self):
+        """Return the notices their recipient has not opened or marked read."""
+        return self.filter(read_at=None)
+
+    def for_case(self, record):
+        """Return the notices about record, newest first."""
+        return self.filter(case_type=record._meta.label_lower, case_id=record.pk).order_by(
+            "-created_at", "-pk"
+        )
+
+    def undelivered(self):
+        """Return notices whose mail has not gone out: no address, no recipient, or failed."""
+        return self.filter(
+            mail_status__in=[StaffNotice.MailStatus.UNDELIVERABLE, StaffNotice.MailStatus.FAILED]
+        )
+
+    def due_for_delivery(self):
+        """Return notices whose mail is waiting or may be tried again: pending, without an
+        address (one may have been added since), or failed with attempts left."""
+        return self.filter(
+            models.Q(mail_status=StaffNotice.MailStatus.PENDING)
+            | models.Q(mail_status=StaffNotice.MailStatus.UNDELIVERABLE)
+            | models.Q(
+                mail_status=StaffNotice.MailStatus.FAILED,
+                mail_attempts__lt=StaffNotice.MAX_ATTEMPTS,
+            )
+        )
+
+
+class StaffNotice(models.Model):
+    """One notice to a member of staff (portal.staff_notices): shown in the admin's notice list
+    and mailed after the commit. Its mail is never recorded as sent unless the backend took it;
+    a notice without an address or without any recipient is recorded as not deliverable."""
+
+    MAX_ATTEMPTS = 5
+
+    class MailStatus(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENDING = "sending", "发送中"
+        SENT = "sent", "已发送"
+        UNDELIVERABLE = "undeliverable", "无法投递"
+        FAILED = "failed", "发送失败"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="staff_notices",
+        help_text="为空表示找不到应接收的工作人员账号",
+    )
+    verb = models.CharField("事由", max_length=24, editable=False, db_index=True)
+    case_type = models.CharField("事项类型", max_length=60, editable=False)
+    case_id = models.PositiveBigIntegerField("事项ID", editable=False)
+    title = models.CharField("标题", max_length=200, editable=False)
+    body = models.TextField("内容", editable=False)
+    url = models.CharField("办理地址", max_length=300, blank=True, editable=False)
+    created_at = models.DateTimeField("通知时间", default=timezone.now, editable=False)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True, editable=False)
+    mail_status = models.CharField(
+        "邮件状态",
+        max_length=14,
+        choices=MailStatus,
+        default=MailStatus.PENDING,
+        editable=False,
+        db_index=True,
+    )
+    mail_attempts = models.PositiveSmallIntegerField("发送次数", default=0, editable=False)
+    mail_error = models.TextField("未送达原因", blank=True, editable=False)
+    mailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True, editable=False)
+
+    objects = StaffNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工作通知"
+        verbose_name_plural = "工作通知"
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["case_type", "case_id"], name="staffnotice_case"),
+            models.Index(fields=["recipient", "read_at"], name="staffnotice_unread"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(mail_status="sent") | models.Q(mailed_at__isnull=False),
+                name="staffnotice_sent_has_time",
+                violation_error_message="已发送的通知必须有发送时间",
+                violation_error_code="mailed_at_missing",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_read(self):
+        return self.read_at is not None
+
+    def mark_read(self, *, now=None):
+        """Record that the recipient has read the notice (once)."""
+        if self.read_at is None:
+            self.read_at = now or timezone.now()
+            self.save(update_fields=["read_at"])
+
+    def mark_sent(self, *, now=None):
+        """Record that the mail backend accepted the notice."""
+        self.mail_status, self.mailed_at = self.MailStatus.SENT, now or timezone.now()
+        self.mail_attempts += 1
+        self.mail_error = ""
+        self.save(update_fields=["mail_status", "mailed_at", "mail_attempts", "mail_error"])
+
+    def mark_undeliverable(self, reason):
+        """Record that the mail cannot go out (no address, no recipient); tried again later."""
+        self.mail_status, self.mail_error = self.MailStatus.UNDELIVERABLE, reason
+        self.save(update_fields=["mail_status", "mail_error"])
+
+    def mark_failed(self, error):
+        """Record a failed attempt and why; tried again up to MAX_ATTEMPTS."""
+        self.mail_status = self.MailStatus.FAILED
+        self.mail_attempts += 1
+        self.mail_error = str(error)[:1000] or type(error).__name__
+        self.save(update_fields=["mail_status", "mail_attempts", "mail_error"])
+
+
 class PasswordHistory(models.Model):
     """A staff member's earlier password hashes, so that the last few are not used again (等保)."""
 

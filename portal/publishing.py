@@ -78,6 +78,10 @@ class ReviewableQuerySet(models.QuerySet):
             open_revision_status=models.Subquery(open_revisions.values("status")[:1])
         )
 
+    def returned_to(self, user):
+        """Return the records returned to user, their author, for changes."""
+        return self.filter(status=Reviewable.Status.RETURNED, author=user)
+
 
 class Reviewable(Transitions, models.Model):
     class Status(models.TextChoices):
@@ -127,6 +131,11 @@ class Reviewable(Transitions, models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def review_permission(self):
+        """The permission of those who review this record (told when it is submitted)."""
+        return f"{self._meta.app_label}.review_{self._meta.model_name}"
 
     # Hooks -------------------------------------------------------------------------------
     def missing_elements(self):

@@ -3,8 +3,9 @@
 from django.contrib import admin
 from django.views.i18n import JavaScriptCatalog
 
+from . import roles
 from .forms import StaffLoginForm
-from .models import SiteSettings
+from .models import SiteSettings, StaffNotice
 from .richtext import EDITOR_LABELS
 
 # What Django's zh-hans JavaScript catalogue lacks for the admin: the date picker's one-letter
@@ -33,6 +34,11 @@ class AdminJavaScriptCatalog(JavaScriptCatalog):
         return {**super().get_catalog(), **CALENDAR_LABELS, **EDITOR_LABELS}
 
 
+def is_auditor_only(user):
+    """Return whether user holds the 审计管理员 role and nothing else."""
+    return user.role_names == {roles.AUDIT_ADMIN} and not user.is_superuser
+
+
 class PortalAdminSite(admin.AdminSite):
     """The admin with the bureau's name in its header and title."""
 
@@ -45,7 +51,26 @@ class PortalAdminSite(admin.AdminSite):
         site = SiteSettings.load()
         context["site_header"] = f"{site.bureau_name} · 政务公开管理平台"
         context["site_title"] = f"{site.site_name}管理平台"
+        user = request.user
+        # The 审计管理员 reads the audit log and nothing else (三员): no to-do, no notices.
+        if user.is_authenticated and user.is_active and user.is_staff and not is_auditor_only(user):
+            from . import worklist
+
+            context["nav_counts"] = worklist.nav_counts(user)  # one query
         return context
+
+    def index(self, request, extra_context=None):
+        """我的待办 above the app list: the landing page of every member of staff."""
+        from . import worklist
+
+        context = {
+            "worklist": worklist.worklist(request.user),
+            "latest_notices": list(
+                StaffNotice.objects.for_user(request.user).unread()[: worklist.SHOWN]
+            ),
+            **(extra_context or {}),
+        }
+        return super().index(request, context)
 
     def i18n_javascript(self, request, extra_context=None):
         return AdminJavaScriptCatalog.as_view()(request)

@@ -32,3 +32,19 @@ def disable_inactive_accounts():
     for user in users:
         user.disable_as_unused()
     return len(users)
+
+
+@task
+def send_staff_notices(notice_ids: list[int]):
+    """Mail notices to staff and record for each whether it went out."""
+    from . import staff_notices
+
+    return [n.mail_status for notice_id in notice_ids for n in staff_notices.deliver(notice_id)]
+
+
+@task
+def retry_staff_notices():
+    """Mail again every staff notice not yet delivered (idempotent)."""
+    from . import staff_notices
+
+    return staff_notices.deliver_due()

@@ -7,7 +7,8 @@ A model with a workflow inherits `Transitions` and keeps its own verb methods (`
   against `TRANSITIONS` (or the states given), raising `InvalidTransition`. Two clerks pressing a
   button at once: the second sees the first one's result. A record whose state is not one field
   (an annual report, a consultation's feedback) calls `lock(self, *fields)` itself;
-- `self.log(kind, by, now, note)`: append the row of the model's own event table (`events`);
+- `self.log(kind, by, now, note)`: append the row of the model's own event table (`events`)
+  and write the staff notices the event kind calls for (`portal.staff_notices.VERBS`);
 - `self.stamp(field, kind, now=…, note=…)`: set a once-only time such as `reminded_at` or
   `escalated_at` while the record is still in its open state, and log it; return False when
   another worker was first (the reminder and escalation sweeps call it).
@@ -54,8 +55,12 @@ class Transitions:
             raise InvalidTransition(self, action, message)
 
     def log(self, kind, by, now, note=""):
-        """Append one row to this record's event table."""
-        return self.events.create(kind=kind, actor=by, at=now, note=note)
+        """Append one row to this record's event table and tell the staff it concerns."""
+        from .staff_notices import notify_event  # the notices' one table (portal.staff_notices)
+
+        event = self.events.create(kind=kind, actor=by, at=now, note=note)
+        notify_event(self, kind, by=by, note=note, now=now)
+        return event
 
     def stamp(self, field, kind, *, now, note=""):
         """Set the once-only time `field` if it is still empty and the record still open.

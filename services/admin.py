@@ -18,6 +18,7 @@ from portal.admin import (
     ReadOnlyAdminMixin,
     ReasonForm,
     ReviewableAdmin,
+    UndeliveredReminderFilter,
     WorkflowAdmin,
 )
 from portal.workdays import working_days_between
@@ -492,7 +493,7 @@ class RectificationCaseAdmin(WorkflowAdmin, DepartmentScopedAdmin):
         "due_on",
         "deadline_display",
     ]
-    list_filter = ["status", "department", "rectified_late"]
+    list_filter = ["status", UndeliveredReminderFilter, "department", "rectified_late"]
     list_select_related = ["rating", "department"]
     ordering = ["due_on", "pk"]
     inlines = [RectificationEventInline]

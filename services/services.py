@@ -310,9 +310,9 @@ def latest_news(*, count=6):
 
 def send_rectification_reminders(*, now: datetime | None = None) -> dict:
     """Remind the department of a 差评 整改 five working days before its deadline and escalate to
-    局领导 when it has passed, once each (stamped like the message desk's sweep)."""
-    from portal import roles
-    from portal.notices import mail_on_commit, staff_emails
+    局领导 and the 政务公开办 when it has passed, once each (stamped like the message desk's
+    sweep); then mail every reminder still undelivered (portal.staff_notices)."""
+    from portal import staff_notices
     from services.models import RectificationCase
 
     now = now or timezone.now()
@@ -321,22 +321,11 @@ def send_rectification_reminders(*, now: datetime | None = None) -> dict:
     cases = RectificationCase.objects.select_related("rating", "department")
     for case in cases.due_for_reminder(today=today):
         with transaction.atomic():
-            if case.mark_reminded(now=now):
+            if case.mark_reminded(now=now):  # the staff notices come with the event
                 reminded += 1
-                mail_on_commit(
-                    f"差评整改提醒：{case}，{case.due_on:%Y年%m月%d日}到期",
-                    f"{case}（{case.rating.subject_label()}，{case.rating.get_level_display()}）"
-                    f"的整改期限为{case.due_on:%Y年%m月%d日}，请及时回访并整改。",
-                    staff_emails(roles=roles.DEPARTMENT_HEAD, department_id=case.department_id),
-                )
     for case in cases.due_for_escalation(today=today):
         with transaction.atomic():
             if case.mark_escalated(now=now):
                 escalated += 1
-                mail_on_commit(
-                    f"差评整改超期督办：{case}",
-                    f"{case}（{case.department or '未指定科室'}）已超过整改期限"
-                    f"{case.due_on:%Y年%m月%d日}，尚未整改完成。",
-                    staff_emails(roles=[roles.LEADERSHIP, roles.DISCLOSURE_OFFICE]),
-                )
-    return {"reminded": reminded, "escalated": escalated}
+    mail = staff_notices.deliver_due_reminders(RectificationCase)
+    return {"reminded": reminded, "escalated": escalated, "mail": mail}

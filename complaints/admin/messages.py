@@ -18,6 +18,7 @@ from portal.admin import (
     PrivateAttachmentsAdmin,
     ReadOnlyAdminMixin,
     ReasonForm,
+    UndeliveredReminderFilter,
     WorkflowAdmin,
     reissue_query_code_move,
 )
@@ -136,7 +137,8 @@ class MessageAdmin(
         "assignee",
     ]
     list_display_links = ["tracking_number", "subject"]
-    list_filter = [OverdueFilter, "status", "kind", "category", "department"]
+    list_filter = [OverdueFilter, UndeliveredReminderFilter, "status", "kind", "category"]
+    list_filter += ["department"]
     list_select_related = ["category", "department", "assignee"]
     search_fields = ["tracking_number", "subject", "body", "reply"]
     hashed_search_fields = {"sender_phone_hash": "phone"}

@@ -224,6 +224,19 @@ class MessageQuerySet(DepartmentScopedQuerySet):
         """Return open messages past their deadline that have not been escalated yet."""
         return self.overdue(now=now).filter(escalated_at=None)
 
+    def due_soon(self, *, now=None):
+        """Return open messages past their 75 % reminder point but not yet overdue."""
+        now = now or timezone.now()
+        return self.open().filter(reply_due_at__gte=now, reminder_due_at__lte=now)
+
+    def assigned_to(self, user):
+        """Return the messages given to user to answer."""
+        return self.filter(assignee=user)
+
+    def awaiting_review(self):
+        """Return replied messages waiting for a 审核员 to approve the (public) version."""
+        return self.filter(status=Message.Status.REPLIED)
+
     def deadline_counts(self, *, now=None):
         """Return how many open messages are overdue, escalated, or reminded (due soon)."""
         now = now or timezone.now()
@@ -440,6 +453,10 @@ class Message(QueryCodeHolder, Transitions, models.Model):
 
     def get_absolute_url(self):
         return reverse("complaints:message-detail", args=[self.tracking_number])
+
+    # Who staff notices reach (portal.staff_notices): reviewers of a reply, and who answers.
+    review_permission = "complaints.review_reply"
+    handler_permission = "complaints.assign_message"
 
     # Where notices to the sender point (portal.notify).
     notice_lookup_url = "complaints:message-lookup"

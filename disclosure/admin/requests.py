@@ -15,6 +15,7 @@ from portal.admin import (
     Move,
     PrivateAttachmentsAdmin,
     ReadOnlyInline,
+    UndeliveredReminderFilter,
     WorkflowAdmin,
     reissue_query_code_move,
 )
@@ -157,6 +158,7 @@ class InformationRequestAdmin(PersonalDataAdmin, PrivateAttachmentsAdmin, Workfl
     ]
     list_filter = [
         DeadlineFilter,
+        UndeliveredReminderFilter,
         "status",
         "applicant_type",
         "channel",

@@ -423,6 +423,9 @@ class InformationRequest(QueryCodeHolder, Transitions, models.Model):
     def get_absolute_url(self):
         return reverse("disclosure:request-status", args=[self.tracking_number])
 
+    # Who staff notices reach (portal.staff_notices): the office handles every request.
+    handler_permission = "disclosure.handle_informationrequest"
+
     # Where notices to the applicant point (portal.notify).
     notice_lookup_url = "disclosure:request-lookup"
     # The 查询码's HMAC purpose and the event of its re-issue (portal.querycodes.QueryCodeHolder).

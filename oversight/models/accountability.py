@@ -4,6 +4,8 @@ The figures themselves are computed from the other apps' tables (see services.py
 here hold only what oversight owns: tasks, targets, bulletins and the warnings already sent.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -51,13 +53,23 @@ class ColumnFreshness(Category):
 
 
 class FreshnessWarning(models.Model):
-    """A warning to a column's department before the column goes stale; once per due date."""
+    """A warning about a column's freshness (portal.staff_notices): to its department 3 days
+    before it goes stale, once per due date; to its department and the 政务公开办 when it has gone
+    stale, then weekly (STALE_REPEAT_DAYS) while it stays stale."""
+
+    STALE_REPEAT_DAYS = 7
+
+    class Kind(models.TextChoices):
+        SOON = "soon", "即将超期"
+        STALE = "stale", "已超期"
 
     category = models.ForeignKey(
         Category, verbose_name="栏目", on_delete=models.CASCADE, related_name="+"
     )
-    due_on = models.DateField("应更新日期")
-    sent_at = models.DateTimeField("提醒时间", default=timezone.now)
+    due_on = models.DateField("应更新日期", null=True, blank=True, help_text="空白栏目为空")
+    kind = models.CharField("提醒类型", max_length=8, choices=Kind, default=Kind.SOON)
+    sent_at = models.DateTimeField("最近提醒时间", default=timezone.now)
+    warned_count = models.PositiveSmallIntegerField("提醒次数", default=1)
     recipient_count = models.PositiveSmallIntegerField("收件人数", default=0)
 
     class Meta:
@@ -66,7 +78,7 @@ class FreshnessWarning(models.Model):
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["category", "due_on"],
+                fields=["category", "due_on", "kind"],
                 name="freshness_warning_once",
                 violation_error_message="该栏目本期已提醒过",
                 violation_error_code="already_warned",
@@ -74,7 +86,13 @@ class FreshnessWarning(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.category.name}（{self.due_on:%Y-%m-%d}前更新）"
+        due = f"{self.due_on:%Y-%m-%d}前更新" if self.due_on else "空白栏目"
+        return f"{self.category.name}（{due}，{self.get_kind_display()}）"
+
+    def is_due_again(self, *, now):
+        """Return whether a stale column's warning is a week old and goes out again."""
+        repeat = timedelta(days=self.STALE_REPEAT_DAYS)
+        return self.kind == self.Kind.STALE and self.sent_at <= now - repeat
 
 
 class Dashboard(models.Model):

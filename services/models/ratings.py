@@ -287,6 +287,9 @@ class RectificationCase(Transitions, models.Model):
 
     objects = RectificationCaseQuerySet.as_manager()
 
+    # Who is reminded of the deadline (portal.staff_notices): the department's 科室负责人.
+    handler_permission = "services.change_rectificationcase"
+
     class Meta:
         verbose_name = "差评整改"
         verbose_name_plural = "差评整改"

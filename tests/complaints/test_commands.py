@@ -63,7 +63,7 @@ def test_escalation_at_deadline_once_to_leadership(
         "leader@example.gov.cn",
         "zhang@example.com",
     ]
-    assert "超时督办" in mailoutbox[1].subject
+    assert "督办" in mailoutbox[1].subject
     assert "已超期" in mailoutbox[2].subject
     message.refresh_from_db()
     assert message.escalated_at is not None
@@ -91,7 +91,8 @@ def test_other_departments_heads_are_not_mailed(
 def test_task_calls_the_same_sweep(message):
     with time_machine.travel(message.reply_due_at + timedelta(minutes=5)):
         result = send_reminders.enqueue()
-    assert result.return_value == {"reminded": 1, "escalated": 1}
+    assert result.return_value["reminded"] == result.return_value["escalated"] == 1
+    assert result.return_value["mail"]["sent"] == 2  # the head's reminder, the leader's escalation
     assert Message.objects.due_for_escalation().count() == 0
 
 
@@ -113,3 +114,82 @@ def test_enqueue_option_runs_the_task(message, capsys):
     assert "已加入任务队列" in capsys.readouterr().out
     message.refresh_from_db()
     assert message.escalated_at is not None  # the immediate backend ran it
+
+
+def test_reminder_to_a_head_without_address_is_not_sent_and_is_retried(
+    client, message, department_head, mailoutbox, capsys, django_capture_on_commit_callbacks
+):
+    """A reminder that cannot reach anyone's mailbox is recorded as not delivered, counted so,
+    shown in the queue's 提醒未送达 filter and sent on a later run once the address exists."""
+    from portal import staff_notices
+    from portal.models import StaffNotice
+
+    department_head.email = ""
+    department_head.save()
+    with (
+        time_machine.travel(message.received_at + timedelta(hours=18)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        out = run(capsys)
+    assert "已提醒 1 条" in out
+    assert "邮件送达 0 封，未送达 1 封（账号未填写电子邮箱 1 封）" in out
+    assert mailoutbox == []
+    notice = StaffNotice.objects.get(verb="reminded")
+    assert notice.recipient == department_head  # the admin notice is there all the same
+    assert notice.mail_status == StaffNotice.MailStatus.UNDELIVERABLE
+    assert "未填写电子邮箱" in notice.mail_error and notice.mailed_at is None
+    assert list(staff_notices.with_undelivered_reminders(Message.objects.all())) == [message]
+    client.force_login(department_head)
+    queue = client.get("/admin/complaints/message/?reminder_mail=undelivered").content.decode()
+    assert "提醒未送达" in queue and message.tracking_number in queue
+
+    department_head.email = "head@example.gov.cn"
+    department_head.save()
+    with time_machine.travel(message.received_at + timedelta(hours=18, minutes=10)):
+        out = run(capsys)
+    assert "已提醒 0 条" in out and "邮件送达 1 封，未送达 0 封" in out
+    assert [m.to for m in mailoutbox] == [["head@example.gov.cn"]]
+    notice.refresh_from_db()
+    assert notice.mail_status == StaffNotice.MailStatus.SENT
+    assert not staff_notices.with_undelivered_reminders(Message.objects.all()).exists()
+
+
+def test_smtp_failure_is_recorded_and_retried(message, mailoutbox, capsys, monkeypatch):
+    from portal import staff_notices
+    from portal.models import StaffNotice
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP 服务器拒绝连接")
+
+    monkeypatch.setattr(staff_notices, "send_mail", refuse)
+    with time_machine.travel(message.received_at + timedelta(hours=18)):
+        out = run(capsys)
+    assert "邮件送达 0 封，未送达 1 封（邮件服务器发送失败 1 封）" in out
+    notice = StaffNotice.objects.get(verb="reminded")
+    assert notice.mail_status == StaffNotice.MailStatus.FAILED
+    assert "拒绝连接" in notice.mail_error and notice.mail_attempts == 1
+    monkeypatch.undo()
+    with time_machine.travel(message.received_at + timedelta(hours=18, minutes=10)):
+        assert "邮件送达 1 封" in run(capsys)
+    notice.refresh_from_db()
+    assert notice.mail_status == StaffNotice.MailStatus.SENT and notice.mail_attempts == 2
+
+
+def test_department_without_any_head_is_recorded_as_undelivered(
+    message, department_head, mailoutbox, capsys
+):
+    from portal.models import StaffNotice
+
+    department_head.groups.clear()
+    with time_machine.travel(message.received_at + timedelta(hours=18)):
+        out = run(capsys)
+    assert "未送达 1 封（没有应接收此通知的在职工作人员账号 1 封）" in out
+    placeholder = StaffNotice.objects.get(verb="reminded")
+    assert placeholder.recipient is None
+    assert placeholder.mail_status == StaffNotice.MailStatus.UNDELIVERABLE
+    # A head is appointed: the next run finds them and sends.
+    make_staff("科室负责人", message.department, username="newhead", email="new@example.gov.cn")
+    with time_machine.travel(message.received_at + timedelta(hours=18, minutes=10)):
+        assert "邮件送达 1 封，未送达 0 封" in run(capsys)
+    assert [m.to for m in mailoutbox] == [["new@example.gov.cn"]]
+    assert StaffNotice.objects.get(verb="reminded").recipient.username == "newhead"

@@ -40,13 +40,17 @@ def test_reminders_are_sent_once(mailboxes, disclosure_office, django_capture_on
     )
     with django_capture_on_commit_callbacks(execute=True):
         result = send_request_reminders(now=at(date(2025, 3, 26)))
+    # The office is reminded; the escalation goes to 局领导 and the office.
+    assert result["mail"] == {"sent": 3, "undelivered": 0, "reasons": {}}
+    del result["mail"]
     assert result == {"reminded": 1, "escalated": 1, "lapsed": 1}
     subjects = sorted(message.subject for message in mail.outbox)
-    assert any(near.tracking_number in s and "期限将至" in s for s in subjects)
+    assert any(near.tracking_number in s and "即将到期" in s for s in subjects)
     assert any(late.tracking_number in s and "督办" in s for s in subjects)
     # The office, 局领导, and the applicant of the overdue request (portal.notify).
     assert sorted(m.to[0] for m in mail.outbox) == [
         "leader@example.gov.cn",
+        "office@example.gov.cn",
         "office@example.gov.cn",
         "zhang@example.com",
     ]
@@ -55,8 +59,10 @@ def test_reminders_are_sent_once(mailboxes, disclosure_office, django_capture_on
     assert near.events.filter(kind="reminded").count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         again = send_request_reminders(now=at(date(2025, 3, 27)))
+    assert again["mail"]["sent"] == 0
+    del again["mail"]
     assert again == {"reminded": 0, "escalated": 0, "lapsed": 0}
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 4
 
 
 def test_command_and_task(mailboxes, capsys):
@@ -66,6 +72,7 @@ def test_command_and_task(mailboxes, capsys):
         "reminded": 0,
         "escalated": 0,
         "lapsed": 0,
+        "mail": {"sent": 0, "undelivered": 0, "reasons": {}},
     }
 
 

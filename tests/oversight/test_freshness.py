@@ -12,6 +12,7 @@ from disclosure.models import Category
 from oversight import services
 from oversight.models import FreshnessWarning
 from portal import roles
+from portal.models import StaffNotice
 from tests.conftest import make_staff
 from tests.oversight.factories import publish_item
 
@@ -99,22 +100,51 @@ def test_warning_sent_once_to_head_and_officers(owner, django_capture_on_commit_
     publish_item(at=at(TODAY - timedelta(days=178)), category="tzgg")  # 2 days left
     with django_capture_on_commit_callbacks(execute=True):
         assert services.warn_stale_columns(today=TODAY) == 1
-    assert len(mail.outbox) == 1
-    assert sorted(mail.outbox[0].to) == ["head@example.cn", "officer@example.cn"]
-    assert "通知公告" in mail.outbox[0].subject
+    assert sorted(m.to[0] for m in mail.outbox) == ["head@example.cn", "officer@example.cn"]
+    assert all("通知公告" in m.subject and "即将超期" in m.subject for m in mail.outbox)
     assert "2026年7月2日" in mail.outbox[0].body
     warning = FreshnessWarning.objects.get()
-    assert (warning.due_on, warning.recipient_count) == (date(2026, 7, 2), 2)
+    # The officer without an address gets the admin notice; their mail is not deliverable.
+    assert (warning.due_on, warning.kind, warning.recipient_count) == (date(2026, 7, 2), "soon", 3)
+    undelivered = StaffNotice.objects.get(recipient__username="o2")
+    assert undelivered.mail_status == StaffNotice.MailStatus.UNDELIVERABLE
     with django_capture_on_commit_callbacks(execute=True):
         assert services.warn_stale_columns(today=TODAY + timedelta(days=1)) == 0
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
-def test_no_warning_for_green_or_already_stale_columns(owner):
+def test_no_warning_for_green_columns(owner):
     publish_item(at=at(TODAY - timedelta(days=170)), category="tzgg")
     assert services.warn_stale_columns(today=TODAY) == 0
-    assert services.warn_stale_columns(today=TODAY + timedelta(days=20)) == 0
     assert not FreshnessWarning.objects.exists()
+
+
+def test_stale_column_warned_once_then_weekly(owner, disclosure_office):
+    """Gone stale: the department and the 政务公开办 are told that day, then once a week while
+    it stays stale, not on every daily run."""
+    publish_item(at=at(TODAY - timedelta(days=181)), category="tzgg")  # stale since yesterday
+    notices = StaffNotice.objects.filter(verb="stale")
+    assert services.warn_stale_columns(today=TODAY, now=at(TODAY)) == 1
+    assert sorted(notices.values_list("recipient__username", flat=True)) == [
+        "h1",
+        "o1",
+        "o2",
+        "office",
+    ]
+    assert "已超期" in notices.first().body
+    for days in range(1, 7):  # the daily runs of the week: nothing new
+        day = TODAY + timedelta(days=days)
+        assert services.warn_stale_columns(today=day, now=at(day)) == 0
+    assert notices.count() == 4
+    week = TODAY + timedelta(days=7)
+    assert services.warn_stale_columns(today=week, now=at(week)) == 1
+    assert notices.count() == 8
+    warning = FreshnessWarning.objects.get(kind="stale")
+    assert (warning.warned_count, warning.sent_at) == (2, at(week))
+    # Updated: no more warnings.
+    publish_item(at=at(week), category="tzgg")
+    later = week + timedelta(days=7)
+    assert services.warn_stale_columns(today=later, now=at(later)) == 0
 
 
 def test_new_publication_starts_a_new_warning_period(owner, django_capture_on_commit_callbacks):
@@ -152,7 +182,8 @@ def test_board_queries_do_not_grow(client, leadership, django_assert_max_num_que
     for slug in ["tzgg", "zwdt", "gz", "zcjd", "xzxk"]:
         publish_item(at=timezone.now(), category=slug)
     client.force_login(leadership)
-    with django_assert_max_num_queries(8):
+    # + the roles and the navigation's 我的待办 / 通知 counts (one query, portal.worklist).
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("admin:oversight_columnfreshness_changelist")).status_code == 200
 
 

@@ -4,6 +4,7 @@ the monthly figures against the rows."""
 from datetime import date, datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -228,15 +229,22 @@ def test_reminder_before_and_escalation_after_the_deadline(finished, department_
     )
     case = rating.case
     before = local(2026, 11, 3, 9, 0)
-    assert send_rectification_reminders(now=before) == {"reminded": 0, "escalated": 0}
+
+    def sweep(now):
+        result = send_rectification_reminders(now=now)
+        return result["reminded"], result["escalated"], result["mail"]["sent"]
+
+    assert sweep(before) == (0, 0, 0)
     on_reminder_day = timezone.make_aware(datetime.combine(case.remind_on, datetime.min.time()))
-    assert send_rectification_reminders(now=on_reminder_day)["reminded"] == 1
-    assert send_rectification_reminders(now=on_reminder_day)["reminded"] == 0  # once
+    assert sweep(on_reminder_day) == (1, 0, 1)
+    assert sweep(on_reminder_day) == (0, 0, 0)  # once
     after = timezone.make_aware(datetime.combine(case.due_on, datetime.min.time())) + (
         timezone.timedelta(days=1)
     )
-    assert send_rectification_reminders(now=after) == {"reminded": 0, "escalated": 1}
-    assert send_rectification_reminders(now=after) == {"reminded": 0, "escalated": 0}
+    assert sweep(after) == (0, 1, 1)
+    assert sweep(after) == (0, 0, 0)
+    assert [m.to for m in mail.outbox] == [["head@example.gov.cn"], ["boss@example.gov.cn"]]
+    assert "整改期限" in mail.outbox[0].body and "督办" in mail.outbox[1].subject
     kinds = set(case.events.values_list("kind", flat=True))
     assert {RectificationEvent.Kind.REMINDED, RectificationEvent.Kind.ESCALATED} <= kinds
 

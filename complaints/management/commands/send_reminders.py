@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from complaints.services import send_due_reminders
 from complaints.tasks import send_reminders
+from portal import staff_notices
 
 
 class Command(BaseCommand):
@@ -24,4 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已加入任务队列：{result.id}")
             return
         result = send_due_reminders()
-        self.stdout.write(f"已提醒 {result['reminded']} 条，已督办 {result['escalated']} 条。")
+        self.stdout.write(
+            f"已提醒 {result['reminded']} 条，已督办 {result['escalated']} 条；"
+            f"{staff_notices.summary(result['mail'])}。"
+        )

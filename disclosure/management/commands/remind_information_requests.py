@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from disclosure.services import send_request_reminders
+from portal import staff_notices
 
 
 class Command(BaseCommand):
@@ -12,5 +13,5 @@ class Command(BaseCommand):
         result = send_request_reminders()
         self.stdout.write(
             f"已提醒 {result['reminded']} 件，已督办 {result['escalated']} 件，"
-            f"逾期未补正视为撤回 {result['lapsed']} 件。"
+            f"逾期未补正视为撤回 {result['lapsed']} 件；{staff_notices.summary(result['mail'])}。"
         )

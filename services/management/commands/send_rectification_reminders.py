@@ -5,6 +5,7 @@ With --enqueue the same sweep (services.tasks.send_rectification_reminders) goes
 
 from django.core.management.base import BaseCommand
 
+from portal import staff_notices
 from services.services import send_rectification_reminders
 from services.tasks import send_rectification_reminders as sweep_task
 
@@ -23,4 +24,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已加入任务队列：{result.id}")
             return
         result = send_rectification_reminders()
-        self.stdout.write(f"已提醒 {result['reminded']} 件，已督办 {result['escalated']} 件。")
+        self.stdout.write(
+            f"已提醒 {result['reminded']} 件，已督办 {result['escalated']} 件；"
+            f"{staff_notices.summary(result['mail'])}。"
+        )
