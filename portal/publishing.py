@@ -78,9 +78,24 @@ class ReviewableQuerySet(models.QuerySet):
             open_revision_status=models.Subquery(open_revisions.values("status")[:1])
         )
 
+    def _with_revisions(self, **conditions):
+        """Return the pks of the records with a revision matching conditions (a subquery)."""
+        revisions = self.model._meta.get_field("revisions").related_model
+        return revisions.objects.filter(**conditions).values("record")
+
+    def awaiting_review(self):
+        """Return the records a reviewer has to act on: submitted drafts, and published records
+        whose correction (修改稿) was submitted."""
+        pending = self._with_revisions(status=Revision.Status.PENDING)
+        return self.filter(models.Q(status=Reviewable.Status.PENDING) | models.Q(pk__in=pending))
+
     def returned_to(self, user):
-        """Return the records returned to user, their author, for changes."""
-        return self.filter(status=Reviewable.Status.RETURNED, author=user)
+        """Return the records returned to user for changes: their drafts, and the published
+        records whose correction they wrote was returned."""
+        returned = self._with_revisions(status=Revision.Status.RETURNED, author=user)
+        return self.filter(
+            models.Q(status=Reviewable.Status.RETURNED, author=user) | models.Q(pk__in=returned)
+        )
 
 
 class Reviewable(Transitions, models.Model):

@@ -76,6 +76,13 @@ def drafter(record):
     return []
 
 
+def revision_author(record):
+    """Return who wrote record's latest correction (修改稿), as a one-element list (or empty)."""
+    revisions = getattr(record, "revisions", None)
+    latest = revisions.select_related("author").order_by("-pk").first() if revisions else None
+    return [latest.author] if latest is not None and latest.author is not None else []
+
+
 def assignee(record):
     """Return the member of staff record is assigned to (or nobody)."""
     user = getattr(record, "assignee", None)
@@ -141,6 +148,17 @@ VERBS = {
         "已退回", drafter, "您起草的{kind}“{record}”被{actor}退回修改。\n退回理由：{note}"
     ),
     "approved": Verb("已审核通过", drafter, "您起草的{kind}“{record}”已由{actor}审核通过。"),
+    "rev_submit": Verb(
+        "修改稿待审核", reviewers, "{actor}提交了{kind}“{record}”的修改稿，请审核。"
+    ),
+    "rev_return": Verb(
+        "修改稿已退回",
+        revision_author,
+        "您对{kind}“{record}”的修改稿被{actor}退回，已发布的版本不变。\n退回理由：{note}",
+    ),
+    "rev_approve": Verb(
+        "修改稿已发布", revision_author, "您对{kind}“{record}”的修改已由{actor}审核发布。"
+    ),
     "assigned": Verb("交您办理", assignee, "{actor}将{kind}“{record}”交由您办理。{note}"),
     "transferred": Verb("转来办理", handlers, "{kind}“{record}”已转办到本科室办理。\n{note}"),
     "reopened": Verb("重新办理", handlers, "{kind}“{record}”需要重新办理。{note}"),

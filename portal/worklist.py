@@ -30,11 +30,19 @@ def _when(value):
     return f"{timezone.localtime(value):%m-%d %H:%M}" if isinstance(value, datetime) else ""
 
 
+def _is_revision(row, status):
+    return getattr(row, "open_revision_status", None) == status
+
+
 def submitted(row, now):
+    if _is_revision(row, "pending"):
+        return "已发布内容的修改稿待审核（审核发布前公众看到的仍是原版本）"
     return f"{row.author or '—'} {_when(row.submitted_at)} 提交"
 
 
 def returned(row, now):
+    if _is_revision(row, "returned"):
+        return "修改稿被退回（已发布的版本不变），退回理由见编辑页顶部"
     return (
         f"{_when(row.reviewed_at)} 被{row.reviewer or '审核员'}退回。退回理由：{row.status_reason}"
     )
@@ -90,11 +98,23 @@ class Section:
 
 
 def _reviewable(label, perm):
-    return Source(label, lambda qs, u, n: qs.pending_review(), submitted, perm, related=("author",))
+    return Source(
+        label,
+        lambda qs, u, n: qs.awaiting_review().with_open_revision_status(),
+        submitted,
+        perm,
+        related=("author",),
+    )
 
 
 def _returned(label, perm):
-    return Source(label, lambda qs, u, n: qs.returned_to(u), returned, perm, related=("reviewer",))
+    return Source(
+        label,
+        lambda qs, u, n: qs.returned_to(u).with_open_revision_status(),
+        returned,
+        perm,
+        related=("reviewer",),
+    )
 
 
 HEADS_OFFICE_LEADERS = (roles.DEPARTMENT_HEAD, roles.DISCLOSURE_OFFICE, roles.LEADERSHIP)

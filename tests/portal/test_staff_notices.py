@@ -197,3 +197,29 @@ def test_retry_command_counts_truthfully(officer, reviewer, capsys):
     reviewer.save()
     call_command("retry_staff_notices")
     assert "邮件送达 1 封，未送达 0 封" in capsys.readouterr().out
+
+
+def test_a_correction_of_published_content_finds_its_reviewer_and_its_author(
+    disclosure_office, reviewer
+):
+    """A 修改稿 is work like a draft: the reviewers are told and see it in 我的待办; a return
+    reaches who wrote the correction (not the item's first author) and lands in their 退回给我."""
+    from portal import worklist
+
+    item = ItemFactory(published=True, title="关于征收土地的公告", summary="旧的概述。")
+    item.summary = "新的概述。"
+    item.save_revision(by=disclosure_office)
+    item.submit_revision(by=disclosure_office)
+    submitted = StaffNotice.objects.get(verb="rev_submit", recipient=reviewer)
+    assert "修改稿" in submitted.body and "关于征收土地的公告" in submitted.body
+    review = {group.key: group for group in worklist.worklist(reviewer)}["review"]
+    assert "关于征收土地的公告" in [entry.title for entry in review.entries]
+    assert "修改稿待审核" in review.entries[0].detail
+
+    item.return_revision(by=reviewer, reason="面积数字待核实")
+    returned = StaffNotice.objects.get(verb="rev_return")
+    assert returned.recipient == disclosure_office
+    assert "退回理由：面积数字待核实" in returned.body
+    mine = {group.key: group for group in worklist.worklist(disclosure_office)}
+    assert [entry.title for entry in mine["returned"].entries] == ["关于征收土地的公告"]
+    assert "修改稿被退回" in mine["returned"].entries[0].detail
