@@ -243,10 +243,26 @@ class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
 
 
 class MaterialFormInline(admin.TabularInline):
+    """A material's blank form and filled sample. Files are read by the scanner only when the
+    guide is submitted and approved, so while the guide is public they wait, as its result
+    samples do, for its next withdrawal and review: never a file live without the scan."""
+
     model = MaterialForm
     extra = 1
     fields = ["kind", "file", "original_name", "order", "size"]
     readonly_fields = ["size"]
+
+    def _guide_is_public(self, obj):
+        return obj is not None and obj.guide.is_published()
+
+    def has_add_permission(self, request, obj=None):
+        return not self._guide_is_public(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._guide_is_public(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._guide_is_public(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(GuideMaterial)

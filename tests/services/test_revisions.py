@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from services.models import ServiceGuide, ServiceGuideRevision
@@ -59,3 +60,30 @@ def test_materials_of_a_published_guide_stay_editable_but_result_samples_do_not(
     data = change_form_data(client, change_url(guide), "serviceguide")
     assert "materials-0-name" in data  # scanned on save (content_safety.validate)
     assert "result_samples-0-order" not in data  # files: scanned only at publication
+
+
+def test_a_published_guides_material_forms_wait_for_review(client, disclosure_office):
+    """The material's own page offers no upload while its guide is public: a file reaches the
+    public page only through a submission the scanner reads."""
+    from services.models import MaterialForm
+
+    guide = ServiceGuideFactory(published=True)
+    material = guide.materials.first()
+    url = reverse("admin:services_guidematerial_change", args=[material.pk])
+    client.force_login(disclosure_office)
+    data = change_form_data(client, url, "guidematerial")
+    assert not [name for name in data if name.endswith("-0-kind")]
+    draft = ServiceGuideFactory()
+    draft_material = draft.materials.first()
+    draft_url = reverse("admin:services_guidematerial_change", args=[draft_material.pk])
+    assert [
+        name
+        for name in change_form_data(client, draft_url, "guidematerial")
+        if name.endswith("-0-kind")
+    ]
+    # A crafted post with a new file is ignored: the inline takes no rows while the guide is public.
+    before = MaterialForm.objects.filter(material=material).count()
+    upload = SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 blank form", "application/pdf")
+    post = {**data, "forms-TOTAL_FORMS": "1", "forms-INITIAL_FORMS": "0", "forms-0-kind": "blank"}
+    client.post(url, {**post, "forms-0-file": upload, "forms-0-order": "1"})
+    assert MaterialForm.objects.filter(material=material).count() == before
