@@ -117,7 +117,7 @@ def test_a_day_of_each_role_from_its_worklist(live_server, page, bureau, screens
     assert "刘晓梅" in review.inner_text()
     screenshot(page, "worklist-reviewer")
     review.get_by_role("link", name="2026年第四季度不动产登记工作通报").click()
-    page.get_by_role("link", name="审核发布").click()
+    page.get_by_role("button", name="审核发布").click()  # saves the form, opens the checklist
     for label in REVIEW_CHECKLIST.values():
         page.get_by_label(label).check()
     page.get_by_role("button", name="审核发布").click()
