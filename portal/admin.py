@@ -15,6 +15,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
+from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -547,6 +548,50 @@ class ConfirmForm(forms.Form):
     """A move that asks for nothing but a second press (放弃修改稿)."""
 
 
+def revision_relation(obj, model, fk_name=None):
+    """Return the related name under which obj reaches its rows of model (an inline's)."""
+    return _get_foreign_key(type(obj), model, fk_name=fk_name).remote_field.get_accessor_name()
+
+
+class RevisionRowsFormSet(BaseInlineFormSet):
+    """The rows of a published record's revision_children as its open revision holds them,
+    new rows included (ReviewableAdmin): it never saves, its rows go into the revision."""
+
+    def relation(self):
+        return self.fk.remote_field.get_accessor_name()
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            # The record's rows as the form's record reads them: the open revision's, if any.
+            self._queryset = list(getattr(self.instance, self.relation()).all())
+        return self._queryset
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if i < self.initial_form_count() and form.instance.pk is None:
+            form.fields[self.model._meta.pk.name].required = False  # a row the revision adds
+        return form
+
+    def revision_rows(self):
+        """Return the rows as edited (valid forms): kept, changed and added, not deleted."""
+        # The admin's change message reads what a save did: nothing, the rows wait for review.
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        rows = []
+        for i, form in enumerate(self.forms):
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if i >= self.initial_form_count() and not form.has_changed():
+                continue  # an empty extra row
+            rows.append(form.instance)  # the form's values, set on it by validation
+        return rows
+
+
+def revision_rows_formset(formset):
+    """Return the inline's formset class reading and keeping a published record's rows in
+    its revision (RevisionRowsFormSet)."""
+    return type(f"Revision{formset.__name__}", (RevisionRowsFormSet, formset), {})
+
+
 class ReviewableAdmin(WorkflowAdmin):
     """The back office of a `portal.publishing.Reviewable` model (catalog items, service guides,
     征求意见).
@@ -558,11 +603,11 @@ class ReviewableAdmin(WorkflowAdmin):
 
     A published record is never changed by its form: saving keeps the edit as the record's
     revision (`Reviewable.save_revision`), which the form shows until it is approved, returned
-    or dropped; its moves are the `*_revision` ones. Inline rows that are not scanned when saved
-    (attachments, a consultation's articles) are read-only while the record is published, unless
-    the inline is named in `inlines_live_when_published` (rows that check their own text with
-    the scanner on save, such as a guide's materials and steps). 预览 shows a draft or a
-    revision in the public page's template (`preview_template`, `preview_context()`).
+    or dropped; its moves are the `*_revision` ones. The inlines of the model's
+    `revision_children` (a guide's materials and steps) edit the revision's copy of those rows
+    (`RevisionRowsFormSet`); every other inline (attachments, a consultation's articles) is
+    read-only while the record is published. 预览 shows a draft or a revision in the public
+    page's template (`preview_template`, `preview_context()`).
     """
 
     change_form_template = "admin/portal/reviewable_change_form.html"
@@ -570,7 +615,6 @@ class ReviewableAdmin(WorkflowAdmin):
     object_history_list_template = "admin/portal/object_history_list.html"  # simple-history's
     workflow_summary_template = "admin/portal/revision_summary.html"
     save_before_move = True
-    inlines_live_when_published = ()
     preview_template = None
     actions = ["submit_selected"]
     workflow = {
@@ -729,27 +773,30 @@ class ReviewableAdmin(WorkflowAdmin):
         if obj is None or not obj.is_published():
             return inlines
         for inline in inlines:
-            if type(inline) not in self.inlines_live_when_published:
-                # Rows published with the record the scanner does not read on save.
-                inline.has_add_permission = lambda request, obj=None: False
-                inline.has_change_permission = lambda request, obj=None: False
-                inline.has_delete_permission = lambda request, obj=None: False
-                inline.max_num = inline.extra = 0
+            relation = revision_relation(obj, inline.model, inline.fk_name)
+            if relation in obj.revision_children:
+                # Edits the revision's copy of the rows; the public ones stay as approved.
+                inline.formset = revision_rows_formset(inline.formset)
+                rows = obj.__dict__.get("_revision_rows", {}).get(relation, [])
+                if any(row.pk is None for row in rows):
+                    inline.show_change_link = False  # a row the revision adds has no page yet
+                continue
+            # Rows published with the record that no revision carries: kept as approved.
+            inline.has_add_permission = lambda request, obj=None: False
+            inline.has_change_permission = lambda request, obj=None: False
+            inline.has_delete_permission = lambda request, obj=None: False
+            inline.max_num = inline.extra = 0
         return inlines
 
     def save_model(self, request, obj, form, change):
         request._form_saved = True
         if change and obj.is_published():
-            links = {
+            # Kept as the revision in save_related(), with the rows edited in the inlines.
+            request._revision_links = {
                 field.name: form.cleaned_data[field.name]
                 for field in obj._meta.many_to_many
                 if field.name in form.cleaned_data
             }
-            before = obj.open_revision()
-            before = before and before.data
-            revision = obj.save_revision(by=request.user, m2m=links)
-            request._revision_saved = revision
-            request._form_saved = revision is not None and revision.data != before
             return
         if change and not form.has_changed():
             request._form_saved = False
@@ -759,12 +806,23 @@ class ReviewableAdmin(WorkflowAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        if change and form.instance.is_published():
-            # The links are part of the revision (save_model); the live rows are the inlines'.
-            for formset in formsets:
-                self.save_formset(request, form, formset, change=change)
+        obj = form.instance
+        if not (change and obj.is_published()):
+            super().save_related(request, form, formsets, change)
             return
-        super().save_related(request, form, formsets, change)
+        children = {}
+        for formset in formsets:
+            if isinstance(formset, RevisionRowsFormSet):
+                children[formset.relation()] = formset.revision_rows()
+            else:
+                self.save_formset(request, form, formset, change=change)  # read-only: no rows
+        before = obj.open_revision()
+        before = before and before.data
+        revision = obj.save_revision(
+            by=request.user, m2m=request.__dict__.pop("_revision_links", {}), children=children
+        )
+        request._revision_saved = revision
+        request._form_saved = revision is not None and revision.data != before
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         if (

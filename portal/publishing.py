@@ -23,6 +23,12 @@ someone who neither wrote nor last edited it; approving applies the copy to the 
 own signals make the cached pages stale and refresh the search index) and keeps the old and new
 values of the changed fields as the published version's history. Returning it keeps the public
 version and gives the author the reason. A record has at most one open revision.
+
+Rows published with the record and edited in its form (a guide's 设定依据, 办理材料, 办理流程,
+特殊环节 and 常见问题: `revision_children`) are part of the revision too: it holds their whole
+list, the candidate record reads them from there (so the scan, the required elements and 预览 see
+the rows as they will be public), the diff shows them, and the approval writes them. Once the
+record is public there is no other way to change them.
 """
 
 import difflib
@@ -179,6 +185,10 @@ class Reviewable(Transitions, models.Model):
         return super().can(action)
 
     # Revisions of the published record -----------------------------------------------------
+    # Related names of the rows published with the record and edited with it in one form; a
+    # revision holds their full list (see the module's docstring).
+    revision_children = ()
+
     @classmethod
     def revision_fields(cls):
         """Return the fields a revision holds: every editable field of the row and its
@@ -190,10 +200,12 @@ class Reviewable(Transitions, models.Model):
             if field.editable and not field.primary_key
         ]
 
-    def revision_data(self, m2m=None):
+    def revision_data(self, m2m=None, children=None):
         """Return this instance's editable values as a revision stores them (plain JSON).
 
-        m2m: {name: rows or ids} chosen in a form, instead of the links stored for the row."""
+        m2m: {name: rows or ids} chosen in a form, instead of the links stored for the row;
+        children: {relation: rows} edited in a form, instead of the rows of revision_children
+        as this instance reads them."""
         data = {}
         for field in self.revision_fields():
             if field.many_to_many:
@@ -204,11 +216,18 @@ class Reviewable(Transitions, models.Model):
                 data[field.name] = sorted(getattr(row, "pk", row) for row in rows)
             else:
                 data[field.name] = field.value_from_object(self)
+        for relation in self.revision_children:
+            if children is not None and relation in children:
+                rows = children[relation]
+            else:
+                rows = getattr(self, relation).all() if self.pk else []
+            data[relation] = ChildRows(type(self), relation).data(rows)
         return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
     def apply_revision_data(self, data):
         """Set this instance's fields from a revision's data; return the many-to-many values,
-        which the caller sets once the row is saved."""
+        which the caller sets once the row is saved. The rows of revision_children are read
+        from the revision from now on (`save_revision_children()` writes them)."""
         links = {}
         for field in self.revision_fields():
             if field.name not in data:
@@ -217,7 +236,18 @@ class Reviewable(Transitions, models.Model):
                 links[field.name] = data[field.name]
             else:
                 setattr(self, field.attname, field.to_python(data[field.name]))
+        for relation in self.revision_children:
+            if relation in data:
+                ChildRows(type(self), relation).attach(self, data[relation])
         return links
+
+    def save_revision_children(self):
+        """Write the rows set by apply_revision_data(): update, add, and delete those the
+        revision left out (each row's own signals refresh the pages that show it)."""
+        for relation in self.revision_children:
+            rows = self.__dict__.get("_revision_rows", {}).get(relation)
+            if rows is not None:
+                ChildRows(type(self), relation).write(self, rows)
 
     def open_revision(self):
         """Return the revision not yet approved or discarded, or None (there is at most one)."""
@@ -234,10 +264,11 @@ class Reviewable(Transitions, models.Model):
         self.__dict__.pop("_open_revision", None)
 
     @transaction.atomic
-    def save_revision(self, *, by, m2m=None, now=None):
+    def save_revision(self, *, by, m2m=None, children=None, now=None):
         """Keep this published instance's edited values as its revision; the stored row and
-        the public page stay as approved. Return the revision, or None if nothing differs."""
-        data = self.revision_data(m2m)
+        the public page stay as approved. Return the revision, or None if nothing differs.
+        m2m and children: as edited in a form (see revision_data())."""
+        data = self.revision_data(m2m, children)
         stored = type(self).objects.select_for_update().get(pk=self.pk)
         if not stored.is_published():
             raise InvalidTransition(stored, "save_revision", "只有已发布的内容才以修改稿方式修改")
@@ -536,6 +567,9 @@ class Revision(Transitions, models.Model):
         as recorded at its approval afterwards."""
         model = type(self.record)
         fields = {field.name: field for field in model.revision_fields()}
+        fields.update(
+            (relation, ChildRows(model, relation)) for relation in model.revision_children
+        )
         if self.status == self.Status.APPROVED:
             pairs = [(name, old, self.data.get(name)) for name, old in self.previous.items()]
         else:
@@ -598,6 +632,7 @@ class Revision(Transitions, models.Model):
         live.save()  # a full save: the row's signals refresh the cached pages and the index
         for name, ids in links.items():
             getattr(live, name).set(ids)
+        live.save_revision_children()
         self.previous = {change.field.name: change.old for change in changes}
         self.status, self.reviewer, self.reviewed_at = self.Status.APPROVED, by, now
         self.review_checklist = confirmed
@@ -685,9 +720,103 @@ class Change:
         return format_html_join("", "{}", ((part,) for part in parts))
 
 
+class ChildRows:
+    """The rows of one of a record's revision_children as a revision holds them: a list of
+    {"id": pk or None for a new row, field: value}, in the rows' own order."""
+
+    many_to_many = is_relation = False
+    choices = None
+
+    def __init__(self, model, relation):
+        self.relation = model._meta.get_field(relation)
+        self.name = relation
+        self.model = self.relation.related_model
+        self.verbose_name = self.model._meta.verbose_name_plural
+        self.fields = [
+            field
+            for field in self.model._meta.concrete_fields
+            if field.editable and not field.primary_key and field is not self.relation.field
+        ]
+
+    def data(self, rows):
+        """Return rows (model instances) as a revision stores them."""
+        values = [
+            {"id": row.pk, **{field.name: field.value_from_object(row) for field in self.fields}}
+            for row in rows
+        ]
+        return sorted(values, key=self._sort_key)
+
+    def _sort_key(self, values):
+        # The rows' Meta.ordering (order, then id), new rows after the stored ones.
+        key = []
+        for name in self.model._meta.ordering:
+            name = name.lstrip("-")
+            value = values.get("id" if name in ("id", "pk") else name)
+            key.append((value is None, value if value is not None else 0))
+        return key
+
+    def attach(self, record, values):
+        """Make record read these rows for this relation (in memory, nothing saved): the
+        stored rows updated with the revision's values, and unsaved new ones."""
+        fk = self.relation.field
+        stored = {}
+        if record.pk is not None:
+            stored = {row.pk: row for row in self.model._base_manager.filter(**{fk.name: record})}
+        rows = []
+        for row_values in values:
+            row = stored.get(row_values.get("id"))
+            if row is None:
+                row = self.model()
+                # A new row has no files or rows of its own yet; read them as empty, not queried.
+                row._prefetched_objects_cache = {
+                    rel.get_accessor_name(): rel.related_model._base_manager.none()
+                    for rel in self.model._meta.related_objects
+                    if rel.one_to_many
+                }
+            for field in self.fields:
+                if field.name in row_values:
+                    setattr(row, field.attname, field.to_python(row_values[field.name]))
+            setattr(row, fk.name, record)
+            rows.append(row)
+        rows.sort(key=lambda row: self._sort_key({"id": row.pk, **row.__dict__}))
+        cached = self.model._base_manager.none()
+        cached._result_cache, cached._prefetch_done = rows, True
+        if not hasattr(record, "_prefetched_objects_cache"):
+            record._prefetched_objects_cache = {}
+        record._prefetched_objects_cache[self.relation.get_accessor_name()] = cached
+        record.__dict__.setdefault("_revision_rows", {})[self.name] = rows
+
+    def write(self, record, rows):
+        """Store rows as record's rows of this relation; delete the stored rows not among them."""
+        fk = self.relation.field
+        kept = [row.pk for row in rows if row.pk is not None]
+        for gone in self.model._base_manager.filter(**{fk.name: record}).exclude(pk__in=kept):
+            gone.delete()
+        for row in rows:
+            setattr(row, fk.name, record)
+            row.save()
+
+    def text(self, values):
+        """Return the rows as staff read them in a diff: one line per row, field by field."""
+        if not values:
+            return "（无）"
+        lines = []
+        for number, row_values in enumerate(values, 1):
+            parts = []
+            for field in self.fields:
+                value = row_values.get(field.name)
+                if value in (None, "") or field.name == "order":
+                    continue
+                parts.append(f"{field.verbose_name}：{display_value(field, value)}")
+            lines.append(f"{number}. " + "；".join(parts))
+        return "\n".join(lines)
+
+
 def display_value(field, value):
     """Return a stored revision value as staff read it: names for links, labels for choices,
-    the text of rich text."""
+    the text of rich text, a line per row for rows published with the record."""
+    if isinstance(field, ChildRows):
+        return field.text(value)
     if value in (None, "", []):
         return "（空）"
     if field.many_to_many:

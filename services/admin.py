@@ -40,7 +40,6 @@ from services.models import (
     ServiceWindow,
     SpecialProcedure,
 )
-from services.models.guides import schedule_booklet_rebuild
 from services.services import import_approval_results, read_result_rows
 
 IMPORT_SESSION_KEY = "services:result-import"
@@ -203,15 +202,6 @@ class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
         ),
     }
 
-    # Rows that check their own text with the scanner when saved stay editable once the guide
-    # is public; its result samples (files) wait for the guide's next withdrawal and review.
-    inlines_live_when_published = (
-        LegalBasisInline,
-        GuideMaterialInline,
-        GuideStepInline,
-        SpecialProcedureInline,
-        GuideQuestionInline,
-    )
     preview_template = "services/guide_detail.html"
 
     def preview_context(self, request, obj):
@@ -234,12 +224,6 @@ class ServiceGuideAdmin(ReviewableAdmin, DepartmentScopedAdmin, SimpleHistoryAdm
         if not obj.pk:
             return "（保存后检查）"
         return "；".join(obj.inconsistencies()) or "无"
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if form.instance.is_published():
-            # A correction to a public guide reaches the booklet too.
-            schedule_booklet_rebuild()
 
 
 class MaterialFormInline(admin.TabularInline):
@@ -267,7 +251,8 @@ class MaterialFormInline(admin.TabularInline):
 
 @admin.register(GuideMaterial)
 class GuideMaterialAdmin(DepartmentScopedAdmin):
-    """A material's page: where its blank form and filled sample are uploaded."""
+    """A material's page: where its blank form and filled sample are uploaded. While the guide
+    is public the page is read-only: its rows change only through the guide's revision."""
 
     department_field = "guide__department"
     list_display = ["name", "guide", "original", "copies", "medium", "is_required"]
@@ -284,17 +269,24 @@ class GuideMaterialAdmin(DepartmentScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "guide":
-            kwargs["queryset"] = ServiceGuide.objects.visible_to(request.user)
+            kwargs["queryset"] = ServiceGuide.objects.visible_to(request.user).exclude(
+                status=ServiceGuide.Status.PUBLISHED
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.guide.is_published():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.guide.is_published():
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         # Department comes from the guide; skip DepartmentScopedAdmin's stamping.
         admin.ModelAdmin.save_model(self, request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if form.instance.guide.is_published():
-            schedule_booklet_rebuild()
 
 
 # 办件公示 -----------------------------------------------------------------------------------

@@ -331,6 +331,16 @@ class ServiceGuide(Reviewable):
         ("summary", "简版指南"),
     ]
 
+    # Rows edited in the guide's own form: once it is public, a change to them is part of the
+    # guide's revision (portal.publishing), reviewed and published with it.
+    revision_children = ("legal_bases", "materials", "steps", "special_procedures", "questions")
+
+    def apply_revision_data(self, data):
+        links = super().apply_revision_data(data)
+        for relation in self.revision_children:
+            self.__dict__.pop(f"has_{relation}", None)  # with_element_flags() read the stored rows
+        return links
+
     def public_text_rows(self):
         """The guide's materials, steps, questions and legal bases are published with it."""
         return [
