@@ -43,12 +43,11 @@ class ItemFilter(PublicFilterSet):
         # A callable: Django's ChoiceField calls it only when the choices are read.
         self.filters["year"].extra["choices"] = lambda: year_choices(self.queryset)
 
-    def cache_key(self, column):
-        """Return the key of this form's cached HTML on column's page, or None when the form is
-        bound (a reader's own choices). The unbound form is the same for every reader until a
-        department changes (the content version moves on) or the year does (its choices)."""
-        if self.is_bound:
-            return None
+    @staticmethod
+    def unbound_cache_key(column):
+        """Return the key of the unbound form's cached HTML on column's page. It is the same for
+        every reader until a department changes (the content version moves on) or the year does
+        (its choices)."""
         return f"{column.pk}.{content_version()}.{timezone.localdate().year}"
 
     def filter_year(self, queryset, name, value):

@@ -1,6 +1,7 @@
-from .models import SiteSettings
+from .chrome import site_settings
 
 
 def site(request):
-    """Put the bureau's settings into every template as `site`."""
-    return {"site": SiteSettings.load()}
+    """Put the bureau's settings into every template as `site` (read once per worker and
+    content version)."""
+    return {"site": site_settings()}

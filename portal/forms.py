@@ -226,11 +226,16 @@ class PublicFilterSet(django_filters.FilterSet):
     """
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and not any(
-            key == name or key.startswith(f"{name}_") for key in data for name in self.base_filters
-        ):
+        if not self.filters_asked(data):
             data = None
         super().__init__(data, *args, **kwargs)
+
+    @classmethod
+    def filters_asked(cls, data):
+        """Return whether the query string data names any of the filters."""
+        return data is not None and any(
+            key == name or key.startswith(f"{name}_") for key in data for name in cls.base_filters
+        )
 
     @property
     def form(self):

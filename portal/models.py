@@ -36,6 +36,14 @@ class DepartmentQuerySet(models.QuerySet):
         """Return departments that still exist in the bureau's organisation chart."""
         return self.filter(is_active=True)
 
+    def by_id(self):
+        """Return {id: department} of every department, read once per worker while the content
+        version stands (a department's change moves it on, portal.signals): public pages name
+        an item's department without a join or a query. Read-only."""
+        from .pagecache import per_version
+
+        return per_version("portal:departments", lambda: {row.pk: row for row in self.all()})
+
 
 class Department(models.Model):
     """A 科室 or 直属单位 of the bureau: owns columns, drafts items and answers messages."""

@@ -123,6 +123,27 @@ def forget_version():
     _scopes_by_key.clear()
     _uncached_paths.clear()
     _local_pages.clear()
+    _per_version.clear()
+
+
+_per_version = {}  # {key: (content version, value)}: this worker's, read-only once stored
+
+
+def per_version(key, make):
+    """Return make()'s value, made once per worker while the content version stands.
+
+    For what every public page reads and only a content change alters (the column tree, the
+    departments, the site settings, the page chrome): a dictionary lookup instead of a query or
+    a render, and at most VERSION_TTL stale on other workers, as a cached page is. key: a small
+    fixed set per caller (this memory is not bounded otherwise); the value is shared by
+    concurrent requests and must not be changed."""
+    version = content_version()
+    found = _per_version.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
+    value = make()
+    _per_version[key] = (version, value)
+    return value
 
 
 def content_version():

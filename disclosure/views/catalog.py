@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from disclosure.filters import ItemFilter
 from disclosure.models import Category, Item, ItemAttachment
@@ -55,20 +56,22 @@ def category(request, slug):
         raise Http404("没有这个栏目")
     depends_on(column_scope(column.pk))
     items = Item.objects.public().in_category(column).list_rows().latest()
-    filterset = ItemFilter(request.GET or None, queryset=items)
+    if ItemFilter.filters_asked(request.GET):
+        filterset = ItemFilter(request.GET, queryset=items)
+        listed, filter_cache_key = filterset.qs, None
+    else:
+        # The empty form is drawn from its cache: the filter set is made only when it is not.
+        filterset = SimpleLazyObject(lambda: ItemFilter(queryset=items))
+        listed, filter_cache_key = items, ItemFilter.unbound_cache_key(column)
     query = request.GET.copy()
     query.pop("page", None)
     query_string = query.urlencode()
-    page = paginate(
-        request,
-        filterset.qs if filterset.is_bound else items,
-        count_cache=f"column:{column.pk}:{query_string}",
-    )
+    page = paginate(request, listed, count_cache=f"column:{column.pk}:{query_string}")
     context = {
         "column": column,
         "children": [child for child in column.children.all() if child.is_visible],
         "filter": filterset,
-        "filter_cache_key": filterset.cache_key(column),
+        "filter_cache_key": filter_cache_key,
         "page_obj": page,
         "query_string": query_string,
     }
@@ -78,7 +81,10 @@ def category(request, slug):
 @cache_public_page
 def item_detail(request, pk, *, printable=False):
     depends_on(object_scope(Item, pk))
-    item = get_object_or_404(Item.objects.public().for_detail(), pk=pk)
+    try:
+        item = Item.objects.public().page(pk)
+    except Item.DoesNotExist:
+        raise Http404("没有这条信息") from None
     template = "disclosure/item_print.html" if printable else "disclosure/item_detail.html"
     return render(request, template, {"item": item})
 

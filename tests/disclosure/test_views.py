@@ -131,34 +131,57 @@ def test_bad_filter_input_never_500(client, query):
 
 @pytest.mark.parametrize("rows", [1, 30])
 def test_column_list_query_count(client, django_assert_max_num_queries, rows):
-    """Column list: column, sub-columns, capped count, page of items with column and department;
-    the department filter's choices (1); site settings come from the cache."""
+    """Column list, warm: the capped count (1; kept under the content version in production,
+    LIST_COUNT_CACHE_SECONDS) and the page of items with their department (1); the column tree,
+    the settings, the page chrome and the empty filter form are remembered."""
     author, reviewer = UserFactory(), UserFactory()
     for _ in range(rows):
         item = ItemFactory(author=author)
         item.submit(by=author)
         item.approve(by=reviewer, checklist=CHECKLIST)
     client.get(reverse("disclosure:category", args=["tzgg"]))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(2):
         response = client.get(reverse("disclosure:category", args=["tzgg"]))
     assert response.status_code == 200
     assert len(response.context["page_obj"]) == min(rows, 20)
 
 
+def test_item_without_attachments_or_links_is_one_query(client, django_assert_max_num_queries):
+    """The item and whether it has attachments or 解读 links, in one query; its column and
+    department are remembered."""
+    document = ItemFactory(published=True)
+    client.get(reverse("disclosure:item-detail", args=[document.pk]))
+    with django_assert_max_num_queries(1):
+        response = client.get(reverse("disclosure:item-detail", args=[document.pk]))
+    html = response.content.decode()
+    assert document.title in html and document.department.name in html
+    assert document.category.name in html
+    assert "附件" not in html and "相关解读" not in html
+
+
 @pytest.mark.parametrize("rows", [1, 30])
 def test_item_detail_query_count(client, django_assert_max_num_queries, rows):
-    """Detail: item with column, parent column, department, replacement (1); attachments,
-    interpretations, interpreted documents (3); the consultations it concludes come from the
-    cache."""
+    """Detail: the item with its flags (1); attachments, interpretations (one each, only as
+    the flags say); the interpreted documents are not read, there are none."""
     document = ItemFactory(published=True)
+    readings = []
     for n in range(rows):
         reading = ItemFactory(title=f"解读{n}", published=True)
         reading.interprets.add(document)
+        readings.append(reading)
         ItemAttachment.objects.create(item=document, file=ContentFile(b"%PDF-1.4 x", name="a.pdf"))
+    hidden = ItemFactory(title="未发布的解读")
+    hidden.interprets.add(document)
     client.get(reverse("disclosure:item-detail", args=[document.pk]))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         response = client.get(reverse("disclosure:item-detail", args=[document.pk]))
-    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("download>") == rows
+    assert all(reading.title in html for reading in readings)
+    assert hidden.title not in html
+    # The reading's own page links back to the document it explains.
+    html = client.get(reverse("disclosure:item-detail", args=[readings[0].pk])).content.decode()
+    assert "解读的文件" in html and f'href="/zwgk/xxgk/{document.pk}/"' in html
 
 
 @pytest.mark.parametrize("rows", [1, 30])
