@@ -59,15 +59,15 @@ def consultations_for_item(item):
     """Render the consultations whose final document is this catalog item.
 
     Few items are final documents, and every item page asks: the map of item → consultations is
-    kept in the cache under the content version, which a consultation's change moves on.
+    remembered by each worker under the content version, which a consultation's change moves on.
     """
-    from portal.pagecache import content_version
+    from portal.pagecache import per_version
 
-    key = f"consultations-by-final-item:{content_version()}"
-    by_item = cache.get(key)
-    if by_item is None:
+    def read():
         by_item = {}
         for consultation in Consultation.objects.public().filter(final_item__isnull=False):
             by_item.setdefault(consultation.final_item_id, []).append(consultation)
-        cache.set(key, by_item, 600)
+        return by_item
+
+    by_item = per_version("complaints:consultations-by-final-item", read)
     return {"consultations": by_item.get(item.pk, [])}
