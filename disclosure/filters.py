@@ -1,11 +1,9 @@
 import django_filters
 from django import forms
-from django.utils import timezone
 
 from disclosure.models import Item
 from portal.forms import PublicFilterSet
 from portal.models import Department
-from portal.pagecache import content_version
 
 
 def year_choices(items):
@@ -42,13 +40,6 @@ class ItemFilter(PublicFilterSet):
         super().__init__(*args, queryset=queryset, **kwargs)
         # A callable: Django's ChoiceField calls it only when the choices are read.
         self.filters["year"].extra["choices"] = lambda: year_choices(self.queryset)
-
-    @staticmethod
-    def unbound_cache_key(column):
-        """Return the key of the unbound form's cached HTML on column's page. It is the same for
-        every reader until a department changes (the content version moves on) or the year does
-        (its choices)."""
-        return f"{column.pk}.{content_version()}.{timezone.localdate().year}"
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(published_at__year=int(value))

@@ -221,8 +221,9 @@ class PublicFilterSet(django_filters.FilterSet):
     """The filters above a public list: their selects and text boxes render without templates.
 
     A query string that names none of the filters (`?page=2`) leaves the set unbound: the page
-    shows the same empty form as the first page (cached by its column, see ItemFilter.cache_key)
-    instead of validating and rendering a bound one, which cost a deep page a third of its time.
+    shows the same empty form as the first page (remembered per column, see
+    disclosure_tags.column_head) instead of validating and rendering a bound one, which cost a
+    deep page a third of its time.
     """
 
     def __init__(self, data=None, *args, **kwargs):

@@ -2,9 +2,14 @@
 
 from django import template
 from django.db.models import Prefetch
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from disclosure.models import Category, Item, ItemAttachment
-from portal.pagecache import column_scope, depends_on
+from portal.addresses import pk_url
+from portal.pagecache import column_scope, depends_on, per_version
+from portal.templatetags.portal_tags import day
 
 register = template.Library()
 
@@ -65,3 +70,60 @@ def column_tree():
 def validity_label(value):
     """Return the label of an item's validity (有效, 已修改, 已废止, …) for a list row."""
     return Item.Validity(value).label if value in Item.Validity.values else ""
+
+
+ITEM_ROW = (
+    '<tr><td class="col-title"><a href="{}">{}</a>{}</td>'
+    '<td class="col-docno" data-label="文号">{}</td>'
+    '<td class="col-dept" data-label="发布机构">{}</td>'
+    '<td class="col-date" data-label="发布日期"><time datetime="{}">{}</time></td></tr>'
+)
+
+
+@register.simple_tag
+def item_rows(rows):
+    """Return the table rows of a column page's items (ItemQuerySet.list_rows() dicts).
+
+    Built as Django's admin builds its change list rows (format_html, every value escaped): one
+    call for the page instead of eight template lookups a row, which were a third of an uncached
+    column page's time.
+    """
+    return format_html_join("\n", ITEM_ROW, (_item_row(row) for row in rows))
+
+
+def _item_row(row):
+    validity = row["validity"]
+    badge = ""
+    if validity != Item.Validity.VALID:
+        badge = format_html(
+            ' <span class="badge badge-{}">{}</span>', validity, validity_label(validity)
+        )
+    moment = row["published_at"]
+    date = day(timezone.localtime(moment)) if moment else ""
+    return (
+        pk_url("disclosure:item-detail", row["pk"]),
+        row["title"],
+        badge,
+        row["document_number"] or "—",
+        row["department_name"],
+        date,
+        date,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def column_head(context):
+    """Return a column page's head (title, sub-columns, 公开标准, filter form: the partial
+    column-head of disclosure/item_list.html).
+
+    Unfiltered, it is the same for every reader until a column, a department or the year
+    changes (the year's choices), so each worker renders it once per content version and year;
+    with a reader's own filters (bound form, its errors) it is rendered for them.
+    """
+    values = {key: context[key] for key in ("column", "children", "filter")}
+    template = get_template("disclosure/item_list.html#column-head")
+    if values["filter"].is_bound:
+        return template.render(values)
+    column = values["column"]
+    key = ("disclosure:column-head", column.pk, timezone.localdate().year)
+    return per_version(key, lambda: template.render(values))

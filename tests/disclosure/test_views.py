@@ -428,3 +428,23 @@ def test_year_filter_offers_only_years_with_items(client):
     assert len(response.context["page_obj"]) == 1
     response = client.get(reverse("disclosure:category", args=["tzgg"]), {"year": "2024"})
     assert response.status_code == 200 and "year" in response.context["filter"].form.errors
+
+
+def test_column_head_is_remembered_but_a_readers_filters_are_their_own(client, column):
+    """The head of an unfiltered column page is rendered once per worker and content version;
+    a filtered page shows the reader's own choices and errors; a department's new name shows
+    in the remembered form at once."""
+    from portal.models import Department
+
+    ItemFactory(published=True)
+    url = reverse("disclosure:category", args=["tzgg"])
+    first = client.get(url).content.decode()
+    assert first.count('class="filter-form"') == 1
+    filtered = client.get(url, {"year": "1999"}).content.decode()
+    assert 'filter-fold" open' in filtered and "errorlist" in filtered
+    again = client.get(url, {"page": "1"}).content.decode()
+    assert "errorlist" not in again and 'filter-fold" open' not in again
+    department = Department.objects.first()
+    department.name = "不动产登记中心（更名）"
+    department.save()
+    assert "不动产登记中心（更名）" in client.get(url).content.decode()
