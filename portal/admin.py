@@ -1963,7 +1963,7 @@ class StaffNoticeAdmin(admin.ModelAdmin):
     ordering = ["-created_at", "-pk"]
     actions = ["mark_read"]
     fields = ["title", "body", "record_link", "created_at", "read_at"]
-    fields += ["mail_status", "mail_error", "mailed_at"]
+    fields += ["mail_status", "mail_error", "mailed_at", "sending_started_at"]
     readonly_fields = fields
 
     def get_queryset(self, request):
