@@ -447,13 +447,15 @@ class WorkflowAdmin(admin.ModelAdmin):
         self.message_user(request, success, messages.SUCCESS)
 
     # Bulk actions -------------------------------------------------------------------------
-    def run_in_bulk(self, request, queryset, name, success, *, data=None):
+    def run_in_bulk(self, request, queryset, name, success, *, data=None, warnings=None):
         """Make the move `name` on each selected record, for an admin action.
 
         The move's form is asked for once on a page of its own unless `data` is given; records
         whose state refuses the move (the model's transition says so) are reported by name and
         skipped. `success` holds “{}” for
-        the count of records moved.
+        the count of records moved. `warnings(obj)` returns what the user should check about
+        each record moved (what the move's own page would have shown before it); each is shown
+        as a warning, from the record as moved, so it should cost no query.
         """
         move = self.workflow[name]
         if data is None and move.form is not None:
@@ -474,6 +476,8 @@ class WorkflowAdmin(admin.ModelAdmin):
                 )
             else:
                 done += 1
+                for warning in warnings(obj) if warnings else []:
+                    self.message_user(request, warning, messages.WARNING)
         if done:
             self.message_user(request, success.format(done), messages.SUCCESS)
         return None
@@ -1963,7 +1967,7 @@ class StaffNoticeAdmin(admin.ModelAdmin):
     ordering = ["-created_at", "-pk"]
     actions = ["mark_read"]
     fields = ["title", "body", "record_link", "created_at", "read_at"]
-    fields += ["mail_status", "mail_error", "mailed_at"]
+    fields += ["mail_status", "mail_error", "mailed_at", "sending_started_at"]
     readonly_fields = fields
 
     def get_queryset(self, request):

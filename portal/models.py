@@ -1071,9 +1071,10 @@ class StaffNoticeQuerySet(models.QuerySet):
             mail_status__in=[StaffNotice.MailStatus.UNDELIVERABLE, StaffNotice.MailStatus.FAILED]
         )
 
-    def due_for_delivery(self):
+    def due_for_delivery(self, *, now=None):
         """Return notices whose mail is waiting or may be tried again: pending, without an
-        address (one may have been added since), or failed with attempts left."""
+        address (one may have been added since), failed with attempts left, or left 发送中 by
+        a worker that stopped (see claimable())."""
         return self.filter(
             models.Q(mail_status=StaffNotice.MailStatus.PENDING)
             | models.Q(mail_status=StaffNotice.MailStatus.UNDELIVERABLE)
@@ -1081,6 +1082,21 @@ class StaffNoticeQuerySet(models.QuerySet):
                 mail_status=StaffNotice.MailStatus.FAILED,
                 mail_attempts__lt=StaffNotice.MAX_ATTEMPTS,
             )
+            | StaffNotice.sending_abandoned_q(now=now)
+        )
+
+    def claimable(self, *, now=None):
+        """Return the notices a worker may take for sending: every state but sent and 发送中,
+        and 发送中 whose worker's lease has run out (it stopped before recording the outcome)."""
+        return self.filter(
+            models.Q(
+                mail_status__in=[
+                    StaffNotice.MailStatus.PENDING,
+                    StaffNotice.MailStatus.UNDELIVERABLE,
+                    StaffNotice.MailStatus.FAILED,
+                ]
+            )
+            | StaffNotice.sending_abandoned_q(now=now)
         )
 
 
@@ -1090,6 +1106,11 @@ class StaffNotice(models.Model):
     a notice without an address or without any recipient is recorded as not deliverable."""
 
     MAX_ATTEMPTS = 5
+    # How long a worker holds a notice it took for sending (发送中). The mail backend gives up
+    # after 20 seconds (settings.MAILERS), so a notice still 发送中 after this was left by a
+    # worker that stopped (a crash, a restart) and is taken again; a slow worker inside the
+    # lease is never overtaken, so a notice is not mailed twice.
+    SENDING_LEASE = timedelta(minutes=15)
 
     class MailStatus(models.TextChoices):
         PENDING = "pending", "待发送"
@@ -1127,6 +1148,14 @@ class StaffNotice(models.Model):
     mail_attempts = models.PositiveSmallIntegerField("发送次数", default=0, editable=False)
     mail_error = models.TextField("未送达原因", blank=True, editable=False)
     mailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True, editable=False)
+    sending_started_at = models.DateTimeField(
+        "开始发送时间",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=f"最近一次开始发送邮件的时间；“发送中”超过{SENDING_LEASE.seconds // 60}分钟"
+        "视为发送中断，将重新发送",
+    )
 
     objects = StaffNoticeQuerySet.as_manager()
 
@@ -1146,6 +1175,13 @@ class StaffNotice(models.Model):
                 violation_error_message="已发送的通知必须有发送时间",
                 violation_error_code="mailed_at_missing",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(mail_status="sending")
+                | models.Q(sending_started_at__isnull=False),
+                name="staffnotice_sending_has_time",
+                violation_error_message="发送中的通知必须有开始发送时间",
+                violation_error_code="sending_started_at_missing",
+            ),
         ]
 
     def __str__(self):
@@ -1153,6 +1189,12 @@ class StaffNotice(models.Model):
 
     def is_read(self):
         return self.read_at is not None
+
+    @classmethod
+    def sending_abandoned_q(cls, *, now=None):
+        """Return the condition of a notice left 发送中 longer than SENDING_LEASE."""
+        started_before = (now or timezone.now()) - cls.SENDING_LEASE
+        return models.Q(mail_status=cls.MailStatus.SENDING, sending_started_at__lt=started_before)
 
     def mark_read(self, *, now=None):
         """Record that the recipient has read the notice (once)."""

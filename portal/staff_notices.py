@@ -11,7 +11,8 @@ the admin's notice list at once after the commit, whatever happens to the mail. 
 for the commit (the task `portal.tasks.send_staff_notices`); `deliver()` records it as sent only
 when the backend took it, as not deliverable when the account has no e-mail address (or nobody
 holds the role that should receive a reminder), or as failed with the SMTP error. The sweeps call
-`deliver_due()` on their next run, which tries every undelivered notice again.
+`deliver_due()` on their next run, which tries every undelivered notice again, and also those a
+worker took (发送中) but never finished, once `StaffNotice.SENDING_LEASE` has run out.
 
 What a record may declare (all optional):
 - `review_permission`: who reviews it ("disclosure.review_item"); Reviewable gives
@@ -264,14 +265,17 @@ def notify_event(record, verb, *, by=None, note="", now=None) -> list[StaffNotic
 
 # Mail -----------------------------------------------------------------------------------------
 def _claim(notice_id):
-    """Take the notice for sending (one conditional UPDATE: two workers never both send it)."""
-    waiting = [
-        StaffNotice.MailStatus.PENDING,
-        StaffNotice.MailStatus.UNDELIVERABLE,
-        StaffNotice.MailStatus.FAILED,
-    ]
-    return StaffNotice.objects.filter(pk=notice_id, mail_status__in=waiting).update(
-        mail_status=StaffNotice.MailStatus.SENDING
+    """Take the notice for sending (one conditional UPDATE: two workers never both send it).
+
+    A notice 发送中 is taken only once its worker's lease has run out: the UPDATE re-reads the
+    start time, so of two sweeps finding the same abandoned notice only the first takes it.
+    The lease is read on the clock, never on a `now` passed in: a sweep that has run for a
+    while must not stamp (or judge) a claim with the time it started."""
+    now = timezone.now()
+    return (
+        StaffNotice.objects.filter(pk=notice_id)
+        .claimable(now=now)
+        .update(mail_status=StaffNotice.MailStatus.SENDING, sending_started_at=now)
     )
 
 
@@ -298,7 +302,8 @@ def _find_recipients_again(notice):
 
 def deliver(notice_id: int) -> list[StaffNotice]:
     """Mail one notice now and record the outcome; return the notices it concerned (a
-    placeholder without recipient may become several)."""
+    placeholder without recipient may become several). A notice another worker is sending
+    (within StaffNotice.SENDING_LEASE) is left alone."""
     if not _claim(notice_id):
         return list(StaffNotice.objects.filter(pk=notice_id))
     notice = StaffNotice.objects.select_related("recipient").get(pk=notice_id)
@@ -326,7 +331,8 @@ def deliver(notice_id: int) -> list[StaffNotice]:
 
 
 def deliver_due(*, verbs=None, case_type=None) -> dict:
-    """Mail every notice still waiting or undelivered (of verbs, about case_type if given).
+    """Mail every notice still waiting or undelivered (of verbs, about case_type if given),
+    and those a stopped worker left 发送中.
 
     Return {"sent": n, "undelivered": n, "reasons": {reason: n}}: what the mail really did.
     """

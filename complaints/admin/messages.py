@@ -48,6 +48,23 @@ def _masked_public_text(message):
     }
 
 
+def _name_warning_messages(message):
+    """Tell the reviewer of a bulk approval what the approve page warns of before: names next
+    to 同志/先生/女士/您好 left in the message's public version (Message.name_warnings)."""
+    warnings = message.name_warnings()
+    if not warnings:
+        return []
+    found = "；".join(f"{label}：{'、'.join(names)}" for label, names in warnings)
+    if message.is_public():
+        advice = "已在网站公开，请核对；如需删改，请对该留言“重新办理”后重新审核。"
+    else:
+        advice = "留言人未同意公开，未在网站公开。"
+    return [
+        f"请核对：留言 {message.tracking_number}（{message.subject}）的公开版本中可能含有"
+        f"个人姓名——{found}。{advice}"
+    ]
+
+
 def _reply_template_text(message):
     """Prefill the reply with the template for the message's category and type."""
     template = ReplyTemplate.objects.for_message(category=message.category, kind=message.kind)
@@ -327,7 +344,14 @@ class MessageAdmin(
 
     @admin.action(description="审核通过所选答复并发送（按留言人意愿公开）", permissions=["review"])
     def approve_selected(self, request, queryset):
-        return self.run_in_bulk(request, queryset, "approve", "已审核通过 {} 条答复", data={})
+        return self.run_in_bulk(
+            request,
+            queryset,
+            "approve",
+            "已审核通过 {} 条答复",
+            data={},
+            warnings=_name_warning_messages,
+        )
 
     @admin.action(description="退回所选留言重新办理", permissions=["reopen"])
     def reopen_selected(self, request, queryset):

@@ -6,6 +6,10 @@ itself passes the 保密审查 before it goes public. Once public, its phase (�
 the phase. Comments are accepted only while the consultation is open (`submit_comment` in
 services.py), reviewed before they are public, and after closing each one receives a decision
 (采纳 / 部分采纳 / 未采纳 with a reason) before the department publishes the feedback.
+
+A revision of a published notice whose 草案全文 splits into other articles re-splits them when
+it is approved; once comments exist such a revision is refused at submit and approval, since
+citizens commented on the articles as published (withdraw and publish a new consultation).
 """
 
 import re
@@ -319,6 +323,53 @@ class Consultation(Reviewable):
     def adoption_figures(self):
         """Return the comment counts of the feedback: received, considered, and per decision."""
         return self.comments.adoption_figures()
+
+    # Revisions of the published notice ------------------------------------------------------
+    @staticmethod
+    def revision_changes_articles(revision):
+        """Return whether revision's 草案全文 splits into other articles than the public one.
+
+        A change outside the articles (the title line, a chapter heading, formatting) leaves
+        the articles, and the comments on them, as they are."""
+        for change in revision.changes():
+            if change.field.name == "draft":
+                return split_articles(change.old or "") != split_articles(change.new or "")
+        return False
+
+    def _check_articles_kept(self, revision, action):
+        """Refuse a revision that changes the articles once comments exist; return whether
+        it changes them."""
+        # Citizens commented on the articles as published: changing them under the comments
+        # would make the feedback answer text nobody commented on.
+        changes_articles = self.revision_changes_articles(revision)
+        if changes_articles and self.comments.exists():
+            raise InvalidTransition(
+                self,
+                action,
+                "本次征求意见已收到公众意见，征求意见稿正文（条文）不能再修改，"
+                "以免公众针对的条文被改变。如需修改草案，请撤回本次征求意见，"
+                "另行发布新的征求意见；如只需修改其他内容，"
+                "请在修改稿中将“草案全文”恢复为已发布的文字。",
+            )
+        return changes_articles
+
+    def submit_revision(self, *, by, now=None):
+        """Send the open revision to review; the articles may change only before comments."""
+        self._check_articles_kept(self._revision_for("submit_revision"), "submit_revision")
+        super().submit_revision(by=by, now=now)
+
+    @transaction.atomic
+    def approve_revision(self, *, by, checklist, now=None):
+        """Publish the open revision; a changed 草案全文 is split into articles again.
+
+        The row is locked first: a comment (services.submit_comment locks it too) cannot
+        arrive between the check and the new articles."""
+        lock(self, "status")
+        revision = self._revision_for("approve_revision")
+        resplit = self._check_articles_kept(revision, "approve_revision")
+        revision.approve(by=by, checklist=checklist, now=now)
+        if resplit:
+            revision.record.rebuild_articles()
 
     # Transitions -------------------------------------------------------------------------
     def rebuild_articles(self):

@@ -26,7 +26,11 @@ from portal import content_safety, querycodes, ratings
 from portal.crypto import EncryptedCharField, EncryptedEmailField, KeyedHashField
 from portal.exceptions import InvalidTransition
 from portal.figures import month_bounds, percent
-from portal.masking import mask_names_in_text, mask_personal_data_in_text
+from portal.masking import (
+    mask_names_in_text,
+    mask_personal_data_in_text,
+    names_by_forms_of_address,
+)
 from portal.models import (
     CitizenNotice,
     Department,
@@ -558,6 +562,16 @@ class Message(QueryCodeHolder, Transitions, models.Model):
         self.public_reply = mask_personal_data_in_text(
             mask_names_in_text(self.public_reply or self.reply, names), landlines=False
         )
+
+    def name_warnings(self):
+        """Return (field label, names) for each public text that still names someone next to
+        同志/先生/女士/您好 (a heuristic for the reviewer's eye; it never blocks approval)."""
+        rows = []
+        for name in self.public_text_fields:
+            names = names_by_forms_of_address(getattr(self, name))
+            if names:
+                rows.append((self._meta.get_field(name).verbose_name, names))
+        return rows
 
     # Transitions -------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,6 +193,64 @@ def test_bulk_approve_and_reopen_call_the_transitions(client, department_head, r
     client.post(QUEUE, {"action": "reopen_selected", "_selected_action": [replied.pk]})
     replied.refresh_from_db()
     assert replied.status == Message.Status.RECEIVED
+
+
+def bulk_approve(client, messages):
+    return client.post(
+        QUEUE,
+        {"action": "approve_selected", "_selected_action": [m.pk for m in messages]},
+        follow=True,
+    )
+
+
+def replied(category, replier, text, **kwargs):
+    message = MessageFactory(category=category, **kwargs)
+    message.record_reply(by=replier, text=text)
+    return message
+
+
+def test_bulk_approve_warns_of_names_message_by_message(
+    client, department_head, reviewer, category
+):
+    named = replied(
+        category,
+        department_head,
+        "王建国同志您好！经核查，您的不动产转移登记已于今日登簿。",
+        subject="登记进度",
+    )
+    private = replied(
+        category,
+        department_head,
+        "您好！请联系我局李先生办理。",
+        has_publication_consent=False,
+    )
+    clean = replied(category, department_head, "您好！经核查，您的登记已于今日登簿。")
+    client.force_login(reviewer)
+    response = bulk_approve(client, [named, private, clean])
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert ("success", "已审核通过 3 条答复") in shown
+    warnings = [text for level, text in shown if level == "warning"]
+    assert warnings == [
+        f"请核对：留言 {named.tracking_number}（登记进度）的公开版本中可能含有个人姓名——"
+        "公开答复内容：王建国同志。已在网站公开，请核对；如需删改，请对该留言“重新办理”后重新审核。",
+        f"请核对：留言 {private.tracking_number}（{private.subject}）的公开版本中可能含有"
+        "个人姓名——公开答复内容：李先生。留言人未同意公开，未在网站公开。",
+    ]
+    assert not any(clean.tracking_number in text for text in warnings)
+    for message in (named, private, clean):
+        message.refresh_from_db()
+        assert message.status == Message.Status.APPROVED  # a warning, not a block
+
+
+def test_bulk_name_warnings_cost_no_query(client, department_head, reviewer, category):
+    client.force_login(reviewer)
+    counts = []
+    for text in ["王建国同志您好！您的登记已登簿。", "您好！您的登记已登簿。"]:
+        batch = [replied(category, department_head, text) for _ in range(2)]
+        with CaptureQueriesContext(connection) as queries:
+            bulk_approve(client, batch)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 def test_head_closes_as_not_accepted(client, department_head, category):

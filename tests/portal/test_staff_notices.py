@@ -1,10 +1,14 @@
 """Staff notices (portal.staff_notices): each workflow event reaches its people, in the admin at
 once and by mail only after the commit; mail without an address is never recorded as sent."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from portal import staff_notices
 from portal.models import StaffNotice
@@ -188,8 +192,6 @@ def test_auditor_has_no_notice_list(client):
 
 
 def test_retry_command_counts_truthfully(officer, reviewer, capsys):
-    from django.core.management import call_command
-
     draft(officer).submit(by=officer)  # the reviewer has no address yet
     call_command("retry_staff_notices")
     assert "邮件送达 0 封，未送达 1 封（账号未填写电子邮箱 1 封）" in capsys.readouterr().out
@@ -223,3 +225,65 @@ def test_a_correction_of_published_content_finds_its_reviewer_and_its_author(
     mine = {group.key: group for group in worklist.worklist(disclosure_office)}
     assert [entry.title for entry in mine["returned"].entries] == ["关于征收土地的公告"]
     assert "修改稿被退回" in mine["returned"].entries[0].detail
+
+
+# A notice left 发送中 by a worker that stopped ----------------------------------------------------
+def sending_notice(officer, *, started_ago):
+    """Return the reviewer's notice of a submission, taken for sending started_ago."""
+    draft(officer).submit(by=officer)  # its mail task never runs here: the test does not commit
+    notice = StaffNotice.objects.get(verb="submitted")
+    StaffNotice.objects.filter(pk=notice.pk).update(
+        mail_status=StaffNotice.MailStatus.SENDING,
+        sending_started_at=timezone.now() - started_ago,
+    )
+    notice.refresh_from_db()
+    return notice
+
+
+def test_a_notice_left_sending_past_the_lease_is_mailed_by_the_retry(
+    officer, reviewer, addressed, capsys
+):
+    notice = sending_notice(officer, started_ago=StaffNotice.SENDING_LEASE + timedelta(minutes=5))
+    assert list(StaffNotice.objects.due_for_delivery()) == [notice]
+    call_command("retry_staff_notices")
+    assert "邮件送达 1 封，未送达 0 封" in capsys.readouterr().out
+    assert [m.to for m in mail.outbox] == [["reviewer@example.gov.cn"]]
+    notice.refresh_from_db()
+    assert notice.mail_status == StaffNotice.MailStatus.SENT and notice.mail_attempts == 1
+    assert timezone.now() - notice.sending_started_at < timedelta(minutes=1)  # claimed again
+    call_command("retry_staff_notices")  # sent: never again
+    assert len(mail.outbox) == 1
+
+
+def test_a_notice_being_sent_within_the_lease_is_left_to_its_worker(
+    officer, reviewer, addressed, capsys
+):
+    notice = sending_notice(officer, started_ago=timedelta(minutes=1))
+    assert not StaffNotice.objects.due_for_delivery().exists()
+    call_command("retry_staff_notices")
+    assert "邮件送达 0 封，未送达 0 封" in capsys.readouterr().out
+    assert staff_notices.deliver(notice.pk) == [notice]  # the mail task run again: left alone
+    assert mail.outbox == []
+    fresh = StaffNotice.objects.get(pk=notice.pk)
+    assert fresh.mail_status == StaffNotice.MailStatus.SENDING
+    assert fresh.sending_started_at == notice.sending_started_at
+
+
+def test_only_one_sweep_takes_an_abandoned_notice(officer, reviewer):
+    notice = sending_notice(officer, started_ago=timedelta(hours=2))
+    assert staff_notices._claim(notice.pk) == 1
+    assert staff_notices._claim(notice.pk) == 0  # the first one's claim is fresh
+
+
+def test_a_notice_taken_for_sending_records_when(officer, reviewer, addressed):
+    draft(officer).submit(by=officer)
+    notice = StaffNotice.objects.get(verb="submitted")
+    assert notice.sending_started_at is None
+    staff_notices.deliver(notice.pk)
+    notice.refresh_from_db()
+    assert notice.mail_status == StaffNotice.MailStatus.SENT
+    assert notice.sending_started_at is not None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StaffNotice.objects.filter(pk=notice.pk).update(
+            mail_status=StaffNotice.MailStatus.SENDING, sending_started_at=None
+        )
