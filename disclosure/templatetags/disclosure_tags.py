@@ -22,7 +22,7 @@ def latest_items(slug, count=8, title=None):
     column = Category.objects.public_by_slug().get(slug)
     if column:
         depends_on(column_scope(column.pk))
-    items = Item.objects.public().in_category(column).list_rows().latest()[:count] if column else []
+    items = Item.public_rows().in_category(column)[:count] if column else []
     return {"column": column, "items": items, "title": title or (column.name if column else "")}
 
 

@@ -19,7 +19,7 @@ def index(request):
     columns = Category.objects.public_by_slug()
     depends_on(*(column_scope(columns[slug].pk) for slug in LANDING_COLUMNS if slug in columns))
     sections = [
-        (columns[slug], Item.objects.public().in_category(columns[slug]).list_rows().latest()[:6])
+        (columns[slug], Item.public_rows().in_category(columns[slug])[:6])
         for slug in LANDING_COLUMNS
         if slug in columns
     ]
@@ -55,7 +55,7 @@ def category(request, slug):
     if column is None:
         raise Http404("没有这个栏目")
     depends_on(column_scope(column.pk))
-    items = Item.objects.public().in_category(column).list_rows().latest()
+    items = Item.public_rows().in_category(column)
     if ItemFilter.filters_asked(request.GET):
         filterset = ItemFilter(request.GET, queryset=items)
         listed = filterset.qs
@@ -81,7 +81,7 @@ def category(request, slug):
 def item_detail(request, pk, *, printable=False):
     depends_on(object_scope(Item, pk))
     try:
-        item = Item.objects.public().page(pk)
+        item = Item.public_page(pk)
     except Item.DoesNotExist:
         raise Http404("没有这条信息") from None
     template = "disclosure/item_print.html" if printable else "disclosure/item_detail.html"
