@@ -215,7 +215,7 @@ class Reviewable(Transitions, models.Model):
                     rows = getattr(self, field.name).all() if self.pk else []
                 data[field.name] = sorted(getattr(row, "pk", row) for row in rows)
             else:
-                data[field.name] = field.value_from_object(self)
+                data[field.name] = plain_value(field.value_from_object(self))
         for relation in self.revision_children:
             if children is not None and relation in children:
                 rows = children[relation]
@@ -720,6 +720,12 @@ class Change:
         return format_html_join("", "{}", ((part,) for part in parts))
 
 
+def plain_value(value):
+    """Return a field's value as a revision compares and stores it: text with the browser's
+    CRLF line ends made LF (a textarea posts CRLF; the same text typed in twice is no change)."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class ChildRows:
     """The rows of one of a record's revision_children as a revision holds them: a list of
     {"id": pk or None for a new row, field: value}, in the rows' own order."""
@@ -741,7 +747,10 @@ class ChildRows:
     def data(self, rows):
         """Return rows (model instances) as a revision stores them."""
         values = [
-            {"id": row.pk, **{field.name: field.value_from_object(row) for field in self.fields}}
+            {
+                "id": row.pk,
+                **{field.name: plain_value(field.value_from_object(row)) for field in self.fields},
+            }
             for row in rows
         ]
         return sorted(values, key=self._sort_key)

@@ -109,3 +109,64 @@ def test_office_corrects_a_typo_reviewer_approves_history_keeps_both(
     assert page.locator(".published-versions del").first.inner_text() == "至"
     assert page.locator(".published-versions ins").first.inner_text() == "置"
     screenshot(page, "admin-item-history-versions")
+
+
+def test_office_adds_a_step_to_a_published_guide_through_its_revision(
+    live_server, page, screenshot
+):
+    """A published guide's 办理流程 changes only through its 修改稿: the 政务公开办 adds a step in
+    the guide's form (the admin's 添加另一个 row), the public page keeps the approved steps until a
+    审核员 approves, then shows the new one."""
+    from services.models import GuideStep
+    from tests.services.factories import ServiceGuideFactory
+
+    ensure_columns()
+    department = DepartmentFactory(name="不动产登记中心", code="bdcdj")
+    for username, role, name in [
+        ("gongkaiban", "政务公开办", "何静"),
+        ("shenheyuan", "审核员", "黄志强"),
+    ]:
+        user = UserFactory(username=username, department=department, full_name=name)
+        user.set_password(PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+    guide = ServiceGuideFactory(published=True, department=department)
+    base = live_server.url
+
+    def public_steps():
+        page.context.clear_cookies()
+        page.goto(f"{base}/bsfw/zn/{guide.pk}/")
+        return page.locator("main").inner_text()
+
+    assert "案卷归档" not in public_steps()
+    log_in(page, base, "gongkaiban")
+    page.goto(f"{base}/admin/services/serviceguide/{guide.pk}/change/")
+    steps = page.locator("#steps-group")
+    steps.locator(".add-row a").click()
+    page.locator('[name="steps-5-order"]').fill("6")
+    page.locator('[name="steps-5-name"]').fill("归档")
+    page.locator('[name="steps-5-actor"]').fill("档案人员")
+    page.locator('[name="steps-5-working_days"]').fill("0")
+    page.locator('[name="steps-5-description"]').fill("案卷归档")
+    page.get_by_role("button", name="保存并继续编辑").click()
+    page.wait_for_selector("text=修改已保存为修改稿，尚未发布")
+    # The form shows the 修改稿's rows, the new step among them, and the diff names it.
+    assert page.locator('[name="steps-5-name"]').input_value() == "归档"
+    assert "办理流程" in page.locator(".revision-notice").inner_text()
+    screenshot(page, "admin-guide-revision-new-step")
+    page.get_by_role("button", name="提交修改审核").click()
+    page.wait_for_selector("text=的修改已提交审核")
+    assert "案卷归档" not in public_steps()
+    assert not GuideStep.objects.filter(guide=guide, name="归档").exists()
+
+    log_in(page, base, "shenheyuan")
+    page.goto(f"{base}/admin/services/serviceguide/{guide.pk}/change/")
+    page.get_by_role("button", name="审核发布修改").click()
+    page.wait_for_selector("table.revision-changes")
+    assert "归档" in page.locator("table.revision-changes ins").all_inner_texts()[-1]
+    for label in ["不涉及国家秘密", "不含应保护的个人信息", "不涉及商业秘密"]:
+        page.get_by_label(label).check()
+    page.get_by_label("已核对文字表述（无错别字、敏感词）").check()
+    page.get_by_role("button", name="审核发布修改").click()
+    page.wait_for_selector("text=的修改已发布")
+    assert "案卷归档" in public_steps()

@@ -251,3 +251,14 @@ def test_a_published_guides_material_forms_wait_for_review(client, disclosure_of
     post = {**data, "forms-TOTAL_FORMS": "1", "forms-INITIAL_FORMS": "0", "forms-0-kind": "blank"}
     client.post(url, {**post, "forms-0-file": upload, "forms-0-order": "1"})
     assert MaterialForm.objects.filter(material=material).count() == before
+
+
+def test_line_ends_posted_by_a_browser_are_no_change(disclosure_office):
+    """A textarea posts CRLF: saving the guide's form unchanged makes no 修改稿."""
+    guide = ServiceGuideFactory(published=True, conditions="抵押财产为已登记的不动产\n共同申请")
+    guide.conditions = "抵押财产为已登记的不动产\r\n共同申请"
+    assert guide.save_revision(by=disclosure_office) is None
+    guide.conditions = "抵押财产为已登记的不动产\r\n由双方共同申请"
+    revision = guide.save_revision(by=disclosure_office)
+    assert [change.label for change in revision.changes()] == ["申请条件"]
+    assert revision.data["conditions"] == "抵押财产为已登记的不动产\n由双方共同申请"
