@@ -17,11 +17,8 @@ TYPO = "征收土地的位至、面积和补偿标准。"
 FIXED = "征收土地的位置、面积和补偿标准。"
 
 
-@pytest.fixture
-def notice():
-    ensure_columns()  # in case an earlier transactional test flushed the seeded columns
-    department = DepartmentFactory(name="耕地保护科", code="gbk")
-    accounts = {}
+def make_office_and_reviewer(department):
+    """The two accounts of the walks: gongkaiban (政务公开办) and shenheyuan (审核员)."""
     for username, role, name in [
         ("gongkaiban", "政务公开办", "何静"),
         ("shenheyuan", "审核员", "黄志强"),
@@ -30,7 +27,13 @@ def notice():
         user.set_password(PASSWORD)
         user.save()
         user.groups.add(Group.objects.get(name=role))
-        accounts[role] = user
+
+
+@pytest.fixture
+def notice():
+    ensure_columns()  # in case an earlier transactional test flushed the seeded columns
+    department = DepartmentFactory(name="耕地保护科", code="gbk")
+    make_office_and_reviewer(department)
     return ItemFactory(
         title="关于江川镇2026年第3批次征收土地的公告",
         department=department,
@@ -122,14 +125,7 @@ def test_office_adds_a_step_to_a_published_guide_through_its_revision(
 
     ensure_columns()
     department = DepartmentFactory(name="不动产登记中心", code="bdcdj")
-    for username, role, name in [
-        ("gongkaiban", "政务公开办", "何静"),
-        ("shenheyuan", "审核员", "黄志强"),
-    ]:
-        user = UserFactory(username=username, department=department, full_name=name)
-        user.set_password(PASSWORD)
-        user.save()
-        user.groups.add(Group.objects.get(name=role))
+    make_office_and_reviewer(department)
     guide = ServiceGuideFactory(published=True, department=department)
     base = live_server.url
 
