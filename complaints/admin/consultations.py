@@ -168,7 +168,12 @@ class ConsultationAdmin(ReviewableAdmin, DepartmentScopedAdmin):
     preview_template = "complaints/consultation_detail.html"
 
     def preview_context(self, request, obj):
-        return consultation_context(obj, None)
+        context = consultation_context(obj, None)
+        revision = obj.open_revision() if obj.is_published() else None
+        if revision is not None and obj.revision_changes_articles(revision):
+            # The articles as approval will split them (such a revision has no comments yet).
+            context["articles"] = obj.split_draft()
+        return context
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published() else None

@@ -378,11 +378,18 @@ class Consultation(Reviewable):
             raise InvalidTransition(self, "rebuild_articles", "已有公众意见，不能重新拆分条文")
         with transaction.atomic():
             self.articles.all().delete()
-            ConsultationArticle.objects.bulk_create(
-                ConsultationArticle(consultation=self, number=n, heading=heading, text=text)
-                for n, (heading, text) in enumerate(split_articles(self.draft), start=1)
-            )
+            ConsultationArticle.objects.bulk_create(self.split_draft())
         return self.articles.count()
+
+    def split_draft(self):
+        """Return the articles of the draft as it reads now (unsaved rows, no comments)."""
+        articles = [
+            ConsultationArticle(consultation=self, number=n, heading=heading, text=text)
+            for n, (heading, text) in enumerate(split_articles(self.draft), start=1)
+        ]
+        for article in articles:
+            article.public_comments = []
+        return articles
 
     @transaction.atomic
     def publish_feedback(self, *, by, summary, now=None):

@@ -153,3 +153,18 @@ def test_reviewer_sees_why_the_revision_is_refused(client, disclosure_office, re
     assert response.status_code == 200
     assert "征求意见稿正文（条文）不能再修改" in response.content.decode()
     assert fresh(consultation).draft == DRAFT
+
+
+def test_preview_of_a_revision_shows_the_articles_it_will_make(client, disclosure_office):
+    consultation = published_consultation()
+    revise(consultation, disclosure_office, draft=REWORDED + "<p>第六条 附则另行规定。</p>")
+    client.force_login(disclosure_office)
+    url = reverse("admin:complaints_consultation_preview", args=[consultation.pk])
+    html = client.get(url).content.decode()
+    assert "预览，未发布" in html
+    assert "确权登记和地籍调查" in html and "附则另行规定" in html
+    assert 'id="article-6"' in html
+    # The public page keeps the published articles.
+    client.logout()
+    public = client.get(reverse("complaints:consultation-detail", args=[consultation.pk]))
+    assert "确权登记和地籍调查" not in public.content.decode()
