@@ -56,7 +56,8 @@ def category(request, slug):
         raise Http404("没有这个栏目")
     depends_on(column_scope(column.pk))
     items = Item.public_rows().in_category(column)
-    if ItemFilter.filters_asked(request.GET):
+    filtering = ItemFilter.filters_asked(request.GET)
+    if filtering:
         filterset = ItemFilter(request.GET, queryset=items)
         listed = filterset.qs
     else:
@@ -71,6 +72,7 @@ def category(request, slug):
         "column": column,
         "children": [child for child in column.children.all() if child.is_visible],
         "filter": filterset,
+        "filtering": filtering,
         "page_obj": page,
         "query_string": query_string,
     }

@@ -448,3 +448,25 @@ def test_column_head_is_remembered_but_a_readers_filters_are_their_own(client, c
     department.name = "不动产登记中心（更名）"
     department.save()
     assert "不动产登记中心（更名）" in client.get(url).content.decode()
+
+
+def test_remembered_column_head_builds_no_filter_set(client, monkeypatch):
+    """With the head remembered, an unfiltered page never builds the filter set (it was built
+    on every page just to ask whether it was bound)."""
+    from disclosure import filters
+
+    ItemFactory(published=True)
+    url = reverse("disclosure:category", args=["tzgg"])
+    client.get(url)
+    built = []
+    original = filters.ItemFilter.__init__
+    monkeypatch.setattr(
+        filters.ItemFilter,
+        "__init__",
+        lambda self, *args, **kwargs: built.append(args) or original(self, *args, **kwargs),
+    )
+    assert 'class="filter-form"' in client.get(url).content.decode()
+    assert client.get(url, {"page": "1"}).status_code == 200
+    assert built == []
+    client.get(url, {"year": "2026"})
+    assert len(built) == 1
