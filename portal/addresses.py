@@ -17,8 +17,6 @@ def pk_url(name, pk):
     key = (name, get_script_prefix())
     shape = _shapes.get(key)
     if shape is None:
-        before, marker, after = reverse(name, args=[_MARKER]).partition(str(_MARKER))
-        if not marker:
-            raise ValueError(f"{name} does not take one integer")
+        before, _, after = reverse(name, args=[_MARKER]).partition(str(_MARKER))
         shape = _shapes[key] = (before, after)
     return f"{shape[0]}{int(pk)}{shape[1]}"

@@ -15,7 +15,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
-from django.forms.models import BaseInlineFormSet, _get_foreign_key
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -552,11 +552,6 @@ class ConfirmForm(forms.Form):
     """A move that asks for nothing but a second press (放弃修改稿)."""
 
 
-def revision_relation(obj, model, fk_name=None):
-    """Return the related name under which obj reaches its rows of model (an inline's)."""
-    return _get_foreign_key(type(obj), model, fk_name=fk_name).remote_field.get_accessor_name()
-
-
 class RevisionRowsFormSet(BaseInlineFormSet):
     """The rows of a published record's revision_children as its open revision holds them,
     new rows included (ReviewableAdmin): it never saves, its rows go into the revision."""
@@ -776,9 +771,11 @@ class ReviewableAdmin(WorkflowAdmin):
         inlines = super().get_inline_instances(request, obj)
         if obj is None or not obj.is_published():
             return inlines
+        # The model each of revision_children holds → its related name (one relation a model).
+        children = {obj._meta.get_field(name).related_model: name for name in obj.revision_children}
         for inline in inlines:
-            relation = revision_relation(obj, inline.model, inline.fk_name)
-            if relation in obj.revision_children:
+            relation = children.get(inline.model)
+            if relation is not None:
                 # Edits the revision's copy of the rows; the public ones stay as approved.
                 inline.formset = revision_rows_formset(inline.formset)
                 rows = obj.__dict__.get("_revision_rows", {}).get(relation, [])

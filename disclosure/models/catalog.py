@@ -245,7 +245,9 @@ class ItemQuerySet(DepartmentScopedQuerySet, ReviewableQuerySet):
         )
 
     def for_detail(self):
-        """Return items ready for the detail page: everything its header and links show."""
+        """Return items with everything an item's header and links show, in as few queries as
+        a list of them allows (the API's items, the 公开指南 page; the item page itself reads
+        one item through Item.public_page())."""
         return self.select_related("category", "department", "replaced_by").prefetch_related(
             "attachments",
             models.Prefetch(
